@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// Each test file runs in its own forked process: embedded ClickHouse allows one data directory
+// per process, so every file that touches ClickHouse gets a directory of its own.
+export default defineConfig({
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores: more than two ClickHouse engines at once only adds contention.
+    maxWorkers: 2,
+  },
+});

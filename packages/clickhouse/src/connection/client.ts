@@ -1,0 +1,170 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { type ClickHouseClient, createClient } from "@clickhouse/client";
+import { createChdbConnection } from "chdb/connection";
+import { type ClickHouseConfig, redactUrl, resolveClickHouseConfig } from "./config.ts";
+import { DataDirectoryLockedError, EmbeddedOpenError } from "./errors.ts";
+
+export type QueryParams = Record<string, unknown>;
+
+export interface ReadOptions {
+  /** Cancels the read, e.g. when the HTTP client went away. */
+  signal?: AbortSignal;
+}
+
+/**
+ * runtrace's handle on ClickHouse: a writer client for inserts and DDL and a reader client for
+ * queries, so a slow read never queues an insert behind it (each client runs one query at a
+ * time on embedded ClickHouse).
+ */
+export interface ClickHouse {
+  readonly kind: "embedded" | "server";
+  /** The data directory, or the server URL without its password. */
+  readonly location: string;
+  readonly config: ClickHouseConfig;
+  readonly writer: ClickHouseClient;
+  readonly reader: ClickHouseClient;
+  /**
+   * A read on the reader client, bounded in time and memory (the SQL must not have a SETTINGS
+   * clause of its own). 64-bit integers come back as numbers.
+   */
+  select<T>(sql: string, params?: QueryParams, options?: ReadOptions): Promise<T[]>;
+  /** A read on the writer client (ordered with its inserts), bounded like {@link select}. */
+  selectForWrite<T>(sql: string, params?: QueryParams): Promise<T[]>;
+  /** A statement without result rows (DDL, DELETE) on the writer client. */
+  command(sql: string, params?: QueryParams): Promise<void>;
+  /**
+   * Inserts pre-serialized TabSeparated rows. Settings go in the statement's SETTINGS clause:
+   * on embedded ClickHouse per-query settings would stay in force for later queries.
+   */
+  insertTsv(table: string, columns: readonly string[], body: string, token?: string): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+function quoteIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`Invalid identifier: ${name}`);
+  return name
+    .split(".")
+    .map((part) => `\`${part}\``)
+    .join(".");
+}
+
+function openEmbedded(dataDir: string): { writer: ClickHouseClient; reader: ClickHouseClient } {
+  mkdirSync(dataDir, { recursive: true });
+  const open = () => {
+    try {
+      return createChdbConnection({ path: dataDir });
+    } catch (err) {
+      // The engine reports a held lock only on stderr; the status file it failed to lock is
+      // what tells the cases apart.
+      if (existsSync(join(dataDir, "status"))) {
+        throw new DataDirectoryLockedError(dataDir, { cause: err });
+      }
+      throw new EmbeddedOpenError(dataDir, { cause: err });
+    }
+  };
+  // Two connections on one path share the process's engine but run queries independently.
+  // biome-ignore lint/suspicious/noExplicitAny: chdb's Connection matches clickhouse-js's shape.
+  const writer = createClient({ connection: open() as any });
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  const reader = createClient({ connection: open() as any });
+  return { writer, reader };
+}
+
+function openServer(url: string, config: ClickHouseConfig) {
+  const common = {
+    url,
+    application: "runtrace",
+    request_timeout: (config.readTimeoutSeconds + 30) * 1000,
+    compression: { request: false, response: true },
+  };
+  return { writer: createClient(common), reader: createClient(common) };
+}
+
+/**
+ * Opens ClickHouse: the server at `CLICKHOUSE_URL`, or embedded ClickHouse persisted in
+ * `RUNTRACE_DATA_DIR`. Does not migrate; see `migrate()`.
+ *
+ * @example
+ * const ch = await createClickHouse({ dataDir: "./data" });
+ * await migrate(ch);
+ */
+export async function createClickHouse(
+  options: Partial<ClickHouseConfig> = {},
+): Promise<ClickHouse> {
+  const config = resolveClickHouseConfig(options);
+  const kind = config.url ? "server" : "embedded";
+  const { writer, reader } = config.url
+    ? openServer(config.url, config)
+    : openEmbedded(config.dataDir);
+  const readSettings =
+    `SETTINGS max_execution_time = ${config.readTimeoutSeconds}, ` +
+    `max_memory_usage = ${config.readMaxMemoryBytes}, timeout_overflow_mode = 'throw', ` +
+    // Counts and epoch times arrive as JSON numbers; a value past 2^53 (nanosecond times) must
+    // be selected with toString().
+    "output_format_json_quote_64bit_integers = 0";
+
+  async function read<T>(
+    client: ClickHouseClient,
+    sql: string,
+    params?: QueryParams,
+    options?: ReadOptions,
+  ): Promise<T[]> {
+    const rs = await client.query({
+      query: `${sql}\n${readSettings}`,
+      query_params: params,
+      format: "JSONEachRow",
+      abort_signal: options?.signal,
+    });
+    return rs.json<T>();
+  }
+
+  let closed = false;
+  return {
+    kind,
+    location: config.url ? redactUrl(config.url) : config.dataDir,
+    config,
+    writer,
+    reader,
+    select: (sql, params, options) => read(reader, sql, params, options),
+    selectForWrite: (sql, params) => read(writer, sql, params),
+    async command(sql, params) {
+      await writer.command({ query: sql, query_params: params });
+    },
+    async insertTsv(table, columns, body, token) {
+      if (body.length === 0) return;
+      const settings = token
+        ? ` SETTINGS insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`
+        : "";
+      const cols = columns.map(quoteIdentifier).join(", ");
+      const result = await writer.exec({
+        query: `INSERT INTO ${quoteIdentifier(table)} (${cols})${settings} FORMAT TabSeparated`,
+        values: Readable.from([body]),
+      });
+      result.stream.destroy();
+    },
+    async ping() {
+      try {
+        const r = await reader.ping();
+        return r.success;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([writer.close(), reader.close()]);
+      if (kind === "embedded") {
+        // close() can return while the engine still finishes work; the directory is only free
+        // for another open once nothing is outstanding.
+        const chdb = await import("chdb");
+        await chdb.drainPending();
+      }
+    },
+  };
+}

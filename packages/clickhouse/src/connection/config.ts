@@ -1,0 +1,119 @@
+import { resolve } from "node:path";
+
+/** Where runtrace's data lives and how reads are bounded. Resolved once, at start-up. */
+export interface ClickHouseConfig {
+  /**
+   * A ClickHouse server, `http(s)://user:pass@host:8123/db`. Unset: embedded ClickHouse (chDB)
+   * in {@link dataDir}.
+   * @default process.env.CLICKHOUSE_URL
+   */
+  url: string | undefined;
+  /**
+   * Directory of the embedded engine's data; ignored with {@link url}.
+   * @default process.env.RUNTRACE_DATA_DIR ?? "./data"
+   */
+  dataDir: string;
+  /**
+   * Days a span, run or metric point is kept; whole daily parts are dropped after that.
+   * @default process.env.RUNTRACE_RETENTION_DAYS ?? 30
+   */
+  retentionDays: number;
+  /**
+   * Longest time one read may run (`max_execution_time`), so reads cannot starve ingest.
+   * @default process.env.RUNTRACE_READ_TIMEOUT_SECONDS ?? 30
+   */
+  readTimeoutSeconds: number;
+  /**
+   * Most memory one read may use (`max_memory_usage`).
+   * @default process.env.RUNTRACE_READ_MAX_MEMORY_BYTES ?? 2 GiB
+   */
+  readMaxMemoryBytes: number;
+}
+
+/** A configuration value that cannot be used; names the variable and what it accepts. */
+export class ConfigError extends Error {
+  readonly key: string;
+  constructor(key: string, message: string) {
+    super(`${key}: ${message}`);
+    this.name = "ConfigError";
+    this.key = key;
+  }
+}
+
+interface IntegerValue {
+  key: string;
+  value: string | number | undefined;
+  fallback: number;
+  min: number;
+  max: number;
+}
+
+/** Parses an integer setting, naming the key and the accepted range when it is invalid. */
+export function parseInteger({ key, value, fallback, min, max }: IntegerValue): number {
+  if (value === undefined || value === "") return fallback;
+  const n = typeof value === "number" ? value : Number(value.trim());
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(key, `expected an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return n;
+}
+
+function parseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (err) {
+    throw new ConfigError(
+      "CLICKHOUSE_URL",
+      "is malformed; expected http[s]://[user:password@]host:port[/database]",
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError("CLICKHOUSE_URL", `expected an http or https URL, got ${url.protocol}`);
+  }
+  return value;
+}
+
+/**
+ * Options given in code win over environment variables, which win over defaults. Invalid
+ * values throw a {@link ConfigError} naming the variable: a server should not start on a
+ * configuration it cannot honour.
+ */
+export function resolveClickHouseConfig(
+  options: Partial<ClickHouseConfig> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ClickHouseConfig {
+  return {
+    url: options.url ?? parseUrl(env.CLICKHOUSE_URL),
+    dataDir: resolve(options.dataDir ?? (env.RUNTRACE_DATA_DIR || "./data")),
+    retentionDays: parseInteger({
+      key: "RUNTRACE_RETENTION_DAYS",
+      value: options.retentionDays ?? env.RUNTRACE_RETENTION_DAYS,
+      fallback: 30,
+      min: 1,
+      max: 36_500,
+    }),
+    readTimeoutSeconds: parseInteger({
+      key: "RUNTRACE_READ_TIMEOUT_SECONDS",
+      value: options.readTimeoutSeconds ?? env.RUNTRACE_READ_TIMEOUT_SECONDS,
+      fallback: 30,
+      min: 1,
+      max: 3600,
+    }),
+    readMaxMemoryBytes: parseInteger({
+      key: "RUNTRACE_READ_MAX_MEMORY_BYTES",
+      value: options.readMaxMemoryBytes ?? env.RUNTRACE_READ_MAX_MEMORY_BYTES,
+      fallback: 2 * 1024 ** 3,
+      min: 16 * 1024 ** 2,
+      max: Number.MAX_SAFE_INTEGER,
+    }),
+  };
+}
+
+/** The URL without its password, for logs and start-up messages. */
+export function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}

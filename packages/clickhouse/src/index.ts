@@ -1,0 +1,84 @@
+/**
+ * @module
+ * runtrace's one ClickHouse access layer: connection (embedded or server), migrations, the
+ * span → rows mapping, the batching writer and the OpenTelemetry exporters built on it.
+ */
+
+/** Connection */
+export {
+  type ClickHouse,
+  createClickHouse,
+  type QueryParams,
+  type ReadOptions,
+} from "./connection/client.ts";
+export {
+  type ClickHouseConfig,
+  ConfigError,
+  parseInteger,
+  redactUrl,
+  resolveClickHouseConfig,
+} from "./connection/config.ts";
+export { DataDirectoryLockedError, EmbeddedOpenError } from "./connection/errors.ts";
+export { fromOtelAttributes } from "./exporter/attributes.ts";
+export {
+  ClickHouseMetricExporter,
+  type ClickHouseMetricExporterOptions,
+  metricRowsFromResourceMetrics,
+} from "./exporter/metric-exporter.ts";
+/** OpenTelemetry exporters */
+export {
+  ClickHouseSpanExporter,
+  type ClickHouseSpanExporterOptions,
+} from "./exporter/span-exporter.ts";
+export { spanInputFromReadable } from "./exporter/span-input-from-readable.ts";
+/** Reading */
+export { type RunFilter, type StoredRun, selectRuns } from "./read/runs.ts";
+export {
+  emptyMetricRows,
+  type GaugePoint,
+  type HistogramPoint,
+  type MetricPointBase,
+  type MetricRows,
+  OTLP_TEMPORALITY_CUMULATIVE,
+  OTLP_TEMPORALITY_DELTA,
+  type SumPoint,
+} from "./rows/metric-rows.ts";
+export type {
+  ExecutionRow,
+  InteractionRow,
+  RejectReason,
+  SpanRows,
+  ToolCallRow,
+} from "./rows/rows.ts";
+/** Row model (shared by every write path) */
+export type {
+  Attributes,
+  AttributeType,
+  EventInput,
+  LinkInput,
+  ResourceInput,
+  ScopeInput,
+  SpanInput,
+  SpanKindName,
+  StatusCodeName,
+} from "./rows/span-input.ts";
+export { EMPTY_ATTRIBUTES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from "./rows/span-input.ts";
+export { DEFAULT_SCOPE, type MapOptions, mapSpans } from "./rows/span-to-rows.ts";
+export { OTEL_TRACES_COLUMNS } from "./rows/tables.ts";
+/** Schema */
+export {
+  MIGRATIONS,
+  type MigrateOptions,
+  type MigrateResult,
+  migrate,
+  SCHEMA_VERSION,
+  schemaVersion,
+} from "./schema/migrate.ts";
+export { retentionCutoffMs } from "./schema/retention.ts";
+/** Writing */
+export {
+  BatchingWriter,
+  type BatchingWriterOptions,
+  type WriterStats,
+} from "./writer/batching-writer.ts";
+export type { WriteResult } from "./writer/result.ts";

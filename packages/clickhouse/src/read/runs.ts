@@ -1,0 +1,82 @@
+import type { ClickHouse, ReadOptions } from "../connection/client.ts";
+
+/** A run as stored: its final row, or the latest snapshot of an unfinished run. */
+export interface StoredRun {
+  scope_id: string;
+  execution_id: string;
+  created_at_ms: number;
+  started_at_ms: number | null;
+  completed_at_ms: number | null;
+  duration_ms: number | null;
+  updated_at_ms: number;
+  status: string;
+  trigger_kind: string;
+  trigger_meta: string;
+  runtime: string;
+  code: string;
+  code_truncated: boolean;
+  code_preview: string;
+  result: string;
+  result_truncated: boolean;
+  error: string;
+  error_type: string;
+  logs: string;
+  tool_call_count: number;
+  interaction_count: number;
+  has_elicitation: boolean;
+  pending_interaction_id: string;
+  pending_interaction_kind: string;
+  pending_interaction_purpose: string;
+  pending_interaction_payload: string;
+  trace_id: string;
+  span_id: string;
+  service_name: string;
+  segment: number;
+  version: number;
+  final: number;
+}
+
+// Times leave as epoch ms under their own names: an alias equal to a column name would
+// replace the column inside WHERE.
+const COLUMNS = `scope_id, execution_id, toUnixTimestamp64Milli(created_at) AS created_at_ms,
+  toUnixTimestamp64Milli(started_at) AS started_at_ms, toUnixTimestamp64Milli(completed_at) AS completed_at_ms,
+  duration_ms, toUnixTimestamp64Milli(updated_at) AS updated_at_ms, status,
+  trigger_kind, trigger_meta, runtime, code, code_truncated, code_preview, result, result_truncated,
+  error, error_type, logs, tool_call_count, interaction_count, has_elicitation, pending_interaction_id,
+  pending_interaction_kind, pending_interaction_purpose, pending_interaction_payload, trace_id, span_id,
+  service_name, segment, version`;
+
+export interface RunFilter {
+  scopeId: string;
+  /** Only runs created in [fromMs, toMs]. */
+  fromMs?: number;
+  toMs?: number;
+}
+
+/**
+ * Every run of a scope exactly once, newest first: finished runs from `executions` (one row
+ * each, no FINAL needed) plus unfinished ones from the small `execution_states` table whose
+ * key has no final row yet (a primary-key anti-join). The run-history API builds its lists
+ * and counts on this same union.
+ */
+export function selectRuns(
+  ch: ClickHouse,
+  filter: RunFilter,
+  options?: ReadOptions,
+): Promise<StoredRun[]> {
+  const where =
+    "scope_id = {scope:String} AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
+    "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64})";
+  return ch.select<StoredRun>(
+    `SELECT * FROM (
+       SELECT ${COLUMNS}, 1 AS final FROM executions WHERE ${where}
+       UNION ALL
+       SELECT ${COLUMNS}, 0 AS final FROM execution_states FINAL WHERE ${where}
+         AND (scope_id, created_at, execution_id) NOT IN (
+           SELECT scope_id, created_at, execution_id FROM executions WHERE ${where}
+             AND execution_id IN (SELECT execution_id FROM execution_states WHERE ${where}))
+     ) ORDER BY created_at_ms DESC, execution_id DESC`,
+    { scope: filter.scopeId, fromMs: filter.fromMs ?? 0, toMs: filter.toMs ?? 8_000_000_000_000 },
+    options,
+  );
+}

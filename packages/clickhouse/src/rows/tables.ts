@@ -1,0 +1,196 @@
+import type { ExecutionRow, InteractionRow, ToolCallRow } from "./rows.ts";
+import type { Attributes, ResourceInput, SpanInput } from "./span-input.ts";
+import {
+  bool,
+  microsText,
+  millisText,
+  NULL,
+  nanosText,
+  tsvArray,
+  tsvMap,
+  tsvString,
+  tsvStringArray,
+} from "./tsv.ts";
+
+/**
+ * For each table the writer inserts into: its columns, in the order its serializer writes
+ * them. The TSV line of a row is built in one pass, without an intermediate object.
+ */
+
+export const OTEL_TRACES_COLUMNS = [
+  "Timestamp",
+  "TraceId",
+  "SpanId",
+  "ParentSpanId",
+  "TraceState",
+  "SpanName",
+  "SpanKind",
+  "ServiceName",
+  "ResourceAttributes",
+  "ResourceAttributeTypes",
+  "ScopeName",
+  "ScopeVersion",
+  "SpanAttributes",
+  "SpanAttributeTypes",
+  "Duration",
+  "StatusCode",
+  "StatusMessage",
+  "Events.Timestamp",
+  "Events.Name",
+  "Events.Attributes",
+  "EventAttributeTypes",
+  "Links.TraceId",
+  "Links.SpanId",
+  "Links.TraceState",
+  "Links.Attributes",
+  "LinkAttributeTypes",
+] as const;
+
+/** Resources repeat across a batch: their three columns are rendered once each. */
+const resourceText = new WeakMap<ResourceInput, string>();
+
+function resourceColumns(resource: ResourceInput): string {
+  let text = resourceText.get(resource);
+  if (text === undefined) {
+    text = `${tsvString(resource.serviceName)}\t${attributeColumns(resource.attributes)}`;
+    resourceText.set(resource, text);
+  }
+  return text;
+}
+
+/**
+ * The values map and the types map of a set of attributes. Compound values (maps, arrays) are
+ * read by their own quoted-literal rules inside a TSV field, with no TSV escaping on top.
+ */
+function attributeColumns(attributes: Attributes): string {
+  return `${tsvMap(attributes.values)}\t${tsvMap(attributes.types)}`;
+}
+
+export function otelTracesLine(span: SpanInput): string {
+  const duration = span.endNs > span.startNs ? span.endNs - span.startNs : 0n;
+  let events = "";
+  if (span.events.length === 0) {
+    events = "[]\t[]\t[]\t[]";
+  } else {
+    const times: string[] = [];
+    const names: string[] = [];
+    const attrs: string[] = [];
+    const types: string[] = [];
+    for (const e of span.events) {
+      times.push(nanosText(e.timeNs));
+      names.push(e.name);
+      attrs.push(tsvMap(e.attributes.values));
+      types.push(tsvMap(e.attributes.types));
+    }
+    events = `${tsvArray(times)}\t${tsvStringArray(names)}\t${tsvArray(attrs)}\t${tsvArray(types)}`;
+  }
+  let links = "";
+  if (span.links.length === 0) {
+    links = "[]\t[]\t[]\t[]\t[]";
+  } else {
+    const traceIds: string[] = [];
+    const spanIds: string[] = [];
+    const states: string[] = [];
+    const attrs: string[] = [];
+    const types: string[] = [];
+    for (const l of span.links) {
+      traceIds.push(l.traceId);
+      spanIds.push(l.spanId);
+      states.push(l.traceState);
+      attrs.push(tsvMap(l.attributes.values));
+      types.push(tsvMap(l.attributes.types));
+    }
+    links = `${tsvStringArray(traceIds)}\t${tsvStringArray(spanIds)}\t${tsvStringArray(states)}\t${tsvArray(attrs)}\t${tsvArray(types)}`;
+  }
+  return `${nanosText(span.startNs)}\t${span.traceId}\t${span.spanId}\t${span.parentSpanId}\t${tsvString(span.traceState)}\t${tsvString(span.name)}\t${span.kind}\t${resourceColumns(span.resource)}\t${tsvString(span.scope.name)}\t${tsvString(span.scope.version)}\t${attributeColumns(span.attributes)}\t${duration}\t${span.statusCode}\t${tsvString(span.statusMessage)}\t${events}\t${links}\n`;
+}
+
+export const EXECUTION_COLUMNS = [
+  "scope_id",
+  "execution_id",
+  "created_at",
+  "started_at",
+  "completed_at",
+  "duration_ms",
+  "updated_at",
+  "status",
+  "trigger_kind",
+  "trigger_meta",
+  "runtime",
+  "code",
+  "code_truncated",
+  "result",
+  "result_truncated",
+  "error",
+  "error_type",
+  "logs",
+  "tool_call_count",
+  "interaction_count",
+  "has_elicitation",
+  "pending_interaction_id",
+  "pending_interaction_kind",
+  "pending_interaction_purpose",
+  "pending_interaction_payload",
+  "pending_interaction_created_at",
+  "trace_id",
+  "span_id",
+  "service_name",
+  "segment",
+  "version",
+] as const;
+
+function nullableMillis(ms: number | null): string {
+  return ms === null ? NULL : millisText(ms);
+}
+
+export function executionLine(r: ExecutionRow): string {
+  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${r.interactionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\n`;
+}
+
+export const TOOL_CALL_COLUMNS = [
+  "scope_id",
+  "execution_id",
+  "span_id",
+  "trace_id",
+  "parent_span_id",
+  "tool_call_id",
+  "tool_path",
+  "namespace",
+  "status",
+  "error",
+  "error_type",
+  "args",
+  "args_truncated",
+  "result",
+  "result_truncated",
+  "started_at",
+  "completed_at",
+  "duration_us",
+  "service_name",
+] as const;
+
+export function toolCallLine(r: ToolCallRow): string {
+  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.spanId}\t${r.traceId}\t${r.parentSpanId}\t${tsvString(r.toolCallId)}\t${tsvString(r.toolPath)}\t${tsvString(r.namespace)}\t${r.status}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.args)}\t${bool(r.argsTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${microsText(r.startedAtUs)}\t${microsText(r.completedAtUs)}\t${r.durationUs}\t${tsvString(r.serviceName)}\n`;
+}
+
+export const INTERACTION_COLUMNS = [
+  "scope_id",
+  "execution_id",
+  "interaction_id",
+  "span_id",
+  "trace_id",
+  "kind",
+  "purpose",
+  "status",
+  "payload",
+  "payload_truncated",
+  "response",
+  "response_truncated",
+  "created_at",
+  "resolved_at",
+  "service_name",
+] as const;
+
+export function interactionLine(r: InteractionRow): string {
+  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${tsvString(r.interactionId)}\t${r.spanId}\t${r.traceId}\t${tsvString(r.kind)}\t${tsvString(r.purpose)}\t${tsvString(r.status)}\t${tsvString(r.payload)}\t${bool(r.payloadTruncated)}\t${tsvString(r.response)}\t${bool(r.responseTruncated)}\t${millisText(r.createdAt)}\t${millisText(r.resolvedAt)}\t${tsvString(r.serviceName)}\n`;
+}

@@ -1,0 +1,14 @@
+/** What a migration's statements may depend on. */
+export interface MigrationContext {
+  retentionDays: number;
+}
+
+/**
+ * One schema version. Statements must be safe to run again (`IF NOT EXISTS`, back-fills into
+ * tables that collapse duplicates): a migration interrupted half-way is simply run again.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (context: MigrationContext) => string[];
+}

@@ -1,0 +1,380 @@
+import { randomUUID } from "node:crypto";
+import type { ClickHouse } from "../connection/client.ts";
+import {
+  gaugeLine,
+  histogramLine,
+  METRIC_GAUGE_COLUMNS,
+  METRIC_HISTOGRAM_COLUMNS,
+  METRIC_SUM_COLUMNS,
+  type MetricRows,
+  metricPointCount,
+  sumLine,
+} from "../rows/metric-rows.ts";
+import type { SpanRows } from "../rows/rows.ts";
+import type { SpanInput } from "../rows/span-input.ts";
+import { emptySpanRows, fillScopes, mapSpans } from "../rows/span-to-rows.ts";
+import {
+  EXECUTION_COLUMNS,
+  executionLine,
+  INTERACTION_COLUMNS,
+  interactionLine,
+  OTEL_TRACES_COLUMNS,
+  otelTracesLine,
+  TOOL_CALL_COLUMNS,
+  toolCallLine,
+} from "../rows/tables.ts";
+import { retentionCutoffMs } from "../schema/retention.ts";
+import {
+  deleteSettledStates,
+  newInteractions,
+  newToolCalls,
+  resolveExecutions,
+} from "./dedupe-runs.ts";
+import { BoundedMap, RecentKeys } from "./recent-keys.ts";
+import type { WriteResult } from "./result.ts";
+
+export interface BatchingWriterOptions {
+  /** A batch is written as soon as it holds this many rows. @default 10000 */
+  maxBatchRows?: number;
+  /** …or this long after its first row arrived. @default 200 */
+  flushIntervalMillis?: number;
+  /** Rows waiting beyond this make new writes answer `retryable` (saturated). @default 200000 */
+  maxQueueRows?: number;
+  /** Attempts per batch before its writes fail. @default 5 */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt, with jitter. @default 100 */
+  initialBackoffMillis?: number;
+  /** @default 5000 */
+  maxBackoffMillis?: number;
+  /**
+   * Span ids remembered to recognise a span delivered again (an exporter retrying after a lost
+   * acknowledgement). Size it to spans/s × the clients' retry horizon. @default 262144
+   */
+  dedupWindowSpans?: number;
+  /** Told of every failed attempt (the write itself is retried or reported). */
+  onError?: (error: unknown) => void;
+}
+
+export interface WriterStats {
+  spansStored: number;
+  spansRejected: number;
+  metricPointsStored: number;
+  duplicatesDropped: number;
+  retries: number;
+  failedBatches: number;
+  batchesWritten: number;
+  queueRows: number;
+  lastInsertMillis: number;
+}
+
+interface Item {
+  spans?: SpanRows;
+  metrics?: MetricRows;
+  /** Spans or points this write carried (the unit of its result). */
+  units: number;
+  rows: number;
+  resolve: (result: WriteResult) => void;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Group-commits writes into shared inserts. Each write's promise settles when the batch that
+ * holds its rows is stored (or has failed every attempt), so a caller acknowledges only what
+ * ClickHouse has. Flushes by size and by time, bounds its queue, retries with backoff, and
+ * de-duplicates so a retried batch or a span delivered twice is stored once.
+ */
+export class BatchingWriter {
+  readonly #ch: ClickHouse;
+  readonly #maxBatchRows: number;
+  readonly #flushIntervalMillis: number;
+  readonly #maxQueueRows: number;
+  readonly #maxAttempts: number;
+  readonly #initialBackoffMillis: number;
+  readonly #maxBackoffMillis: number;
+  readonly #onError: (error: unknown) => void;
+  readonly #recentSpans: RecentKeys;
+  readonly #scopes = new BoundedMap<string, string>(100_000);
+  #queue: Item[] = [];
+  #queueRows = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #draining: Promise<void> | undefined;
+  #closed = false;
+  readonly #stats: WriterStats = {
+    spansStored: 0,
+    spansRejected: 0,
+    metricPointsStored: 0,
+    duplicatesDropped: 0,
+    retries: 0,
+    failedBatches: 0,
+    batchesWritten: 0,
+    queueRows: 0,
+    lastInsertMillis: 0,
+  };
+
+  constructor(ch: ClickHouse, options: BatchingWriterOptions = {}) {
+    this.#ch = ch;
+    this.#maxBatchRows = Math.max(1, options.maxBatchRows ?? 10_000);
+    this.#flushIntervalMillis = Math.max(0, options.flushIntervalMillis ?? 200);
+    this.#maxQueueRows = Math.max(this.#maxBatchRows, options.maxQueueRows ?? 200_000);
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.#initialBackoffMillis = Math.max(1, options.initialBackoffMillis ?? 100);
+    this.#maxBackoffMillis = Math.max(
+      this.#initialBackoffMillis,
+      options.maxBackoffMillis ?? 5_000,
+    );
+    this.#onError = options.onError ?? (() => {});
+    this.#recentSpans = new RecentKeys(options.dedupWindowSpans ?? 262_144);
+  }
+
+  get clickhouse(): ClickHouse {
+    return this.#ch;
+  }
+
+  stats(): WriterStats {
+    return { ...this.#stats, queueRows: this.#queueRows };
+  }
+
+  /** Maps spans to rows (rejecting invalid ones now) and settles once they are stored. */
+  writeSpans(spans: Iterable<SpanInput>): Promise<WriteResult> {
+    const rows = mapSpans(spans, {
+      retentionCutoffMs: retentionCutoffMs(this.#ch.config.retentionDays),
+    });
+    this.#stats.spansRejected += rows.rejected;
+    const units = rows.accepted;
+    const size =
+      rows.traces.length +
+      rows.executions.length +
+      rows.toolCalls.length +
+      rows.interactions.length;
+    return this.#enqueue({ spans: rows, units, rows: size }, rows);
+  }
+
+  /** Writes metric points to the collector-compatible metrics tables. */
+  writeMetrics(metrics: MetricRows): Promise<WriteResult> {
+    const n = metricPointCount(metrics);
+    return this.#enqueue({ metrics, units: n, rows: n });
+  }
+
+  #enqueue(item: Omit<Item, "resolve">, spans?: SpanRows): Promise<WriteResult> {
+    const rejected = spans?.rejected ?? 0;
+    const rejectReasons = spans?.rejectReasons ?? {};
+    if (this.#closed) return Promise.resolve({ status: "failed", message: "the writer is closed" });
+    if (item.rows === 0) {
+      return Promise.resolve({ status: "stored", stored: 0, rejected, rejectReasons });
+    }
+    if (this.#queueRows + item.rows > this.#maxQueueRows) {
+      return Promise.resolve({
+        status: "retryable",
+        reason: "saturated",
+        message: `the write queue is full (${this.#queueRows} rows waiting)`,
+        retryAfterMillis: Math.max(1000, this.#flushIntervalMillis * 5),
+      });
+    }
+    return new Promise<WriteResult>((resolve) => {
+      this.#queue.push({
+        ...item,
+        resolve: (result) =>
+          resolve(result.status === "stored" ? { ...result, rejected, rejectReasons } : result),
+      });
+      this.#queueRows += item.rows;
+      if (this.#queueRows >= this.#maxBatchRows) this.#kick();
+      else this.#timer ??= setTimeout(() => this.#kick(), this.#flushIntervalMillis);
+    });
+  }
+
+  #kick(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined;
+      // Writes that arrived during the last commit wait for their own timer or size trigger.
+      if (this.#queue.length > 0 && !this.#timer) {
+        if (this.#queueRows >= this.#maxBatchRows) this.#kick();
+        else this.#timer = setTimeout(() => this.#kick(), this.#flushIntervalMillis);
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#queue.length > 0) {
+      const batch: Item[] = [];
+      let rows = 0;
+      while (
+        this.#queue.length > 0 &&
+        (batch.length === 0 || rows + this.#queue[0]!.rows <= this.#maxBatchRows)
+      ) {
+        const item = this.#queue.shift()!;
+        batch.push(item);
+        rows += item.rows;
+      }
+      this.#queueRows -= rows;
+      await this.#commit(batch);
+      if (this.#queueRows < this.#maxBatchRows && !this.#closed && this.#flushing === 0) return;
+    }
+  }
+
+  #flushing = 0;
+
+  /** Writes everything accepted so far. */
+  async flush(): Promise<void> {
+    this.#flushing++;
+    try {
+      while (this.#queue.length > 0 || this.#draining) {
+        this.#kick();
+        await this.#draining;
+      }
+    } finally {
+      this.#flushing--;
+    }
+  }
+
+  /** Stops accepting writes and writes everything accepted. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+  }
+
+  async #commit(batch: Item[]): Promise<void> {
+    const token = randomUUID();
+    const spans = mergeSpanRows(batch);
+    const metrics = mergeMetricRows(batch);
+    fillScopes(spans, (id) => this.#scopes.get(id));
+    // Spans seen in an earlier successful batch are dropped once, before any attempt, so every
+    // attempt sends the same otel_traces body under the same deduplication token.
+    const traces: SpanInput[] = [];
+    const inBatch = new Set<string>();
+    for (const span of spans.traces) {
+      const key = span.traceId + span.spanId;
+      if (this.#recentSpans.has(key) || inBatch.has(key)) {
+        this.#stats.duplicatesDropped++;
+        continue;
+      }
+      inBatch.add(key);
+      traces.push(span);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        await this.#insert(token, traces, spans, metrics);
+        this.#stats.lastInsertMillis = performance.now() - started;
+        this.#stats.batchesWritten++;
+        for (const key of inBatch) this.#recentSpans.add(key);
+        for (const e of spans.executions) this.#scopes.set(e.executionId, e.scopeId);
+        for (const item of batch) {
+          if (item.spans) this.#stats.spansStored += item.units;
+          else this.#stats.metricPointsStored += item.units;
+          item.resolve({ status: "stored", stored: item.units, rejected: 0, rejectReasons: {} });
+        }
+        return;
+      } catch (error) {
+        this.#onError(error);
+        if (attempt >= this.#maxAttempts) {
+          this.#stats.failedBatches++;
+          const message = `ClickHouse insert failed after ${attempt} attempts: ${(error as Error)?.message ?? error}`;
+          for (const item of batch) {
+            item.resolve({
+              status: "retryable",
+              reason: "unavailable",
+              message,
+              retryAfterMillis: 5_000,
+            });
+          }
+          return;
+        }
+        this.#stats.retries++;
+        const backoff = Math.min(
+          this.#maxBackoffMillis,
+          this.#initialBackoffMillis * 2 ** (attempt - 1),
+        );
+        await sleep(backoff / 2 + Math.random() * (backoff / 2));
+      }
+    }
+  }
+
+  async #insert(
+    token: string,
+    traces: SpanInput[],
+    spans: SpanRows,
+    metrics: MetricRows,
+  ): Promise<void> {
+    const ch = this.#ch;
+    // Run rows are looked up again on every attempt: what an earlier attempt stored is found
+    // and not written twice.
+    const executions = await resolveExecutions(ch, spans.executions);
+    const toolCalls = await newToolCalls(ch, spans.toolCalls);
+    const interactions = await newInteractions(ch, spans.interactions);
+    const dropped =
+      spans.toolCalls.length - toolCalls.length + (spans.interactions.length - interactions.length);
+    this.#stats.duplicatesDropped += Math.max(0, dropped);
+    await ch.insertTsv(
+      "otel_traces",
+      OTEL_TRACES_COLUMNS,
+      join(traces, otelTracesLine),
+      `${token}-traces`,
+    );
+    await ch.insertTsv("executions", EXECUTION_COLUMNS, join(executions.finals, executionLine));
+    await ch.insertTsv(
+      "execution_states",
+      EXECUTION_COLUMNS,
+      join(executions.states, executionLine),
+    );
+    await ch.insertTsv("tool_calls", TOOL_CALL_COLUMNS, join(toolCalls, toolCallLine));
+    await ch.insertTsv("interactions", INTERACTION_COLUMNS, join(interactions, interactionLine));
+    await ch.insertTsv(
+      "otel_metrics_sum",
+      METRIC_SUM_COLUMNS,
+      join(metrics.sums, sumLine),
+      `${token}-sum`,
+    );
+    await ch.insertTsv(
+      "otel_metrics_gauge",
+      METRIC_GAUGE_COLUMNS,
+      join(metrics.gauges, gaugeLine),
+      `${token}-gauge`,
+    );
+    await ch.insertTsv(
+      "otel_metrics_histogram",
+      METRIC_HISTOGRAM_COLUMNS,
+      join(metrics.histograms, histogramLine),
+      `${token}-histogram`,
+    );
+    await deleteSettledStates(ch, executions.settled);
+  }
+}
+
+function join<T>(rows: readonly T[], line: (row: T) => string): string {
+  let out = "";
+  for (const r of rows) out += line(r);
+  return out;
+}
+
+function mergeSpanRows(batch: readonly Item[]): SpanRows {
+  if (batch.length === 1 && batch[0]!.spans) return batch[0]!.spans;
+  const out = emptySpanRows();
+  for (const item of batch) {
+    const s = item.spans;
+    if (!s) continue;
+    for (const r of s.traces) out.traces.push(r);
+    for (const r of s.executions) out.executions.push(r);
+    for (const r of s.toolCalls) out.toolCalls.push(r);
+    for (const r of s.interactions) out.interactions.push(r);
+  }
+  return out;
+}
+
+function mergeMetricRows(batch: readonly Item[]): MetricRows {
+  const out: MetricRows = { sums: [], gauges: [], histograms: [] };
+  for (const item of batch) {
+    const m = item.metrics;
+    if (!m) continue;
+    for (const r of m.sums) out.sums.push(r);
+    for (const r of m.gauges) out.gauges.push(r);
+    for (const r of m.histograms) out.histograms.push(r);
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+import type { ClickHouse } from "../connection/client.ts";
+import type { ExecutionRow, InteractionRow, ToolCallRow } from "../rows/rows.ts";
+
+/**
+ * Makes the run tables idempotent by primary key: before a batch is inserted, the keys it
+ * would write are looked up (a primary-key read: scope, a time range, then ids), and rows
+ * already stored are dropped. This keeps `executions` at exactly one row per finished run,
+ * so lists and counts never need FINAL.
+ */
+
+export interface ResolvedExecutions {
+  /** New final rows for `executions`. */
+  finals: ExecutionRow[];
+  /** Snapshots for `execution_states` of runs not known to be finished. */
+  states: ExecutionRow[];
+  /** Runs finished by this batch that have snapshots stored: those are deleted afterwards. */
+  settled: ExecutionRow[];
+}
+
+const keyOf = (scopeId: string, executionId: string) => `${scopeId}\u0000${executionId}`;
+
+type KeyRange = {
+  scopes: string[];
+  ids: string[];
+  fromMs: number;
+  toMs: number;
+};
+
+function rangeOf<T>(
+  rows: readonly T[],
+  scope: (r: T) => string,
+  id: (r: T) => string,
+  ms: (r: T) => number,
+): KeyRange {
+  const scopes = new Set<string>();
+  const ids: string[] = [];
+  let fromMs = Number.POSITIVE_INFINITY;
+  let toMs = Number.NEGATIVE_INFINITY;
+  for (const r of rows) {
+    scopes.add(scope(r));
+    ids.push(id(r));
+    const t = ms(r);
+    if (t < fromMs) fromMs = t;
+    if (t > toMs) toMs = t;
+  }
+  return { scopes: [...scopes], ids, fromMs: Math.floor(fromMs), toMs: Math.ceil(toMs) };
+}
+
+/** Keeps one row per run (the final one, else the latest snapshot) and drops what is stored. */
+export async function resolveExecutions(
+  ch: ClickHouse,
+  rows: readonly ExecutionRow[],
+): Promise<ResolvedExecutions> {
+  const latest = new Map<string, ExecutionRow>();
+  for (const row of rows) {
+    const key = keyOf(row.scopeId, row.executionId);
+    const seen = latest.get(key);
+    if (
+      !seen ||
+      (row.final && !seen.final) ||
+      (row.final === seen.final && row.version > seen.version)
+    ) {
+      latest.set(key, row);
+    }
+  }
+  if (latest.size === 0) return { finals: [], states: [], settled: [] };
+  const candidates = [...latest.values()];
+  const range = rangeOf(
+    candidates,
+    (r) => r.scopeId,
+    (r) => r.executionId,
+    (r) => r.createdAt,
+  );
+  const where =
+    "scope_id IN {scopes:Array(String)} AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
+    "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)}";
+  const stored = await ch.selectForWrite<{ scope_id: string; execution_id: string; final: number }>(
+    `SELECT DISTINCT scope_id, execution_id, 1 AS final FROM executions WHERE ${where}
+     UNION ALL
+     SELECT DISTINCT scope_id, execution_id, 0 AS final FROM execution_states WHERE ${where}`,
+    range,
+  );
+  const storedFinal = new Set<string>();
+  const storedState = new Set<string>();
+  for (const s of stored) {
+    (Number(s.final) === 1 ? storedFinal : storedState).add(keyOf(s.scope_id, s.execution_id));
+  }
+  const result: ResolvedExecutions = { finals: [], states: [], settled: [] };
+  for (const row of candidates) {
+    const key = keyOf(row.scopeId, row.executionId);
+    if (storedFinal.has(key)) continue;
+    if (row.final) {
+      result.finals.push(row);
+      if (storedState.has(key)) result.settled.push(row);
+    } else {
+      result.states.push(row);
+    }
+  }
+  return result;
+}
+
+/** Deletes the snapshots of runs that now have their final row. */
+export async function deleteSettledStates(
+  ch: ClickHouse,
+  settled: readonly ExecutionRow[],
+): Promise<void> {
+  if (settled.length === 0) return;
+  const range = rangeOf(
+    settled,
+    (r) => r.scopeId,
+    (r) => r.executionId,
+    (r) => r.createdAt,
+  );
+  await ch.command(
+    "DELETE FROM execution_states WHERE scope_id IN {scopes:Array(String)} " +
+      "AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
+      "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)}",
+    range,
+  );
+}
+
+/** Drops tool calls already stored (by span id) and repeats within the batch. */
+export async function newToolCalls(
+  ch: ClickHouse,
+  rows: readonly ToolCallRow[],
+): Promise<ToolCallRow[]> {
+  const unique = uniqueBy(rows, (r) => r.spanId);
+  if (unique.length === 0) return unique;
+  const range = rangeOf(
+    unique,
+    (r) => r.scopeId,
+    (r) => r.spanId,
+    (r) => r.startedAtUs / 1000,
+  );
+  const stored = await ch.selectForWrite<{ span_id: string }>(
+    "SELECT span_id FROM tool_calls WHERE scope_id IN {scopes:Array(String)} " +
+      "AND started_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
+      "AND started_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND span_id IN {ids:Array(String)}",
+    range,
+  );
+  const seen = new Set(stored.map((s) => s.span_id));
+  return unique.filter((r) => !seen.has(r.spanId));
+}
+
+/** Drops interactions already stored (by span id) and repeats within the batch. */
+export async function newInteractions(
+  ch: ClickHouse,
+  rows: readonly InteractionRow[],
+): Promise<InteractionRow[]> {
+  const unique = uniqueBy(rows, (r) => r.spanId);
+  if (unique.length === 0) return unique;
+  const range = rangeOf(
+    unique,
+    (r) => r.scopeId,
+    (r) => r.spanId,
+    (r) => r.createdAt,
+  );
+  const stored = await ch.selectForWrite<{ span_id: string }>(
+    "SELECT span_id FROM interactions WHERE scope_id IN {scopes:Array(String)} " +
+      "AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
+      "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND span_id IN {ids:Array(String)}",
+    range,
+  );
+  const seen = new Set(stored.map((s) => s.span_id));
+  return unique.filter((r) => !seen.has(r.spanId));
+}
+
+function uniqueBy<T>(rows: readonly T[], key: (r: T) => string): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const r of rows) {
+    const k = key(r);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(r);
+  }
+  return out;
+}

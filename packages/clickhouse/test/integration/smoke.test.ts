@@ -1,0 +1,38 @@
+import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ClickHouse, ClickHouseSpanExporter, selectRuns } from "../../src/index.ts";
+import { openMigrated } from "../helpers.ts";
+
+let ch: ClickHouse;
+beforeAll(async () => {
+  ch = await openMigrated();
+});
+afterAll(async () => {
+  await ch.close();
+});
+
+describe("smoke", () => {
+  it("stores a root execution span", async () => {
+    const exporter = new ClickHouseSpanExporter({ clickhouse: ch, writerOptions: { flushIntervalMillis: 10 } });
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": "smoke" }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const tracer = provider.getTracer("t");
+    const span = tracer.startSpan("executor.execution", {
+      attributes: { "executor.execution.id": "e1", "executor.scope.id": "s1", "executor.execution.code": "a\tb\n'c'" },
+    });
+    span.setAttribute("executor.execution.status", "completed");
+    span.setAttribute("executor.execution.tool_call_count", 3);
+    span.end();
+    await provider.forceFlush();
+    await provider.shutdown();
+    const runs = await selectRuns(ch, { scopeId: "s1" });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.code).toBe("a\tb\n'c'");
+    expect(runs[0]!.tool_call_count).toBe(3);
+    const traces = await ch.select<{ n: string }>("SELECT count() n FROM otel_traces");
+    expect(Number(traces[0]!.n)).toBe(1);
+  });
+});

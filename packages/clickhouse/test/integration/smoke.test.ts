@@ -1,5 +1,5 @@
-import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClickHouse, ClickHouseSpanExporter, selectRuns } from "../../src/index.ts";
 import { openMigrated } from "../helpers.ts";
@@ -14,14 +14,21 @@ afterAll(async () => {
 
 describe("smoke", () => {
   it("stores a root execution span", async () => {
-    const exporter = new ClickHouseSpanExporter({ clickhouse: ch, writerOptions: { flushIntervalMillis: 10 } });
+    const exporter = new ClickHouseSpanExporter({
+      clickhouse: ch,
+      writerOptions: { flushIntervalMillis: 10 },
+    });
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ "service.name": "smoke" }),
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
     const tracer = provider.getTracer("t");
     const span = tracer.startSpan("executor.execution", {
-      attributes: { "executor.execution.id": "e1", "executor.scope.id": "s1", "executor.execution.code": "a\tb\n'c'" },
+      attributes: {
+        "executor.execution.id": "e1",
+        "executor.scope.id": "s1",
+        "executor.execution.code": "a\tb\n'c'",
+      },
     });
     span.setAttribute("executor.execution.status", "completed");
     span.setAttribute("executor.execution.tool_call_count", 3);

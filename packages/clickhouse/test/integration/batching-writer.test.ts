@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BatchingWriter, type ClickHouse } from "../../src/index.ts";
+import { openMigrated } from "../helpers.ts";
+import { hexId, span } from "../span-builder.ts";
+
+let ch: ClickHouse;
+beforeAll(async () => {
+  ch = await openMigrated();
+});
+afterAll(async () => {
+  await ch.close();
+});
+
+async function count(sql: string, params?: Record<string, unknown>): Promise<number> {
+  const rows = await ch.select<{ n: number }>(sql, params);
+  return Number(rows[0]!.n);
+}
+
+function runSpans(executionId: string, scopeId: string, tools = 2) {
+  const traceId = hexId(16);
+  const root = span({
+    name: "executor.execution",
+    traceId,
+    attributes: {
+      "executor.execution.id": executionId,
+      "executor.scope.id": scopeId,
+      "executor.execution.status": "completed",
+      "executor.execution.tool_call_count": tools,
+    },
+  });
+  const calls = Array.from({ length: tools }, (_, i) =>
+    span({
+      name: `execute_tool ns.tool${i}`,
+      traceId,
+      parentSpanId: root.spanId,
+      attributes: {
+        "gen_ai.operation.name": "execute_tool",
+        "executor.tool.path": `ns.tool${i}`,
+        "executor.execution.id": executionId,
+        "executor.scope.id": scopeId,
+      },
+    }),
+  );
+  return [root, ...calls];
+}
+
+describe("BatchingWriter", () => {
+  it("group-commits concurrent writes into one insert and settles each once stored", async () => {
+    const writer = new BatchingWriter(ch, { flushIntervalMillis: 50 });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => writer.writeSpans(runSpans(`group-${i}`, "group", 1))),
+    );
+    for (const r of results)
+      expect(r).toEqual({ status: "stored", stored: 2, rejected: 0, rejectReasons: {} });
+    expect(writer.stats().batchesWritten).toBe(1);
+    expect(await count("SELECT count() AS n FROM executions WHERE scope_id = 'group'")).toBe(5);
+    expect(await count("SELECT count() AS n FROM tool_calls WHERE scope_id = 'group'")).toBe(5);
+    await writer.close();
+  });
+
+  it("flushes by size without waiting for the timer", async () => {
+    const writer = new BatchingWriter(ch, { maxBatchRows: 4, flushIntervalMillis: 60_000 });
+    const started = Date.now();
+    const result = await writer.writeSpans(runSpans("by-size", "size", 3));
+    expect(result.status).toBe("stored");
+    expect(Date.now() - started).toBeLessThan(30_000);
+    await writer.close();
+  });
+
+  it("stores a batch retried through an outage exactly once", async () => {
+    const errors: unknown[] = [];
+    const writer = new BatchingWriter(ch, {
+      flushIntervalMillis: 5,
+      maxAttempts: 30,
+      initialBackoffMillis: 20,
+      maxBackoffMillis: 100,
+      onError: (e) => errors.push(e),
+    });
+    // otel_traces and executions are inserted before tool_calls: the first attempts store them
+    // and then fail, so the retries must not store them again.
+    await ch.command("DETACH TABLE tool_calls");
+    const pending = writer.writeSpans(runSpans("outage-1", "outage", 2));
+    await new Promise((r) => setTimeout(r, 300));
+    await ch.command("ATTACH TABLE tool_calls");
+    const result = await pending;
+    expect(result.status).toBe("stored");
+    expect(errors.length).toBeGreaterThan(0);
+    expect(writer.stats().retries).toBeGreaterThan(0);
+    expect(
+      await count(
+        "SELECT count() AS n FROM otel_traces WHERE SpanAttributes['executor.scope.id'] = 'outage'",
+      ),
+    ).toBe(3);
+    expect(await count("SELECT count() AS n FROM executions WHERE scope_id = 'outage'")).toBe(1);
+    expect(await count("SELECT count() AS n FROM tool_calls WHERE scope_id = 'outage'")).toBe(2);
+    await writer.close();
+  });
+
+  it("answers retryable after its attempts run out, and stores nothing twice later", async () => {
+    const writer = new BatchingWriter(ch, {
+      flushIntervalMillis: 5,
+      maxAttempts: 2,
+      initialBackoffMillis: 5,
+    });
+    await ch.command("DETACH TABLE executions");
+    const spans = runSpans("down-1", "down", 0);
+    const result = await writer.writeSpans(spans);
+    await ch.command("ATTACH TABLE executions");
+    expect(result).toMatchObject({ status: "retryable", reason: "unavailable" });
+    // The client retries the same spans: one run, one span.
+    expect((await writer.writeSpans(spans)).status).toBe("stored");
+    expect(await count("SELECT count() AS n FROM executions WHERE scope_id = 'down'")).toBe(1);
+    expect(
+      await count(
+        "SELECT count() AS n FROM otel_traces WHERE SpanAttributes['executor.scope.id'] = 'down'",
+      ),
+    ).toBe(1);
+    await writer.close();
+  });
+
+  it("answers retryable at once when its queue is full, and flush() writes what it accepted", async () => {
+    const writer = new BatchingWriter(ch, {
+      maxBatchRows: 100,
+      maxQueueRows: 100,
+      flushIntervalMillis: 60_000,
+    });
+    const first = writer.writeSpans(runSpans("queue-1", "queue", 29)); // 30 spans → 60 rows
+    const second = await writer.writeSpans(runSpans("queue-2", "queue", 29));
+    expect(second).toMatchObject({ status: "retryable", reason: "saturated" });
+    await writer.flush();
+    expect((await first).status).toBe("stored");
+    expect(await count("SELECT count() AS n FROM tool_calls WHERE scope_id = 'queue'")).toBe(29);
+    await writer.close();
+  });
+
+  it("rejects spans past retention or with invalid ids, and keeps the good ones of the same write", async () => {
+    const writer = new BatchingWriter(ch, { flushIntervalMillis: 5 });
+    const old = span({
+      name: "executor.execution",
+      startMs: Date.now() - 40 * 86_400_000,
+      attributes: {
+        "executor.execution.id": "old-1",
+        "executor.scope.id": "reject",
+        "executor.execution.status": "completed",
+      },
+    });
+    const badTrace = { ...span({ name: "x" }), traceId: "0".repeat(32) };
+    const badSpan = { ...span({ name: "x" }), spanId: "xyz" };
+    const good = span({
+      name: "executor.execution",
+      attributes: {
+        "executor.execution.id": "good-1",
+        "executor.scope.id": "reject",
+        "executor.execution.status": "completed",
+      },
+    });
+    const result = await writer.writeSpans([old, badTrace, badSpan, good]);
+    expect(result).toEqual({
+      status: "stored",
+      stored: 1,
+      rejected: 3,
+      rejectReasons: { past_retention: 1, invalid_trace_id: 1, invalid_span_id: 1 },
+    });
+    const ids = await ch.select<{ execution_id: string }>(
+      "SELECT execution_id FROM executions WHERE scope_id = 'reject'",
+    );
+    expect(ids).toEqual([{ execution_id: "good-1" }]);
+    await writer.close();
+  });
+
+  it("stores a span delivered twice once, also after a restart forgot its window", async () => {
+    const spans = runSpans("twice-1", "twice", 2);
+    const writer = new BatchingWriter(ch, { flushIntervalMillis: 5 });
+    await writer.writeSpans(spans);
+    await writer.writeSpans(spans);
+    await writer.close();
+    expect(
+      await count(
+        "SELECT count() AS n FROM otel_traces WHERE SpanAttributes['executor.scope.id'] = 'twice'",
+      ),
+    ).toBe(3);
+    const restarted = new BatchingWriter(ch, { flushIntervalMillis: 5 });
+    await restarted.writeSpans(spans);
+    await restarted.close();
+    expect(await count("SELECT count() AS n FROM executions WHERE scope_id = 'twice'")).toBe(1);
+    expect(await count("SELECT count() AS n FROM tool_calls WHERE scope_id = 'twice'")).toBe(2);
+    // Beyond the window the span table converges when its parts merge.
+    await ch.command("OPTIMIZE TABLE otel_traces FINAL");
+    expect(
+      await count(
+        "SELECT count() AS n FROM otel_traces WHERE SpanAttributes['executor.scope.id'] = 'twice'",
+      ),
+    ).toBe(3);
+  });
+
+  it("fails writes after close, once everything accepted was written", async () => {
+    const writer = new BatchingWriter(ch, { flushIntervalMillis: 60_000 });
+    const accepted = writer.writeSpans(runSpans("close-1", "close", 1));
+    await writer.close();
+    expect((await accepted).status).toBe("stored");
+    expect(await writer.writeSpans(runSpans("close-2", "close", 1))).toEqual({
+      status: "failed",
+      message: "the writer is closed",
+    });
+    expect(await count("SELECT count() AS n FROM executions WHERE scope_id = 'close'")).toBe(1);
+  });
+});

@@ -1,0 +1,105 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  type ClickHouse,
+  createClickHouse,
+  migrate,
+  SCHEMA_VERSION,
+  schemaVersion,
+  selectRuns,
+} from "../../src/index.ts";
+import { removeDir, tempDataDir } from "../helpers.ts";
+
+const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
+const CHILD = join(import.meta.dirname, "..", "fixtures", "child-process.ts");
+const dataDir = tempDataDir("runtrace-migrate-");
+let ch: ClickHouse | undefined;
+
+function child(mode: string): Record<string, unknown> {
+  const out = execFileSync(TSX, [CHILD, mode, dataDir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const last = out.trim().split("\n").pop()!;
+  return JSON.parse(last) as Record<string, unknown>;
+}
+
+afterAll(async () => {
+  await ch?.close();
+  removeDir(dataDir);
+});
+
+describe("migrations and persistence", () => {
+  let traceIds: string[] = [];
+
+  it("a separate process writes a data directory at schema version 1 and exits", () => {
+    traceIds = child("write-v1").traceIds as string[];
+    expect(traceIds).toHaveLength(2);
+  });
+
+  it("upgrades that directory in place to the current version, with its data intact", async () => {
+    ch = await createClickHouse({ dataDir, url: undefined });
+    expect(await schemaVersion(ch)).toBe(1);
+    const result = await migrate(ch);
+    expect(result.from).toBe(1);
+    expect(result.applied).toEqual(MIGRATION_VERSIONS_AFTER_1);
+    expect(await schemaVersion(ch)).toBe(SCHEMA_VERSION);
+    const runs = await selectRuns(ch, { scopeId: "upgrade" });
+    expect(runs.map((r) => [r.execution_id, r.status, r.code])).toEqual(
+      expect.arrayContaining([
+        ["v1-run-a", "completed", 'return "v1-run-a"'],
+        ["v1-run-b", "completed", 'return "v1-run-b"'],
+        ["v1-run-c", "running", ""],
+      ]),
+    );
+    expect(runs).toHaveLength(3);
+    const spans = await ch.select<{ n: number }>("SELECT count() AS n FROM otel_traces");
+    expect(spans[0]!.n).toBe(2);
+    // Version 2's lookup tables were back-filled from the rows version 1 stored.
+    const ids = await ch.select<{ execution_id: string }>(
+      "SELECT DISTINCT execution_id FROM execution_ids ORDER BY execution_id",
+    );
+    expect(ids.map((r) => r.execution_id)).toEqual(["v1-run-a", "v1-run-b", "v1-run-c"]);
+    const traces = await ch.select<{ TraceId: string }>(
+      "SELECT DISTINCT TraceId FROM otel_traces_trace_id_ts ORDER BY TraceId",
+    );
+    expect(traces.map((r) => r.TraceId)).toEqual([...traceIds].sort());
+  });
+
+  it("running the migrations again changes nothing", async () => {
+    const again = await migrate(ch!);
+    expect(again.applied).toEqual([]);
+    expect(again.from).toBe(SCHEMA_VERSION);
+    const rows = await ch!.select<{ n: number }>("SELECT count() AS n FROM schema_migrations");
+    expect(rows[0]!.n).toBe(SCHEMA_VERSION);
+  });
+
+  it("another process opening the live directory gets an error that names it", () => {
+    const outcome = child("open");
+    expect(outcome.opened).toBe(false);
+    expect(outcome.name).toBe("DataDirectoryLockedError");
+    expect(outcome.path).toBe(dataDir);
+    expect(outcome.message).toContain(dataDir);
+    expect(outcome.message).toContain("in use by another process");
+  });
+
+  it("a changed retention takes effect at the next start", async () => {
+    const rows = await ch!.select<{ engine_full: string }>(
+      "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'executions'",
+    );
+    expect(rows[0]!.engine_full).toContain("toIntervalDay(30)");
+    await ch!.close();
+    ch = await createClickHouse({ dataDir, url: undefined, retentionDays: 7 });
+    const result = await migrate(ch);
+    expect(result.retentionChanged).toEqual(
+      expect.arrayContaining(["executions", "otel_traces", "tool_calls"]),
+    );
+    const after = await ch.select<{ engine_full: string }>(
+      "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'executions'",
+    );
+    expect(after[0]!.engine_full).toContain("toIntervalDay(7)");
+  });
+});
+
+const MIGRATION_VERSIONS_AFTER_1 = Array.from({ length: SCHEMA_VERSION - 1 }, (_, i) => i + 2);

@@ -63,7 +63,7 @@ function parseUrl(value: string | undefined): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
-  } catch (err) {
+  } catch {
     throw new ConfigError(
       "CLICKHOUSE_URL",
       "is malformed; expected http[s]://[user:password@]host:port[/database]",

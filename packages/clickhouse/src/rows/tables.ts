@@ -6,6 +6,7 @@ import {
   millisText,
   NULL,
   nanosText,
+  quoted,
   tsvArray,
   tsvMap,
   tsvString,
@@ -77,7 +78,8 @@ export function otelTracesLine(span: SpanInput): string {
     const attrs: string[] = [];
     const types: string[] = [];
     for (const e of span.events) {
-      times.push(nanosText(e.timeNs));
+      // Inside an array a time is a quoted literal.
+      times.push(quoted(nanosText(e.timeNs)));
       names.push(e.name);
       attrs.push(tsvMap(e.attributes.values));
       types.push(tsvMap(e.attributes.types));

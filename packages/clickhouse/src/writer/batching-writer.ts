@@ -32,6 +32,7 @@ import {
 } from "./dedupe-runs.ts";
 import { BoundedMap, RecentKeys } from "./recent-keys.ts";
 import type { WriteResult } from "./result.ts";
+import { isPermanentInsertError } from "./retryable.ts";
 
 export interface BatchingWriterOptions {
   /** A batch is written as soon as it holds this many rows. @default 10000 */
@@ -273,6 +274,10 @@ export class BatchingWriter {
         return;
       } catch (error) {
         this.#onError(error);
+        if (isPermanentInsertError(error)) {
+          await this.#isolate(batch, error);
+          return;
+        }
         if (attempt >= this.#maxAttempts) {
           this.#stats.failedBatches++;
           const message = `ClickHouse insert failed after ${attempt} attempts: ${(error as Error)?.message ?? error}`;
@@ -294,6 +299,23 @@ export class BatchingWriter {
         await sleep(backoff / 2 + Math.random() * (backoff / 2));
       }
     }
+  }
+
+  /**
+   * Rows ClickHouse refuses to parse fail only the write that carried them: a batch of several
+   * writes is committed again one write at a time, so the good ones are kept.
+   */
+  async #isolate(batch: Item[], error: unknown): Promise<void> {
+    if (batch.length > 1) {
+      for (const item of batch) await this.#commit([item]);
+      return;
+    }
+    this.#stats.failedBatches++;
+    batch[0]?.resolve({
+      status: "failed",
+      message: `ClickHouse refused the rows: ${(error as Error)?.message ?? error}`,
+      error,
+    });
   }
 
   async #insert(

@@ -193,6 +193,27 @@ describe("BatchingWriter", () => {
     ).toBe(3);
   });
 
+  it("fails only the write whose rows ClickHouse refuses, and keeps the rest of the batch", async () => {
+    const writer = new BatchingWriter(ch, { flushIntervalMillis: 20 });
+    const bad = span({
+      name: "poison",
+      attributes: { "executor.scope.id": "poison" },
+      events: [{ timeNs: -5n, name: "before-epoch", attributes: { values: {}, types: {} } }],
+    });
+    const [good, refused] = await Promise.all([
+      writer.writeSpans(runSpans("poison-good", "poison", 1)),
+      writer.writeSpans([bad]),
+    ]);
+    expect(good.status).toBe("stored");
+    expect(refused).toMatchObject({
+      status: "failed",
+      message: expect.stringContaining("ClickHouse refused the rows"),
+    });
+    expect(await count("SELECT count() AS n FROM executions WHERE scope_id = 'poison'")).toBe(1);
+    expect(await count("SELECT count() AS n FROM otel_traces WHERE SpanName = 'poison'")).toBe(0);
+    await writer.close();
+  });
+
   it("fails writes after close, once everything accepted was written", async () => {
     const writer = new BatchingWriter(ch, { flushIntervalMillis: 60_000 });
     const accepted = writer.writeSpans(runSpans("close-1", "close", 1));

@@ -1,0 +1,5 @@
+/**
+ * @module
+ * The runtrace command line.
+ */
+export { main } from "./main.ts";

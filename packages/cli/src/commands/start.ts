@@ -9,7 +9,9 @@ export async function startCommand(): Promise<number> {
   const ch = await createClickHouse();
   try {
     const result = await migrate(ch);
-    console.log(`runtrace: ${ch.kind} ClickHouse, data in ${ch.location} (schema version ${result.to}, retention ${ch.config.retentionDays} days)`);
+    console.log(
+      `runtrace: ${ch.kind} ClickHouse, data in ${ch.location} (schema version ${result.to}, retention ${ch.config.retentionDays} days)`,
+    );
     console.log("runtrace: will serve, once they land:");
     console.log("  OTLP/HTTP collector   http://localhost:4318/v1/traces, /v1/metrics");
     console.log("  query API             http://localhost:8080/v1/executions, /healthz");

@@ -1,5 +1,5 @@
 import type { HrTime } from "@opentelemetry/api";
-import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import type { ExportResult } from "@opentelemetry/core";
 import {
   AggregationTemporality,
   DataPointType,
@@ -8,7 +8,6 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
-import type { ClickHouse } from "../connection/client.ts";
 import {
   emptyMetricRows,
   type MetricPointBase,
@@ -16,12 +15,10 @@ import {
   OTLP_TEMPORALITY_CUMULATIVE,
   OTLP_TEMPORALITY_DELTA,
 } from "../rows/metric-rows.ts";
-import { BatchingWriter, type BatchingWriterOptions } from "../writer/batching-writer.ts";
 import { fromOtelAttributes } from "./attributes.ts";
+import { WriterSink, type WriterSinkOptions } from "./writer-sink.ts";
 
-export type ClickHouseMetricExporterOptions =
-  | { writer: BatchingWriter }
-  | { clickhouse: ClickHouse; writerOptions?: BatchingWriterOptions };
+export type ClickHouseMetricExporterOptions = WriterSinkOptions;
 
 function hrTimeToNs(time: HrTime): bigint {
   return BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
@@ -105,45 +102,24 @@ export function metricRowsFromResourceMetrics(resourceMetrics: ResourceMetrics):
  * cumulative series into per-interval values.
  */
 export class ClickHouseMetricExporter implements PushMetricExporter {
-  readonly #writer: BatchingWriter;
-  readonly #ownsWriter: boolean;
-  #shutdown = false;
+  readonly #sink: WriterSink;
 
   constructor(options: ClickHouseMetricExporterOptions) {
-    if ("writer" in options) {
-      this.#writer = options.writer;
-      this.#ownsWriter = false;
-    } else {
-      this.#writer = new BatchingWriter(options.clickhouse, options.writerOptions);
-      this.#ownsWriter = true;
-    }
+    this.#sink = new WriterSink(options);
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    if (this.#shutdown) {
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: new Error("Exporter has been shut down"),
-      });
-      return;
-    }
-    this.#writer.writeMetrics(metricRowsFromResourceMetrics(metrics)).then(
-      (result) => {
-        if (result.status === "stored") resultCallback({ code: ExportResultCode.SUCCESS });
-        else resultCallback({ code: ExportResultCode.FAILED, error: new Error(result.message) });
-      },
-      (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error as Error }),
+    this.#sink.export(
+      () => this.#sink.writer.writeMetrics(metricRowsFromResourceMetrics(metrics)),
+      resultCallback,
     );
   }
 
   forceFlush(): Promise<void> {
-    return this.#writer.flush();
+    return this.#sink.forceFlush();
   }
 
-  async shutdown(): Promise<void> {
-    if (this.#shutdown) return;
-    this.#shutdown = true;
-    if (this.#ownsWriter) await this.#writer.close();
-    else await this.#writer.flush();
+  shutdown(): Promise<void> {
+    return this.#sink.shutdown();
   }
 }

@@ -1,12 +1,9 @@
-import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import type { ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
-import type { ClickHouse } from "../connection/client.ts";
-import { BatchingWriter, type BatchingWriterOptions } from "../writer/batching-writer.ts";
 import { spanInputFromReadable } from "./span-input-from-readable.ts";
+import { WriterSink, type WriterSinkOptions } from "./writer-sink.ts";
 
-export type ClickHouseSpanExporterOptions =
-  | { writer: BatchingWriter }
-  | { clickhouse: ClickHouse; writerOptions?: BatchingWriterOptions };
+export type ClickHouseSpanExporterOptions = WriterSinkOptions;
 
 /**
  * An `@opentelemetry/sdk-trace-base` SpanExporter writing straight into runtrace's ClickHouse
@@ -18,54 +15,26 @@ export type ClickHouseSpanExporterOptions =
  * provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
  */
 export class ClickHouseSpanExporter implements SpanExporter {
-  readonly #writer: BatchingWriter;
-  readonly #ownsWriter: boolean;
-  #shutdown = false;
+  readonly #sink: WriterSink;
 
   constructor(options: ClickHouseSpanExporterOptions) {
-    if ("writer" in options) {
-      this.#writer = options.writer;
-      this.#ownsWriter = false;
-    } else {
-      this.#writer = new BatchingWriter(options.clickhouse, options.writerOptions);
-      this.#ownsWriter = true;
-    }
+    this.#sink = new WriterSink(options);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    if (this.#shutdown) {
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: new Error("Exporter has been shut down"),
-      });
-      return;
-    }
-    let inputs: ReturnType<typeof spanInputFromReadable>[];
-    try {
-      inputs = spans.map(spanInputFromReadable);
-    } catch (error) {
-      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
-      return;
-    }
-    this.#writer.writeSpans(inputs).then(
-      (result) => {
-        if (result.status === "stored") resultCallback({ code: ExportResultCode.SUCCESS });
-        else resultCallback({ code: ExportResultCode.FAILED, error: new Error(result.message) });
-      },
-      (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error as Error }),
+    this.#sink.export(
+      () => this.#sink.writer.writeSpans(spans.map(spanInputFromReadable)),
+      resultCallback,
     );
   }
 
   /** Writes every span accepted so far. */
   forceFlush(): Promise<void> {
-    return this.#writer.flush();
+    return this.#sink.forceFlush();
   }
 
   /** Flushes; closes the writer when this exporter created it. */
-  async shutdown(): Promise<void> {
-    if (this.#shutdown) return;
-    this.#shutdown = true;
-    if (this.#ownsWriter) await this.#writer.close();
-    else await this.#writer.flush();
+  shutdown(): Promise<void> {
+    return this.#sink.shutdown();
   }
 }

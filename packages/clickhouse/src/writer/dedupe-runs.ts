@@ -119,50 +119,50 @@ export async function deleteSettledStates(
   );
 }
 
-/** Drops tool calls already stored (by span id) and repeats within the batch. */
-export async function newToolCalls(
+/** A row identified by its span id, stored under a scope and a time in ClickHouse. */
+interface SpanKeyed {
+  scopeId: string;
+  spanId: string;
+}
+
+/**
+ * Drops rows already stored (by span id, read through the primary key: scope, then the
+ * batch's time range) and repeats within the batch.
+ */
+async function newBySpanId<T extends SpanKeyed>(
   ch: ClickHouse,
-  rows: readonly ToolCallRow[],
-): Promise<ToolCallRow[]> {
+  table: "tool_calls" | "interactions",
+  timeColumn: "started_at" | "created_at",
+  rows: readonly T[],
+  timeMs: (row: T) => number,
+): Promise<T[]> {
   const unique = uniqueBy(rows, (r) => r.spanId);
   if (unique.length === 0) return unique;
   const range = rangeOf(
     unique,
     (r) => r.scopeId,
     (r) => r.spanId,
-    (r) => r.startedAtUs / 1000,
+    timeMs,
   );
   const stored = await ch.selectForWrite<{ span_id: string }>(
-    "SELECT span_id FROM tool_calls WHERE scope_id IN {scopes:Array(String)} " +
-      "AND started_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
-      "AND started_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND span_id IN {ids:Array(String)}",
+    `SELECT span_id FROM ${table} WHERE scope_id IN {scopes:Array(String)} ` +
+      `AND ${timeColumn} >= fromUnixTimestamp64Milli({fromMs:Int64}) ` +
+      `AND ${timeColumn} <= fromUnixTimestamp64Milli({toMs:Int64}) AND span_id IN {ids:Array(String)}`,
     range,
   );
   const seen = new Set(stored.map((s) => s.span_id));
   return unique.filter((r) => !seen.has(r.spanId));
 }
 
-/** Drops interactions already stored (by span id) and repeats within the batch. */
-export async function newInteractions(
+export function newToolCalls(ch: ClickHouse, rows: readonly ToolCallRow[]): Promise<ToolCallRow[]> {
+  return newBySpanId(ch, "tool_calls", "started_at", rows, (r) => r.startedAtUs / 1000);
+}
+
+export function newInteractions(
   ch: ClickHouse,
   rows: readonly InteractionRow[],
 ): Promise<InteractionRow[]> {
-  const unique = uniqueBy(rows, (r) => r.spanId);
-  if (unique.length === 0) return unique;
-  const range = rangeOf(
-    unique,
-    (r) => r.scopeId,
-    (r) => r.spanId,
-    (r) => r.createdAt,
-  );
-  const stored = await ch.selectForWrite<{ span_id: string }>(
-    "SELECT span_id FROM interactions WHERE scope_id IN {scopes:Array(String)} " +
-      "AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
-      "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND span_id IN {ids:Array(String)}",
-    range,
-  );
-  const seen = new Set(stored.map((s) => s.span_id));
-  return unique.filter((r) => !seen.has(r.spanId));
+  return newBySpanId(ch, "interactions", "created_at", rows, (r) => r.createdAt);
 }
 
 function uniqueBy<T>(rows: readonly T[], key: (r: T) => string): T[] {

@@ -27,6 +27,19 @@ export function quoted(value: string): string {
   return `'${QUOTED_SPECIAL.test(value) ? value.replace(QUOTED_REPLACE, escapeChar) : value}'`;
 }
 
+// Attribute keys repeat on every row: their quoted form is kept, up to a bound.
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 10_000;
+
+function quotedKey(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = `${quoted(key)}:`;
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, q);
+  }
+  return q;
+}
+
 /** A Map(String, String) literal from a record. */
 export function tsvMap(values: Readonly<Record<string, string>>): string {
   let out = "{";
@@ -34,7 +47,7 @@ export function tsvMap(values: Readonly<Record<string, string>>): string {
   for (const key in values) {
     if (!first) out += ",";
     first = false;
-    out += `${quoted(key)}:${quoted(values[key]!)}`;
+    out += quotedKey(key) + quoted(values[key]!);
   }
   return `${out}}`;
 }

@@ -10,7 +10,7 @@ import {
   metricPointCount,
   sumLine,
 } from "../rows/metric-rows.ts";
-import type { SpanRows } from "../rows/rows.ts";
+import type { ExecutionRow, SpanRows } from "../rows/rows.ts";
 import type { SpanInput } from "../rows/span-input.ts";
 import { emptySpanRows, fillScopes, mapSpans } from "../rows/span-to-rows.ts";
 import {
@@ -52,6 +52,11 @@ export interface BatchingWriterOptions {
    * acknowledgement). Size it to spans/s × the clients' retry horizon. @default 262144
    */
   dedupWindowSpans?: number;
+  /**
+   * How often snapshots of finished runs are deleted from `execution_states` (they are already
+   * invisible to readers). @default 5000
+   */
+  stateCleanupIntervalMillis?: number;
   /** Told of every failed attempt (the write itself is retried or reported). */
   onError?: (error: unknown) => void;
 }
@@ -98,6 +103,9 @@ export class BatchingWriter {
   readonly #onError: (error: unknown) => void;
   readonly #recentSpans: RecentKeys;
   readonly #scopes = new BoundedMap<string, string>(100_000);
+  readonly #stateCleanupIntervalMillis: number;
+  #settled: ExecutionRow[] = [];
+  #lastCleanup = 0;
   #queue: Item[] = [];
   #queueRows = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -128,6 +136,7 @@ export class BatchingWriter {
     );
     this.#onError = options.onError ?? (() => {});
     this.#recentSpans = new RecentKeys(options.dedupWindowSpans ?? 262_144);
+    this.#stateCleanupIntervalMillis = Math.max(0, options.stateCleanupIntervalMillis ?? 5_000);
   }
 
   get clickhouse(): ClickHouse {
@@ -229,6 +238,7 @@ export class BatchingWriter {
         this.#kick();
         await this.#draining;
       }
+      await this.#cleanUpStates(true);
     } finally {
       this.#flushing--;
     }
@@ -271,6 +281,7 @@ export class BatchingWriter {
           else this.#stats.metricPointsStored += item.units;
           item.resolve({ status: "stored", stored: item.units, rejected: 0, rejectReasons: {} });
         }
+        await this.#cleanUpStates(false);
         return;
       } catch (error) {
         this.#onError(error);
@@ -326,53 +337,92 @@ export class BatchingWriter {
   ): Promise<void> {
     const ch = this.#ch;
     // Run rows are looked up again on every attempt: what an earlier attempt stored is found
-    // and not written twice.
-    const executions = await resolveExecutions(ch, spans.executions);
-    const toolCalls = await newToolCalls(ch, spans.toolCalls);
-    const interactions = await newInteractions(ch, spans.interactions);
+    // and not written twice. The look-ups run in the engine while the span table's text is
+    // built here.
+    const lookups = (async () => {
+      const executions = await resolveExecutions(ch, spans.executions);
+      const toolCalls = await newToolCalls(ch, spans.toolCalls);
+      const interactions = await newInteractions(ch, spans.interactions);
+      return { executions, toolCalls, interactions };
+    })();
+    let tracesBody: string;
+    try {
+      tracesBody = join(traces, otelTracesLine);
+    } finally {
+      // Settle the look-ups before leaving, so no rejection goes unobserved.
+      await lookups.catch(() => undefined);
+    }
+    const { executions, toolCalls, interactions } = await lookups;
     const dropped =
       spans.toolCalls.length - toolCalls.length + (spans.interactions.length - interactions.length);
     this.#stats.duplicatesDropped += Math.max(0, dropped);
-    await ch.insertTsv(
-      "otel_traces",
-      OTEL_TRACES_COLUMNS,
-      join(traces, otelTracesLine),
-      `${token}-traces`,
-    );
-    await ch.insertTsv("executions", EXECUTION_COLUMNS, join(executions.finals, executionLine));
-    await ch.insertTsv(
-      "execution_states",
-      EXECUTION_COLUMNS,
-      join(executions.states, executionLine),
-    );
-    await ch.insertTsv("tool_calls", TOOL_CALL_COLUMNS, join(toolCalls, toolCallLine));
-    await ch.insertTsv("interactions", INTERACTION_COLUMNS, join(interactions, interactionLine));
-    await ch.insertTsv(
-      "otel_metrics_sum",
-      METRIC_SUM_COLUMNS,
-      join(metrics.sums, sumLine),
-      `${token}-sum`,
-    );
-    await ch.insertTsv(
-      "otel_metrics_gauge",
-      METRIC_GAUGE_COLUMNS,
-      join(metrics.gauges, gaugeLine),
-      `${token}-gauge`,
-    );
-    await ch.insertTsv(
-      "otel_metrics_histogram",
-      METRIC_HISTOGRAM_COLUMNS,
-      join(metrics.histograms, histogramLine),
-      `${token}-histogram`,
-    );
-    await deleteSettledStates(ch, executions.settled);
+    // Each table's text is built while the previous table's insert runs in the engine.
+    const inserts: InsertJob[] = [
+      ["otel_traces", OTEL_TRACES_COLUMNS, () => tracesBody, `${token}-traces`],
+      ["executions", EXECUTION_COLUMNS, () => join(executions.finals, executionLine)],
+      ["execution_states", EXECUTION_COLUMNS, () => join(executions.states, executionLine)],
+      ["tool_calls", TOOL_CALL_COLUMNS, () => join(toolCalls, toolCallLine)],
+      ["interactions", INTERACTION_COLUMNS, () => join(interactions, interactionLine)],
+      ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(metrics.sums, sumLine), `${token}-sum`],
+      [
+        "otel_metrics_gauge",
+        METRIC_GAUGE_COLUMNS,
+        () => join(metrics.gauges, gaugeLine),
+        `${token}-gauge`,
+      ],
+      [
+        "otel_metrics_histogram",
+        METRIC_HISTOGRAM_COLUMNS,
+        () => join(metrics.histograms, histogramLine),
+        `${token}-histogram`,
+      ],
+    ];
+    await pipeline(ch, inserts);
+    for (const row of executions.settled) this.#settled.push(row);
+  }
+
+  /**
+   * Deletes the snapshots of runs that finished. Readers already skip a snapshot whose run has
+   * a final row, so this only keeps `execution_states` small; it runs at most every
+   * `stateCleanupIntervalMillis`, outside any write's acknowledgement, and on flush.
+   */
+  async #cleanUpStates(force: boolean): Promise<void> {
+    if (this.#settled.length === 0) return;
+    if (!force && performance.now() - this.#lastCleanup < this.#stateCleanupIntervalMillis) return;
+    const settled = this.#settled;
+    this.#settled = [];
+    this.#lastCleanup = performance.now();
+    try {
+      await deleteSettledStates(this.#ch, settled);
+    } catch (error) {
+      this.#onError(error);
+      for (const row of settled) this.#settled.push(row);
+    }
   }
 }
 
 function join<T>(rows: readonly T[], line: (row: T) => string): string {
-  let out = "";
-  for (const r of rows) out += line(r);
-  return out;
+  // One flat string: a `+=` chain would be flattened (copied) again by the client.
+  return rows.map(line).join("");
+}
+
+/** A table, its columns, its TSV text (built when its turn comes) and a dedup token. */
+type InsertJob = [table: string, columns: readonly string[], body: () => string, token?: string];
+
+/** Runs the inserts one after another, building each body while the previous insert runs. */
+async function pipeline(ch: ClickHouse, jobs: readonly InsertJob[]): Promise<void> {
+  let running: Promise<void> | undefined;
+  try {
+    for (const [table, columns, body, token] of jobs) {
+      const text = body();
+      if (running) await running;
+      running = text.length > 0 ? ch.insertTsv(table, columns, text, token) : undefined;
+    }
+    if (running) await running;
+  } catch (error) {
+    await running?.catch(() => undefined);
+    throw error;
+  }
 }
 
 function mergeSpanRows(batch: readonly Item[]): SpanRows {

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench -- NAME [options]`: runs one benchmark. Benchmarks are imported on demand so
+ * that listing them does not open the embedded engine.
+ */
+
+interface Benchmark {
+  description: string;
+  run(args: string[]): Promise<void>;
+}
+
+const BENCHMARKS: Record<string, Benchmark> = {
+  exporter: {
+    description:
+      "ClickHouseSpanExporter vs raw TSV inserts into embedded ClickHouse " +
+      "(--spans 200000, --variants 10000x16,50000x64 as maxBatchRows x exports in flight, " +
+      "--rounds 2)",
+    run: async (args) => (await import("./exporter.ts")).runExporterBenchmark(args),
+  },
+};
+
+const [name, ...args] = process.argv.slice(2);
+const benchmark = name === undefined ? undefined : BENCHMARKS[name];
+if (!benchmark) {
+  if (name !== undefined) console.error(`unknown benchmark: ${name}`);
+  console.error("usage: npm run bench -- NAME [options]\navailable benchmarks:");
+  for (const [key, b] of Object.entries(BENCHMARKS)) console.error(`  ${key}  ${b.description}`);
+  process.exit(1);
+}
+await benchmark.run(args);

@@ -9,6 +9,9 @@ import { ttl } from "./retention.ts";
  * `non_replicated_deduplication_window`, so a batch retried with the same
  * `insert_deduplication_token` is stored once.
  */
+const TABLE_SETTINGS =
+  "SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000";
+
 export const v1Initial: Migration = {
   version: 1,
   name: "span store, run tables and metrics tables",
@@ -65,7 +68,7 @@ export const v1Initial: Migration = {
     PRIMARY KEY (ServiceName, SpanName, toDateTime(Timestamp))
     ORDER BY (ServiceName, SpanName, toDateTime(Timestamp), Timestamp, SpanId)
     ${ttl("toDateTime(Timestamp)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    ${TABLE_SETTINGS}`,
 
     // One row per FINISHED execution (completed, failed, cancelled), written once: the writer
     // looks the key up before inserting, so lists and counts read this table without FINAL.
@@ -85,7 +88,7 @@ export const v1Initial: Migration = {
     PARTITION BY toDate(created_at)
     ORDER BY (scope_id, created_at, execution_id)
     ${ttl("toDateTime(created_at)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    ${TABLE_SETTINGS}`,
 
     // Snapshots of UNFINISHED executions (pending, running, waiting_for_interaction), from
     // state spans and paused segments. Kept small on purpose: the writer drops snapshots that a
@@ -99,7 +102,7 @@ export const v1Initial: Migration = {
     PARTITION BY toDate(created_at)
     ORDER BY (scope_id, created_at, execution_id)
     ${ttl("toDateTime(created_at)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    ${TABLE_SETTINGS}`,
 
     // One row per tool call. ORDER BY (scope_id, started_at, ...): the tool filter and tool
     // facets read one scope over a time range; an execution's calls are found inside its own
@@ -131,7 +134,7 @@ export const v1Initial: Migration = {
     PARTITION BY toDate(started_at)
     ORDER BY (scope_id, started_at, execution_id, span_id)
     ${ttl("toDateTime(started_at)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    ${TABLE_SETTINGS}`,
 
     // One row per finished interaction (elicitation); a pending one lives on its execution's
     // snapshot until it ends.
@@ -156,7 +159,7 @@ export const v1Initial: Migration = {
     PARTITION BY toDate(created_at)
     ORDER BY (scope_id, created_at, execution_id, span_id)
     ${ttl("toDateTime(created_at)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    ${TABLE_SETTINGS}`,
 
     // The collector exporter's metrics tables (sum, gauge, histogram), same names and types.
     `CREATE TABLE IF NOT EXISTS otel_metrics_sum (${metricCommonColumns()},
@@ -170,7 +173,7 @@ export const v1Initial: Migration = {
     PARTITION BY toDate(TimeUnix)
     ORDER BY (ServiceName, MetricName, toStartOfHour(TimeUnix), cityHash64(Attributes), TimeUnix)
     ${ttl("toDateTime(TimeUnix)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    ${TABLE_SETTINGS}`,
     `CREATE TABLE IF NOT EXISTS otel_metrics_gauge (${metricCommonColumns()},
       Value Float64 CODEC(ZSTD(1)),
       Flags UInt32 CODEC(ZSTD(1)),
@@ -180,7 +183,7 @@ export const v1Initial: Migration = {
     PARTITION BY toDate(TimeUnix)
     ORDER BY (ServiceName, MetricName, toStartOfHour(TimeUnix), cityHash64(Attributes), TimeUnix)
     ${ttl("toDateTime(TimeUnix)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    ${TABLE_SETTINGS}`,
     `CREATE TABLE IF NOT EXISTS otel_metrics_histogram (${metricCommonColumns()},
       Count UInt64 CODEC(Delta, ZSTD(1)),
       Sum Float64 CODEC(ZSTD(1)),
@@ -196,7 +199,7 @@ export const v1Initial: Migration = {
     PARTITION BY toDate(TimeUnix)
     ORDER BY (ServiceName, MetricName, toStartOfHour(TimeUnix), cityHash64(Attributes), TimeUnix)
     ${ttl("toDateTime(TimeUnix)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+    ${TABLE_SETTINGS}`,
   ],
 };
 

@@ -4,7 +4,15 @@ import { defineConfig } from "vitest/config";
 // per process, so every file that touches ClickHouse gets a directory of its own.
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "packages/*/test/**/*.test.ts",
+      "collector/src/**/*.test.ts",
+      "collector/test/**/*.test.ts",
+      "query-api/src/**/*.test.ts",
+      "query-api/test/**/*.test.ts",
+      "examples/src/**/*.test.ts",
+    ],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,17 +1,20 @@
 import { pathToFileURL } from "node:url";
 import { migrateCommand } from "./commands/migrate.ts";
-import { startCommand } from "./commands/start.ts";
+import { serveCommand } from "./commands/serve.ts";
 
 const USAGE = `Usage: runtrace <command>
 
 Commands:
-  start     run runtrace on embedded ClickHouse (or CLICKHOUSE_URL): migrate, then serve
-  migrate   bring the database to the current schema version and exit
-  help      show this text
+  start      all in one: the collector (:4318) and the query API (:8080) on one ClickHouse
+             (embedded in RUNTRACE_DATA_DIR, or CLICKHOUSE_URL)
+  collector  the OTLP/HTTP collector alone (for a ClickHouse server)
+  query-api  the query API alone (for a ClickHouse server)
+  migrate    bring the database to the current schema version and exit
+  help       show this text
 
-Environment: CLICKHOUSE_URL, RUNTRACE_DATA_DIR (default ./data), RUNTRACE_RETENTION_DAYS
-(default 30), RUNTRACE_READ_TIMEOUT_SECONDS (default 30), RUNTRACE_READ_MAX_MEMORY_BYTES.
-See the README for every variable.`;
+Environment: CLICKHOUSE_URL, RUNTRACE_DATA_DIR (default ./data), RUNTRACE_HOST (default
+127.0.0.1), RUNTRACE_COLLECTOR_PORT (4318), RUNTRACE_QUERY_PORT (8080), RUNTRACE_INGEST_TOKEN,
+RUNTRACE_MAX_BODY_BYTES, RUNTRACE_RETENTION_DAYS (30), ... See the README for every variable.`;
 
 /** Runs one command; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,7 +22,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case "start":
-        return await startCommand();
+        return await serveCommand({ collector: true, queryApi: true });
+      case "collector":
+        return await serveCommand({ collector: true, queryApi: false });
+      case "query-api":
+        return await serveCommand({ collector: false, queryApi: true });
       case "migrate":
         return await migrateCommand();
       case "help":

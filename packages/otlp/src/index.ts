@@ -1,1 +1,16 @@
-export {};
+/**
+ * @module
+ * OTLP/HTTP request decoding, protobuf and JSON, straight into runtrace's row model
+ * (`SpanInput`, `MetricRows` of @runtrace/clickhouse), and the protobuf response bodies.
+ */
+export { OtlpDecodeError } from "./errors.ts";
+export type { DecodedMetrics } from "./metrics.ts";
+export { decodeMetricsJson } from "./metrics-json.ts";
+export { decodeMetricsProtobuf } from "./metrics-protobuf.ts";
+export {
+  encodeExportMetricsResponse,
+  encodeExportTraceResponse,
+  encodeStatus,
+} from "./responses.ts";
+export { decodeTracesJson } from "./traces-json.ts";
+export { decodeTracesProtobuf } from "./traces-protobuf.ts";

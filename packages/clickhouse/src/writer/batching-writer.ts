@@ -71,6 +71,7 @@ export interface WriterStats {
   batchesWritten: number;
   queueRows: number;
   lastInsertMillis: number;
+  insertMillisTotal: number;
 }
 
 interface Item {
@@ -121,6 +122,7 @@ export class BatchingWriter {
     batchesWritten: 0,
     queueRows: 0,
     lastInsertMillis: 0,
+    insertMillisTotal: 0,
   };
 
   constructor(ch: ClickHouse, options: BatchingWriterOptions = {}) {
@@ -271,10 +273,14 @@ export class BatchingWriter {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        await this.#insert(token, traces, spans, metrics);
+        await this.#insert(token, traces, spans, metrics, () => {
+          // Once the span table holds them, a client retrying this batch after a later
+          // failure must not store them again.
+          for (const key of inBatch) this.#recentSpans.add(key);
+        });
         this.#stats.lastInsertMillis = performance.now() - started;
+        this.#stats.insertMillisTotal += this.#stats.lastInsertMillis;
         this.#stats.batchesWritten++;
-        for (const key of inBatch) this.#recentSpans.add(key);
         for (const e of spans.executions) this.#scopes.set(e.executionId, e.scopeId);
         for (const item of batch) {
           if (item.spans) this.#stats.spansStored += item.units;
@@ -297,7 +303,7 @@ export class BatchingWriter {
               status: "retryable",
               reason: "unavailable",
               message,
-              retryAfterMillis: 5_000,
+              retryAfterMillis: 2_000,
             });
           }
           return;
@@ -334,6 +340,7 @@ export class BatchingWriter {
     traces: SpanInput[],
     spans: SpanRows,
     metrics: MetricRows,
+    onTracesStored: () => void,
   ): Promise<void> {
     const ch = this.#ch;
     // Run rows are looked up again on every attempt: what an earlier attempt stored is found
@@ -358,7 +365,7 @@ export class BatchingWriter {
     this.#stats.duplicatesDropped += Math.max(0, dropped);
     // Each table's text is built while the previous table's insert runs in the engine.
     const inserts: InsertJob[] = [
-      ["otel_traces", OTEL_TRACES_COLUMNS, () => tracesBody, `${token}-traces`],
+      ["otel_traces", OTEL_TRACES_COLUMNS, () => tracesBody, `${token}-traces`, onTracesStored],
       ["executions", EXECUTION_COLUMNS, () => join(executions.finals, executionLine)],
       ["execution_states", EXECUTION_COLUMNS, () => join(executions.states, executionLine)],
       ["tool_calls", TOOL_CALL_COLUMNS, () => join(toolCalls, toolCallLine)],
@@ -406,17 +413,24 @@ function join<T>(rows: readonly T[], line: (row: T) => string): string {
   return rows.map(line).join("");
 }
 
-/** A table, its columns, its TSV text (built when its turn comes) and a dedup token. */
-type InsertJob = [table: string, columns: readonly string[], body: () => string, token?: string];
+/** A table, its columns, its TSV text (built when its turn comes), a dedup token, and what to do once stored. */
+type InsertJob = [
+  table: string,
+  columns: readonly string[],
+  body: () => string,
+  token?: string,
+  stored?: () => void,
+];
 
 /** Runs the inserts one after another, building each body while the previous insert runs. */
 async function pipeline(ch: ClickHouse, jobs: readonly InsertJob[]): Promise<void> {
   let running: Promise<void> | undefined;
   try {
-    for (const [table, columns, body, token] of jobs) {
+    for (const [table, columns, body, token, stored] of jobs) {
       const text = body();
       if (running) await running;
-      running = text.length > 0 ? ch.insertTsv(table, columns, text, token) : undefined;
+      running =
+        text.length > 0 ? ch.insertTsv(table, columns, text, token).then(stored) : undefined;
     }
     if (running) await running;
   } catch (error) {

@@ -1,0 +1,111 @@
+import type { BatchingWriter, WriteResult } from "@runtrace/clickhouse";
+import {
+  decodeMetricsJson,
+  decodeMetricsProtobuf,
+  decodeTracesJson,
+  decodeTracesProtobuf,
+  OtlpDecodeError,
+} from "@runtrace/otlp";
+import type { Context, Hono } from "hono";
+import { BodyError, readBody } from "../body.ts";
+import type { IngestStats } from "../ingest-stats.ts";
+import { exportResponse, GRPC, statusResponse, type Wire, wireOf } from "../otlp-response.ts";
+
+export interface IngestDeps {
+  writer: BatchingWriter;
+  stats: IngestStats;
+  maxBodyBytes: number;
+}
+
+type Signal = "traces" | "metrics";
+
+/** The request's body and encoding, or the error response to send instead. */
+async function readRequest(
+  c: Context,
+  maxBodyBytes: number,
+): Promise<{ wire: Wire; body: Buffer } | Response> {
+  const contentType = c.req.header("content-type");
+  const wire = wireOf(contentType);
+  if (!wire) {
+    return statusResponse(
+      "json",
+      415,
+      GRPC.INVALID_ARGUMENT,
+      `unsupported Content-Type "${contentType ?? ""}": send application/x-protobuf or application/json`,
+    );
+  }
+  try {
+    return { wire, body: await readBody(c.req.raw, maxBodyBytes) };
+  } catch (error) {
+    if (error instanceof BodyError)
+      return statusResponse(wire, error.status, GRPC.INVALID_ARGUMENT, error.message);
+    throw error;
+  }
+}
+
+/** The HTTP answer to a write that was not stored: the client retries 429 and 503. */
+function notStored(wire: Wire, result: Exclude<WriteResult, { status: "stored" }>): Response {
+  if (result.status === "retryable") {
+    const retryAfter = String(Math.max(1, Math.ceil(result.retryAfterMillis / 1000)));
+    return result.reason === "saturated"
+      ? statusResponse(wire, 429, GRPC.RESOURCE_EXHAUSTED, result.message, {
+          "retry-after": retryAfter,
+        })
+      : statusResponse(wire, 503, GRPC.UNAVAILABLE, result.message, { "retry-after": retryAfter });
+  }
+  return statusResponse(wire, 400, GRPC.INVALID_ARGUMENT, result.message);
+}
+
+function rejectMessage(reasons: Partial<Record<string, number>>): string {
+  const parts = Object.entries(reasons)
+    .filter(([, n]) => n)
+    .map(([reason, n]) => `${n} ${reason.replaceAll("_", " ")}`);
+  return parts.length > 0 ? `rejected spans: ${parts.join(", ")}` : "";
+}
+
+async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Response> {
+  const request = await readRequest(c, deps.maxBodyBytes);
+  if (request instanceof Response) return request;
+  const { wire, body } = request;
+  try {
+    if (signal === "traces") {
+      const spans = wire === "protobuf" ? decodeTracesProtobuf(body) : decodeTracesJson(body);
+      const result = await deps.writer.writeSpans(spans);
+      if (result.status !== "stored") return notStored(wire, result);
+      deps.stats.spansAccepted += result.stored;
+      deps.stats.countRejectedSpans(result.rejectReasons);
+      return exportResponse(wire, "traces", result.rejected, rejectMessage(result.rejectReasons));
+    }
+    const decoded = wire === "protobuf" ? decodeMetricsProtobuf(body) : decodeMetricsJson(body);
+    const result = await deps.writer.writeMetrics(decoded.rows);
+    if (result.status !== "stored") return notStored(wire, result);
+    deps.stats.pointsAccepted += result.stored;
+    deps.stats.pointsRejected += decoded.rejectedPoints;
+    return exportResponse(wire, "metrics", decoded.rejectedPoints, decoded.rejectMessage);
+  } catch (error) {
+    if (error instanceof OtlpDecodeError) {
+      return statusResponse(wire, 400, GRPC.INVALID_ARGUMENT, error.message);
+    }
+    throw error;
+  }
+}
+
+/** `POST /v1/traces`, `/v1/metrics` (OTLP/HTTP), and `/v1/logs`, which runtrace does not store. */
+export function ingestRoutes(app: Hono, deps: IngestDeps): void {
+  for (const signal of ["traces", "metrics"] as const) {
+    app.post(`/v1/${signal}`, async (c) => {
+      const response = await ingest(c, deps, signal);
+      deps.stats.countRequest(signal, response.status);
+      return response;
+    });
+  }
+  app.post("/v1/logs", (c) => {
+    deps.stats.countRequest("logs", 501);
+    return statusResponse(
+      wireOf(c.req.header("content-type")) ?? "json",
+      501,
+      GRPC.UNIMPLEMENTED,
+      "runtrace stores traces and metrics, not logs: point your logs exporter elsewhere (OTEL_LOGS_EXPORTER=none to stop sending them)",
+    );
+  });
+}

@@ -1,0 +1,5 @@
+/**
+ * @module
+ * runtrace's query API (port 8080).
+ */
+export { createQueryApiApp, type QueryApiOptions } from "./app.ts";

@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClickHouse } from "@runtrace/clickhouse";
+import { describe, expect, it } from "vitest";
+
+const BIN = join(import.meta.dirname, "..", "bin", "runtrace.js");
+
+function startServer(
+  dataDir: string,
+): Promise<{ child: ChildProcess; collector: string; query: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, "start"], {
+    env: {
+      ...process.env,
+      RUNTRACE_DATA_DIR: dataDir,
+      RUNTRACE_COLLECTOR_PORT: "0",
+      RUNTRACE_QUERY_PORT: "0",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk) => {
+      out += chunk;
+      const collector = /collector on (http:\/\/\S+)/.exec(out)?.[1];
+      const query = /query API on (http:\/\/\S+)/.exec(out)?.[1];
+      if (collector && query) resolve({ child, collector, query, output: () => out });
+    });
+    child.stderr!.on("data", (chunk) => {
+      out += chunk;
+    });
+    child.once("exit", (code) => reject(new Error(`runtrace start exited (${code}): ${out}`)));
+  });
+}
+
+function request(i: number): string {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const spans = Array.from({ length: 200 }, (_, j) => ({
+    traceId: (i * 1000 + j + 1).toString(16).padStart(32, "0"),
+    spanId: (i * 1000 + j + 1).toString(16).padStart(16, "0"),
+    name: "drain-span",
+    startTimeUnixNano: String(now),
+    endTimeUnixNano: String(now + 1000n),
+  }));
+  return JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans }] }],
+  });
+}
+
+describe("runtrace start", () => {
+  it("serves both ports, and on SIGTERM answers what is in flight, writes it, and exits 0", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "runtrace-drain-"));
+    const server = await startServer(dataDir);
+    expect(server.output()).toContain(`data in ${dataDir}`);
+    expect((await fetch(`${server.query}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server.collector}/readyz`)).status).toBe(200);
+
+    const inFlight = Array.from({ length: 5 }, (_, i) =>
+      fetch(`${server.collector}/v1/traces`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: request(i),
+      }).then((r) => r.status),
+    );
+    // Let the requests reach the server, then ask it to stop while they wait for their insert.
+    await new Promise((r) => setTimeout(r, 50));
+    const exited = new Promise<number | null>((resolve) => server.child.once("exit", resolve));
+    server.child.kill("SIGTERM");
+    expect(await Promise.all(inFlight)).toEqual([200, 200, 200, 200, 200]);
+    expect(await exited).toBe(0);
+    expect(server.output()).toContain("everything accepted was written");
+
+    const ch = await createClickHouse({ dataDir, url: undefined });
+    const rows = await ch.select<{ n: number }>(
+      "SELECT count() AS n FROM otel_traces WHERE SpanName = 'drain-span'",
+    );
+    expect(rows[0]!.n).toBe(1000);
+    await ch.close();
+  });
+});

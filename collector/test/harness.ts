@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
@@ -22,10 +22,8 @@ export interface RunningCollector {
 export async function startTestCollector(
   options: Partial<CollectorConfig> = {},
 ): Promise<RunningCollector> {
-  const ch = await createClickHouse({
-    dataDir: mkdtempSync(join(tmpdir(), "runtrace-collector-")),
-    url: undefined,
-  });
+  const dataDir = mkdtempSync(join(tmpdir(), "runtrace-collector-"));
+  const ch = await createClickHouse({ dataDir, url: undefined });
   await migrate(ch);
   const collector = createCollector(ch, { port: 0, host: "127.0.0.1", ...options });
   const server = await listen(collector.app, 0, "127.0.0.1");
@@ -38,6 +36,7 @@ export async function startTestCollector(
       await server.close();
       await collector.close();
       await ch.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

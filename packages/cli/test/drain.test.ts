@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClickHouse } from "@runtrace/clickhouse";
@@ -77,5 +77,6 @@ describe("runtrace start", () => {
     );
     expect(rows[0]!.n).toBe(1000);
     await ch.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

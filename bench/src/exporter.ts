@@ -240,7 +240,7 @@ function describeTimes(times: CallTimes, seconds: number, cores: number): string
   );
 }
 
-async function truncateRunTables(ch: ClickHouse): Promise<void> {
+export async function truncateRunTables(ch: ClickHouse): Promise<void> {
   for (const table of RUN_TABLES) await ch.command(`TRUNCATE TABLE ${table}`);
 }
 

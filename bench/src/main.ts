@@ -16,6 +16,14 @@ const BENCHMARKS: Record<string, Benchmark> = {
       "--rounds 2)",
     run: async (args) => (await import("./exporter.ts")).runExporterBenchmark(args),
   },
+  ingest: {
+    description:
+      "OTLP/HTTP protobuf requests posted to `runtrace collector` in its own process: sustained " +
+      "spans/s, latency, overload (429s, bounded RSS), stored-once check, raw engine rate " +
+      "(--requests 1200, --concurrency 8,16, --phase-seconds 20, --overload 128, " +
+      "--overload-seconds 20, --instrumented, --collector-cpu-prof DIR)",
+    run: async (args) => (await import("./ingest.ts")).runIngestBenchmark(args),
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

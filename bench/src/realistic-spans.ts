@@ -335,6 +335,10 @@ export interface GenerateOptions {
   seed?: number;
   /** Executions started per second (of span time): sets how much executions overlap. */
   executionsPerSecond?: number;
+  /** Size range of each run's JavaScript (log-uniform). @default [200, 5000] */
+  codeBytes?: readonly [min: number, max: number];
+  /** Size range of each tool result (log-uniform). @default [60, 2500] */
+  resultBytes?: readonly [min: number, max: number];
 }
 
 /** Runs executions through a real SDK tracer and returns their ended spans. */
@@ -368,6 +372,8 @@ export function generateSpans(options: GenerateOptions): GeneratedSpans {
   const tracer = provider.getTracer("@runtrace/sdk", "0.1.0");
 
   const perSecond = options.executionsPerSecond ?? 60;
+  const [codeMin, codeMax] = options.codeBytes ?? [200, 5000];
+  const [resultMin, resultMax] = options.resultBytes ?? [60, 2500];
   // Executions start in the recent past (inside retention) and never in the future.
   const expected = Math.ceil(options.spans / 6);
   let clock = Date.now() - (expected / perSecond) * 1000 - 60_000;
@@ -383,7 +389,7 @@ export function generateSpans(options: GenerateOptions): GeneratedSpans {
     const triggerKind = g.pick(["http", "http", "mcp", "mcp", "cli"]);
     const meta = triggerMeta(g, triggerKind);
     const tools = Array.from({ length: g.int(2, 6) }, () => g.pick(TOOLS));
-    const code = codeFor(g, tools, Math.round(g.logUniform(200, 5000)));
+    const code = codeFor(g, tools, Math.round(g.logUniform(codeMin, codeMax)));
 
     const root = tracer.startSpan(
       SPAN_EXECUTION,
@@ -485,7 +491,7 @@ export function generateSpans(options: GenerateOptions): GeneratedSpans {
         });
         span.setStatus({ code: SpanStatusCode.ERROR, message });
       } else {
-        const result = resultJson(g, tool, g.logUniform(60, 2500));
+        const result = resultJson(g, tool, g.logUniform(resultMin, resultMax));
         span.setAttributes({
           [ATTR_TOOL_STATUS]: "completed",
           [ATTR_TOOL_RESULT]: result,

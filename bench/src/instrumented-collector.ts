@@ -1,0 +1,108 @@
+import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
+import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
+import { createCollector, listen } from "@runtrace/collector";
+
+/**
+ * `runtrace collector` (packages/cli/src/commands/serve.ts, collector only) with the writer's
+ * ClickHouse calls timed, for `npm run bench -- ingest --instrumented`. `GET /bench/times`
+ * answers the running totals: per-table insert time, look-ups, deletes, main-thread
+ * utilization and GC pauses. Run with `node --import tsx`.
+ */
+
+export interface CallTotals {
+  ms: number;
+  calls: number;
+  chars: number;
+}
+
+export interface CollectorTimes {
+  inserts: Record<string, CallTotals>;
+  lookups: CallTotals;
+  deletes: CallTotals;
+  /** Main-thread event-loop utilization since start: busy and idle milliseconds. */
+  loopActiveMs: number;
+  loopIdleMs: number;
+  gcMs: number;
+  gcCount: number;
+  /** Event-loop delay percentiles (ms) since start. */
+  loopDelayP50: number;
+  loopDelayP99: number;
+}
+
+const totals = (): CallTotals => ({ ms: 0, calls: 0, chars: 0 });
+
+const times: Omit<CollectorTimes, "loopActiveMs" | "loopIdleMs" | "loopDelayP50" | "loopDelayP99"> =
+  {
+    inserts: {},
+    lookups: totals(),
+    deletes: totals(),
+    gcMs: 0,
+    gcCount: 0,
+  };
+
+async function timed<T>(into: CallTotals, chars: number, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    into.ms += performance.now() - started;
+    into.calls++;
+    into.chars += chars;
+  }
+}
+
+/** The same connection, with the calls the writer makes timed from the call itself. */
+function instrument(ch: ClickHouse): ClickHouse {
+  return {
+    ...ch,
+    insertTsv: (table, columns, body, token) => {
+      times.inserts[table] ??= totals();
+      return timed(times.inserts[table]!, body.length, () =>
+        ch.insertTsv(table, columns, body, token),
+      );
+    },
+    selectForWrite: (sql, params) => timed(times.lookups, 0, () => ch.selectForWrite(sql, params)),
+    // The writer's only statements are the deletes of settled snapshots.
+    command: (sql, params) => timed(times.deletes, 0, () => ch.command(sql, params)),
+  };
+}
+
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    times.gcMs += entry.duration;
+    times.gcCount++;
+  }
+}).observe({ entryTypes: ["gc"] });
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const eluStart = performance.eventLoopUtilization();
+
+const ch = await createClickHouse();
+const migrated = await migrate(ch);
+console.log(
+  `runtrace: ${ch.kind} ClickHouse, data in ${ch.location} (schema version ${migrated.to}), instrumented`,
+);
+const collector = createCollector(instrument(ch));
+collector.app.get("/bench/times", (c) => {
+  const elu = performance.eventLoopUtilization(eluStart);
+  const body: CollectorTimes = {
+    ...times,
+    loopActiveMs: elu.active,
+    loopIdleMs: elu.idle,
+    loopDelayP50: loopDelay.percentile(50) / 1e6,
+    loopDelayP99: loopDelay.percentile(99) / 1e6,
+  };
+  return c.json(body);
+});
+const server = await listen(collector.app, collector.config.port, collector.config.host);
+console.log(`runtrace: OTLP/HTTP collector on ${server.url} (POST /v1/traces, /v1/metrics)`);
+
+const signal = await new Promise<string>((resolve) => {
+  process.once("SIGTERM", () => resolve("SIGTERM"));
+  process.once("SIGINT", () => resolve("SIGINT"));
+});
+console.log(`runtrace: ${signal}: draining`);
+await server.close();
+await collector.close();
+await ch.close();
+console.log("runtrace: stopped; everything accepted was written");

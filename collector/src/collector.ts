@@ -23,6 +23,8 @@ export function createCollector(
   const writer = new BatchingWriter(clickhouse, {
     dedupWindowSpans: config.dedupWindowSpans,
     maxQueueRows: config.maxQueueRows,
+    // Under load, fewer and larger inserts: each insert has a fixed cost in the engine.
+    maxBatchRows: 30_000,
     // A request waits for its batch: give up soon enough to answer 503 well inside the OTLP
     // exporters' 10 s timeout, so they retry instead of timing out.
     maxAttempts: 4,

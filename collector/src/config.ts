@@ -19,7 +19,11 @@ export interface CollectorConfig {
    * @default process.env.RUNTRACE_DEDUP_WINDOW_SPANS ?? 262144
    */
   dedupWindowSpans: number;
-  /** Rows waiting to be written beyond which requests get 429. @default 100000 */
+  /**
+   * Rows waiting to be written beyond which requests get 429: at a few seconds of write
+   * throughput, so queued requests are answered well inside the exporters' 10 s timeout.
+   * @default process.env.RUNTRACE_MAX_QUEUE_ROWS ?? 60000
+   */
   maxQueueRows: number;
 }
 
@@ -54,7 +58,7 @@ export function resolveCollectorConfig(
     maxQueueRows: parseInteger({
       key: "RUNTRACE_MAX_QUEUE_ROWS",
       value: options.maxQueueRows ?? env.RUNTRACE_MAX_QUEUE_ROWS,
-      fallback: 100_000,
+      fallback: 60_000,
       min: 1_000,
       max: 10_000_000,
     }),

@@ -13,12 +13,26 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
+/** The writing operations of one client: a client runs one statement at a time. */
+export interface WriteLane {
+  /** A read ordered with this lane's inserts, bounded like {@link ClickHouse.select}. */
+  selectForWrite<T>(sql: string, params?: QueryParams): Promise<T[]>;
+  /** A statement without result rows (DDL, DELETE). */
+  command(sql: string, params?: QueryParams): Promise<void>;
+  /**
+   * Inserts pre-serialized TabSeparated rows. Settings go in the statement's SETTINGS clause:
+   * on embedded ClickHouse per-query settings would stay in force for later queries.
+   */
+  insertTsv(table: string, columns: readonly string[], body: string, token?: string): Promise<void>;
+}
+
 /**
- * runtrace's handle on ClickHouse: a writer client for inserts and DDL and a reader client for
+ * runtrace's handle on ClickHouse: writer clients for inserts and DDL and a reader client for
  * queries, so a slow read never queues an insert behind it (each client runs one query at a
- * time on embedded ClickHouse).
+ * time on embedded ClickHouse). Its own write methods are the span lane; `runs` is a second
+ * lane, so the run tables are written while the span table is.
  */
-export interface ClickHouse {
+export interface ClickHouse extends WriteLane {
   readonly kind: "embedded" | "server";
   /** The data directory, or the server URL without its password. */
   readonly location: string;
@@ -30,15 +44,8 @@ export interface ClickHouse {
    * clause of its own). 64-bit integers come back as numbers.
    */
   select<T>(sql: string, params?: QueryParams, options?: ReadOptions): Promise<T[]>;
-  /** A read on the writer client (ordered with its inserts), bounded like {@link select}. */
-  selectForWrite<T>(sql: string, params?: QueryParams): Promise<T[]>;
-  /** A statement without result rows (DDL, DELETE) on the writer client. */
-  command(sql: string, params?: QueryParams): Promise<void>;
-  /**
-   * Inserts pre-serialized TabSeparated rows. Settings go in the statement's SETTINGS clause:
-   * on embedded ClickHouse per-query settings would stay in force for later queries.
-   */
-  insertTsv(table: string, columns: readonly string[], body: string, token?: string): Promise<void>;
+  /** The second write lane (its own client), for the run tables. */
+  readonly runs: WriteLane;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -53,7 +60,13 @@ function quoteIdentifier(name: string): string {
     .join(".");
 }
 
-function openEmbedded(dataDir: string): { writer: ClickHouseClient; reader: ClickHouseClient } {
+interface Clients {
+  writer: ClickHouseClient;
+  runsWriter: ClickHouseClient;
+  reader: ClickHouseClient;
+}
+
+function openEmbedded(dataDir: string): Clients {
   mkdirSync(dataDir, { recursive: true });
   const open = () => {
     try {
@@ -67,12 +80,10 @@ function openEmbedded(dataDir: string): { writer: ClickHouseClient; reader: Clic
       throw new EmbeddedOpenError(dataDir, { cause: err });
     }
   };
-  // Two connections on one path share the process's engine but run queries independently.
+  // Connections on one path share the process's engine but run queries independently.
   // biome-ignore lint/suspicious/noExplicitAny: chdb's Connection matches clickhouse-js's shape.
-  const writer = createClient({ connection: open() as any });
-  // biome-ignore lint/suspicious/noExplicitAny: as above.
-  const reader = createClient({ connection: open() as any });
-  return { writer, reader };
+  const client = () => createClient({ connection: open() as any });
+  return { writer: client(), runsWriter: client(), reader: client() };
 }
 
 function openServer(url: string, config: ClickHouseConfig) {
@@ -82,7 +93,11 @@ function openServer(url: string, config: ClickHouseConfig) {
     request_timeout: (config.readTimeoutSeconds + 30) * 1000,
     compression: { request: false, response: true },
   };
-  return { writer: createClient(common), reader: createClient(common) };
+  return {
+    writer: createClient(common),
+    runsWriter: createClient(common),
+    reader: createClient(common),
+  };
 }
 
 /**
@@ -98,7 +113,7 @@ export async function createClickHouse(
 ): Promise<ClickHouse> {
   const config = resolveClickHouseConfig(options);
   const kind = config.url ? "server" : "embedded";
-  const { writer, reader } = config.url
+  const { writer, runsWriter, reader } = config.url
     ? openServer(config.url, config)
     : openEmbedded(config.dataDir);
   const readSettings =
@@ -123,6 +138,27 @@ export async function createClickHouse(
     return rs.json<T>();
   }
 
+  function lane(client: ClickHouseClient): WriteLane {
+    return {
+      selectForWrite: (sql, params) => read(client, sql, params),
+      async command(sql, params) {
+        await client.command({ query: sql, query_params: params });
+      },
+      async insertTsv(table, columns, body, token) {
+        if (body.length === 0) return;
+        const settings = token
+          ? ` SETTINGS insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`
+          : "";
+        const cols = columns.map(quoteIdentifier).join(", ");
+        const result = await client.exec({
+          query: `INSERT INTO ${quoteIdentifier(table)} (${cols})${settings} FORMAT TabSeparated`,
+          values: Readable.from([body]),
+        });
+        result.stream.destroy();
+      },
+    };
+  }
+
   let closed = false;
   return {
     kind,
@@ -131,22 +167,8 @@ export async function createClickHouse(
     writer,
     reader,
     select: (sql, params, options) => read(reader, sql, params, options),
-    selectForWrite: (sql, params) => read(writer, sql, params),
-    async command(sql, params) {
-      await writer.command({ query: sql, query_params: params });
-    },
-    async insertTsv(table, columns, body, token) {
-      if (body.length === 0) return;
-      const settings = token
-        ? ` SETTINGS insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`
-        : "";
-      const cols = columns.map(quoteIdentifier).join(", ");
-      const result = await writer.exec({
-        query: `INSERT INTO ${quoteIdentifier(table)} (${cols})${settings} FORMAT TabSeparated`,
-        values: Readable.from([body]),
-      });
-      result.stream.destroy();
-    },
+    ...lane(writer),
+    runs: lane(runsWriter),
     async ping() {
       try {
         const r = await reader.ping();
@@ -158,7 +180,7 @@ export async function createClickHouse(
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([writer.close(), reader.close()]);
+      await Promise.all([writer.close(), runsWriter.close(), reader.close()]);
       if (kind === "embedded") {
         // close() can return while the engine still finishes work; the directory is only free
         // for another open once nothing is outstanding.

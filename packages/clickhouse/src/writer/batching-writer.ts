@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ClickHouse } from "../connection/client.ts";
+import type { ClickHouse, WriteLane } from "../connection/client.ts";
 import {
   gaugeLine,
   histogramLine,
@@ -343,33 +343,36 @@ export class BatchingWriter {
     onTracesStored: () => void,
   ): Promise<void> {
     const ch = this.#ch;
-    // Run rows are looked up again on every attempt: what an earlier attempt stored is found
-    // and not written twice. The look-ups run in the engine while the span table's text is
-    // built here.
-    const lookups = (async () => {
-      const executions = await resolveExecutions(ch, spans.executions);
-      const toolCalls = await newToolCalls(ch, spans.toolCalls);
-      const interactions = await newInteractions(ch, spans.interactions);
-      return { executions, toolCalls, interactions };
+    // Two lanes on two clients: the run tables (look-ups, then inserts) while the span and
+    // metric tables are inserted. Run rows are looked up again on every attempt: what an
+    // earlier attempt stored is found and not written twice.
+    const runs = (async () => {
+      const lane = ch.runs;
+      const executions = await resolveExecutions(lane, spans.executions);
+      const toolCalls = await newToolCalls(lane, spans.toolCalls);
+      const interactions = await newInteractions(lane, spans.interactions);
+      const dropped =
+        spans.toolCalls.length -
+        toolCalls.length +
+        (spans.interactions.length - interactions.length);
+      this.#stats.duplicatesDropped += Math.max(0, dropped);
+      await pipeline(lane, [
+        ["executions", EXECUTION_COLUMNS, () => join(executions.finals, executionLine)],
+        ["execution_states", EXECUTION_COLUMNS, () => join(executions.states, executionLine)],
+        ["tool_calls", TOOL_CALL_COLUMNS, () => join(toolCalls, toolCallLine)],
+        ["interactions", INTERACTION_COLUMNS, () => join(interactions, interactionLine)],
+      ]);
+      return executions.settled;
     })();
-    let tracesBody: string;
-    try {
-      tracesBody = join(traces, otelTracesLine);
-    } finally {
-      // Settle the look-ups before leaving, so no rejection goes unobserved.
-      await lookups.catch(() => undefined);
-    }
-    const { executions, toolCalls, interactions } = await lookups;
-    const dropped =
-      spans.toolCalls.length - toolCalls.length + (spans.interactions.length - interactions.length);
-    this.#stats.duplicatesDropped += Math.max(0, dropped);
-    // Each table's text is built while the previous table's insert runs in the engine.
-    const inserts: InsertJob[] = [
-      ["otel_traces", OTEL_TRACES_COLUMNS, () => tracesBody, `${token}-traces`, onTracesStored],
-      ["executions", EXECUTION_COLUMNS, () => join(executions.finals, executionLine)],
-      ["execution_states", EXECUTION_COLUMNS, () => join(executions.states, executionLine)],
-      ["tool_calls", TOOL_CALL_COLUMNS, () => join(toolCalls, toolCallLine)],
-      ["interactions", INTERACTION_COLUMNS, () => join(interactions, interactionLine)],
+    // Each table's text is built while the previous insert (or the other lane) runs.
+    const spanTables = pipeline(ch, [
+      [
+        "otel_traces",
+        OTEL_TRACES_COLUMNS,
+        () => join(traces, otelTracesLine),
+        `${token}-traces`,
+        onTracesStored,
+      ],
       ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(metrics.sums, sumLine), `${token}-sum`],
       [
         "otel_metrics_gauge",
@@ -383,9 +386,11 @@ export class BatchingWriter {
         () => join(metrics.histograms, histogramLine),
         `${token}-histogram`,
       ],
-    ];
-    await pipeline(ch, inserts);
-    for (const row of executions.settled) this.#settled.push(row);
+    ]);
+    const [spanResult, runResult] = await Promise.allSettled([spanTables, runs]);
+    if (spanResult.status === "rejected") throw spanResult.reason;
+    if (runResult.status === "rejected") throw runResult.reason;
+    for (const row of runResult.value) this.#settled.push(row);
   }
 
   /**
@@ -400,7 +405,7 @@ export class BatchingWriter {
     this.#settled = [];
     this.#lastCleanup = performance.now();
     try {
-      await deleteSettledStates(this.#ch, settled);
+      await deleteSettledStates(this.#ch.runs, settled, force);
     } catch (error) {
       this.#onError(error);
       for (const row of settled) this.#settled.push(row);
@@ -423,7 +428,7 @@ type InsertJob = [
 ];
 
 /** Runs the inserts one after another, building each body while the previous insert runs. */
-async function pipeline(ch: ClickHouse, jobs: readonly InsertJob[]): Promise<void> {
+async function pipeline(ch: WriteLane, jobs: readonly InsertJob[]): Promise<void> {
   let running: Promise<void> | undefined;
   try {
     for (const [table, columns, body, token, stored] of jobs) {

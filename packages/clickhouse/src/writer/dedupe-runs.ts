@@ -1,4 +1,4 @@
-import type { ClickHouse } from "../connection/client.ts";
+import type { WriteLane } from "../connection/client.ts";
 import type { ExecutionRow, InteractionRow, ToolCallRow } from "../rows/rows.ts";
 
 /**
@@ -48,7 +48,7 @@ function rangeOf<T>(
 
 /** Keeps one row per run (the final one, else the latest snapshot) and drops what is stored. */
 export async function resolveExecutions(
-  ch: ClickHouse,
+  ch: WriteLane,
   rows: readonly ExecutionRow[],
 ): Promise<ResolvedExecutions> {
   const latest = new Map<string, ExecutionRow>();
@@ -101,8 +101,9 @@ export async function resolveExecutions(
 
 /** Deletes the snapshots of runs that now have their final row. */
 export async function deleteSettledStates(
-  ch: ClickHouse,
+  ch: WriteLane,
   settled: readonly ExecutionRow[],
+  wait: boolean,
 ): Promise<void> {
   if (settled.length === 0) return;
   const range = rangeOf(
@@ -114,7 +115,10 @@ export async function deleteSettledStates(
   await ch.command(
     "DELETE FROM execution_states WHERE scope_id IN {scopes:Array(String)} " +
       "AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
-      "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)}",
+      "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)} " +
+      // Readers already skip these rows: a periodic delete need not hold up the next batch;
+      // a flush waits for it.
+      `SETTINGS lightweight_deletes_sync = ${wait ? 2 : 0}`,
     range,
   );
 }
@@ -130,7 +134,7 @@ interface SpanKeyed {
  * batch's time range) and repeats within the batch.
  */
 async function newBySpanId<T extends SpanKeyed>(
-  ch: ClickHouse,
+  ch: WriteLane,
   table: "tool_calls" | "interactions",
   timeColumn: "started_at" | "created_at",
   rows: readonly T[],
@@ -154,12 +158,12 @@ async function newBySpanId<T extends SpanKeyed>(
   return unique.filter((r) => !seen.has(r.spanId));
 }
 
-export function newToolCalls(ch: ClickHouse, rows: readonly ToolCallRow[]): Promise<ToolCallRow[]> {
+export function newToolCalls(ch: WriteLane, rows: readonly ToolCallRow[]): Promise<ToolCallRow[]> {
   return newBySpanId(ch, "tool_calls", "started_at", rows, (r) => r.startedAtUs / 1000);
 }
 
 export function newInteractions(
-  ch: ClickHouse,
+  ch: WriteLane,
   rows: readonly InteractionRow[],
 ): Promise<InteractionRow[]> {
   return newBySpanId(ch, "interactions", "created_at", rows, (r) => r.createdAt);

@@ -64,6 +64,15 @@ function rejectMessage(reasons: Partial<Record<string, number>>): string {
 }
 
 async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Response> {
+  if (deps.writer.saturated) {
+    // Refuse before reading and decoding the body: under overload, memory stays bounded.
+    return notStored(wireOf(c.req.header("content-type")) ?? "json", {
+      status: "retryable",
+      reason: "saturated",
+      message: "the write queue is full; retry later",
+      retryAfterMillis: deps.writer.retryAfterMillis,
+    });
+  }
   const request = await readRequest(c, deps.maxBodyBytes);
   if (request instanceof Response) return request;
   const { wire, body } = request;

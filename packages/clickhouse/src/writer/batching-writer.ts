@@ -145,6 +145,16 @@ export class BatchingWriter {
     return this.#ch;
   }
 
+  /** True while the queue is full: new writes would answer `retryable` (saturated). */
+  get saturated(): boolean {
+    return this.#queueRows >= this.#maxQueueRows;
+  }
+
+  /** How long a saturated caller should wait before trying again. */
+  get retryAfterMillis(): number {
+    return Math.max(1000, this.#flushIntervalMillis * 5);
+  }
+
   stats(): WriterStats {
     return { ...this.#stats, queueRows: this.#queueRows };
   }
@@ -182,7 +192,7 @@ export class BatchingWriter {
         status: "retryable",
         reason: "saturated",
         message: `the write queue is full (${this.#queueRows} rows waiting)`,
-        retryAfterMillis: Math.max(1000, this.#flushIntervalMillis * 5),
+        retryAfterMillis: this.retryAfterMillis,
       });
     }
     return new Promise<WriteResult>((resolve) => {

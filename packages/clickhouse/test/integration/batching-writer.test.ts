@@ -127,9 +127,26 @@ describe("BatchingWriter", () => {
     const first = writer.writeSpans(runSpans("queue-1", "queue", 29)); // 30 spans → 60 rows
     const second = await writer.writeSpans(runSpans("queue-2", "queue", 29));
     expect(second).toMatchObject({ status: "retryable", reason: "saturated" });
+
     await writer.flush();
     expect((await first).status).toBe("stored");
     expect(await count("SELECT count() AS n FROM tool_calls WHERE scope_id = 'queue'")).toBe(29);
+    await writer.close();
+  });
+
+  it("says it is saturated while a full queue waits behind a commit", async () => {
+    const writer = new BatchingWriter(ch, {
+      maxBatchRows: 100,
+      maxQueueRows: 100,
+      flushIntervalMillis: 60_000,
+    });
+    const committing = writer.writeSpans(runSpans("sat-1", "saturated", 49)); // 100 rows: committed now
+    expect(writer.saturated).toBe(false);
+    const waiting = writer.writeSpans(runSpans("sat-2", "saturated", 49)); // 100 more wait for it
+    expect(writer.saturated).toBe(true);
+    expect((await committing).status).toBe("stored");
+    expect((await waiting).status).toBe("stored");
+    expect(writer.saturated).toBe(false);
     await writer.close();
   });
 

@@ -63,8 +63,16 @@ describe("runtrace start", () => {
         body: request(i),
       }).then((r) => r.status),
     );
-    // Let the requests reach the server, then ask it to stop while they wait for their insert.
-    await new Promise((r) => setTimeout(r, 50));
+    // Ask it to stop once the requests have reached it and wait for their insert.
+    for (let i = 0; i < 200; i++) {
+      const metrics = await (await fetch(`${server.collector}/metrics`)).text();
+      const queued = Number(/runtrace_writer_queue_rows (\d+)/.exec(metrics)?.[1] ?? 0);
+      const stored = Number(
+        /runtrace_collector_spans_accepted_total (\d+)/.exec(metrics)?.[1] ?? 0,
+      );
+      if (queued + stored >= 1000) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const exited = new Promise<number | null>((resolve) => server.child.once("exit", resolve));
     server.child.kill("SIGTERM");
     expect(await Promise.all(inFlight)).toEqual([200, 200, 200, 200, 200]);

@@ -22,7 +22,12 @@ import {
   uint64,
   uint64Number,
 } from "./json-fields.ts";
-import { type DecodedMetrics, unsupportedMessage } from "./metrics.ts";
+import {
+  type DecodedMetrics,
+  type MetricContext,
+  pointBase,
+  unsupportedMessage,
+} from "./metrics.ts";
 
 const TEMPORALITY_NAMES = [
   "AGGREGATION_TEMPORALITY_UNSPECIFIED",
@@ -31,7 +36,7 @@ const TEMPORALITY_NAMES = [
 ];
 
 /** What a point row takes from the objects around it. */
-type Context = Omit<MetricPointBase, "attributes" | "startNs" | "timeNs" | "flags">;
+type Context = MetricContext;
 
 interface Output {
   rows: MetricRows;
@@ -113,7 +118,9 @@ function readMetric(m: JsonObject, out: Output, c: Context): void {
   try {
     const gauge = object(m, key);
     if (gauge) {
-      eachPoint(gauge, (p) => out.rows.gauges.push({ ...pointBase(p, c), value: numberValue(p) }));
+      eachPoint(gauge, (p) =>
+        out.rows.gauges.push({ ...jsonPointBase(p, c), value: numberValue(p) }),
+      );
       return;
     }
     key = "sum";
@@ -122,7 +129,12 @@ function readMetric(m: JsonObject, out: Output, c: Context): void {
       const temporality = enumValue(sum, "aggregationTemporality", TEMPORALITY_NAMES);
       const isMonotonic = bool(sum, "isMonotonic");
       eachPoint(sum, (p) =>
-        out.rows.sums.push({ ...pointBase(p, c), value: numberValue(p), temporality, isMonotonic }),
+        out.rows.sums.push({
+          ...jsonPointBase(p, c),
+          value: numberValue(p),
+          temporality,
+          isMonotonic,
+        }),
       );
       return;
     }
@@ -148,23 +160,14 @@ function readMetric(m: JsonObject, out: Output, c: Context): void {
   }
 }
 
-function pointBase(p: JsonObject, c: Context): MetricPointBase {
-  return {
-    resource: c.resource,
-    resourceSchemaUrl: c.resourceSchemaUrl,
-    scopeName: c.scopeName,
-    scopeVersion: c.scopeVersion,
-    scopeAttributes: c.scopeAttributes,
-    scopeDroppedAttrCount: c.scopeDroppedAttrCount,
-    scopeSchemaUrl: c.scopeSchemaUrl,
-    metricName: c.metricName,
-    description: c.description,
-    unit: c.unit,
-    attributes: attributes(p, "attributes"),
-    startNs: uint64(p, "startTimeUnixNano"),
-    timeNs: uint64(p, "timeUnixNano"),
-    flags: uint32(p, "flags"),
-  };
+function jsonPointBase(p: JsonObject, c: Context): MetricPointBase {
+  return pointBase(
+    c,
+    attributes(p, "attributes"),
+    uint64(p, "startTimeUnixNano"),
+    uint64(p, "timeUnixNano"),
+    uint32(p, "flags"),
+  );
 }
 
 /** NumberDataPoint's value oneof {asDouble, asInt}; 0 when neither is set. */
@@ -180,7 +183,7 @@ function numberValue(p: JsonObject): number {
 function histogramPoint(p: JsonObject, c: Context, temporality: number): HistogramPoint {
   array(p, "exemplars");
   return {
-    ...pointBase(p, c),
+    ...jsonPointBase(p, c),
     count: uint64Number(p, "count"),
     sum: double(p, "sum") ?? 0,
     bucketCounts: numbers(p, "bucketCounts", uint64Number),

@@ -1,5 +1,4 @@
 import {
-  type Attributes,
   EMPTY_ATTRIBUTES,
   emptyMetricRows,
   type MetricRows,
@@ -13,7 +12,12 @@ import {
   readScope,
 } from "./any-value.ts";
 import type { AttributesBuilder } from "./attributes.ts";
-import { type DecodedMetrics, unsupportedMessage } from "./metrics.ts";
+import {
+  type DecodedMetrics,
+  type MetricContext,
+  pointBase,
+  unsupportedMessage,
+} from "./metrics.ts";
 import { WIRE_LEN, WireReader } from "./wire-reader.ts";
 
 /*
@@ -29,19 +33,7 @@ import { WIRE_LEN, WireReader } from "./wire-reader.ts";
  * explicit_bounds 7, exemplars 8, attributes 9, flags 10, min 11, max 12}.
  */
 
-/** Everything a point row takes from the messages around it. */
-interface Context {
-  resource: ResourceInput;
-  resourceSchemaUrl: string;
-  scopeName: string;
-  scopeVersion: string;
-  scopeAttributes: Attributes;
-  scopeDroppedAttrCount: number;
-  scopeSchemaUrl: string;
-  metricName: string;
-  description: string;
-  unit: string;
-}
+type Context = MetricContext;
 
 interface Output {
   rows: MetricRows;
@@ -280,23 +272,7 @@ function readNumberPoint(
     }
   }
   r.leave(outer);
-  const base = {
-    resource: c.resource,
-    resourceSchemaUrl: c.resourceSchemaUrl,
-    scopeName: c.scopeName,
-    scopeVersion: c.scopeVersion,
-    scopeAttributes: c.scopeAttributes,
-    scopeDroppedAttrCount: c.scopeDroppedAttrCount,
-    scopeSchemaUrl: c.scopeSchemaUrl,
-    metricName: c.metricName,
-    description: c.description,
-    unit: c.unit,
-    attributes: builtAttributes(attributes),
-    startNs,
-    timeNs,
-    flags,
-    value,
-  };
+  const base = { ...pointBase(c, builtAttributes(attributes), startNs, timeNs, flags), value };
   if (temporality === undefined) out.rows.gauges.push(base);
   else out.rows.sums.push({ ...base, temporality, isMonotonic });
 }
@@ -363,20 +339,7 @@ function readHistogramPoint(r: WireReader, c: Context, out: Output, temporality:
   }
   r.leave(outer);
   out.rows.histograms.push({
-    resource: c.resource,
-    resourceSchemaUrl: c.resourceSchemaUrl,
-    scopeName: c.scopeName,
-    scopeVersion: c.scopeVersion,
-    scopeAttributes: c.scopeAttributes,
-    scopeDroppedAttrCount: c.scopeDroppedAttrCount,
-    scopeSchemaUrl: c.scopeSchemaUrl,
-    metricName: c.metricName,
-    description: c.description,
-    unit: c.unit,
-    attributes: builtAttributes(attributes),
-    startNs,
-    timeNs,
-    flags,
+    ...pointBase(c, builtAttributes(attributes), startNs, timeNs, flags),
     count,
     sum,
     bucketCounts,

@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
 
 export interface Listening {
   /** `http://host:port`, with the port actually bound (port 0 picks a free one). */
@@ -11,7 +10,12 @@ export interface Listening {
 }
 
 /** Serves a Hono app on Node's HTTP server. */
-export function listen(app: Hono, port: number, host: string): Promise<Listening> {
+/** Anything with a fetch handler: a Hono app of any environment type. */
+export interface FetchApp {
+  fetch: (request: Request) => Response | Promise<Response>;
+}
+
+export function listen(app: FetchApp, port: number, host: string): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
       const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;

@@ -1,19 +1,31 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { Hono } from "hono";
+import { executionRoutes } from "./executions/routes.ts";
+import { type ApiTokens, access } from "./http/access.ts";
+import type { AppEnv } from "./http/env.ts";
+import { onError } from "./http/errors.ts";
+import { docsPage, openApiDocument } from "./openapi.ts";
+import { statsRoutes } from "./stats/routes.ts";
 
 export interface QueryApiOptions {
   clickhouse: ClickHouse;
+  /** Bearer tokens and their scopes (`RUNTRACE_API_TOKENS`); unset: open, for local use. */
+  apiTokens?: ApiTokens;
+  /** An unfinished run with no news for this long is marked stale (`RUNTRACE_STALE_AFTER`). */
+  staleAfterMs?: number;
 }
 
-/**
- * The query API's HTTP app. This release serves its health, readiness and metrics routes;
- * the run-history routes (`/v1/executions…`) arrive with the query issue.
- */
-export function createQueryApiApp(options: QueryApiOptions): Hono {
+export const DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000;
+
+/** The query API's HTTP app: run history, stats, health, OpenAPI. */
+export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
   const { clickhouse } = options;
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   const requests = new Map<number, number>();
+  app.onError(onError);
   app.use("*", async (c, next) => {
+    c.set("clickhouse", clickhouse);
+    c.set("signal", c.req.raw.signal);
     await next();
     requests.set(c.res.status, (requests.get(c.res.status) ?? 0) + 1);
   });
@@ -33,6 +45,19 @@ export function createQueryApiApp(options: QueryApiOptions): Hono {
     ];
     return c.text(`${lines.join("\n")}\n`, 200, { "content-type": "text/plain; version=0.0.4" });
   });
-  app.notFound((c) => c.json({ error: "not found", path: c.req.path }, 404));
+  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+  app.get("/docs", (c) => c.html(docsPage()));
+
+  const guard = access(options.apiTokens);
+  app.use("/v1/*", guard);
+  app.use("/api/*", guard);
+  app.route(
+    "/v1/executions",
+    executionRoutes({ staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS }),
+  );
+  app.route("/v1/stats", statsRoutes());
+  app.notFound((c) =>
+    c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404),
+  );
   return app;
 }

@@ -1,0 +1,64 @@
+import { badParameter } from "../http/errors.ts";
+
+/**
+ * Opaque keyset cursors: url-safe base64 of a small JSON object naming the sort and the last
+ * row's sort key. The sort is part of the cursor, so a cursor from one sort is refused by another.
+ */
+export type SortField = "createdAt" | "durationMs";
+export type SortDirection = "asc" | "desc";
+
+export interface Sort {
+  field: SortField;
+  direction: SortDirection;
+}
+
+export interface Cursor {
+  sort: Sort;
+  /** The last row's created_at (ms): the key of createdAt sorts, and live mode's floor. */
+  createdAt: number;
+  /** The last row's duration (ms), null for a run without one; durationMs sorts only. */
+  durationMs: number | null;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  const body = {
+    s: `${cursor.sort.field},${cursor.sort.direction}`,
+    c: cursor.createdAt,
+    d: cursor.durationMs,
+    i: cursor.id,
+  };
+  return Buffer.from(JSON.stringify(body)).toString("base64url");
+}
+
+export function decodeCursor(text: string, parameter: string): Cursor {
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    throw badParameter(parameter, "not a cursor returned by this API");
+  }
+  const b = body as { s?: unknown; c?: unknown; d?: unknown; i?: unknown };
+  const sort = typeof b.s === "string" ? parseSort(b.s) : undefined;
+  if (
+    !sort ||
+    typeof b.c !== "number" ||
+    !Number.isSafeInteger(b.c) ||
+    !(b.d === null || (typeof b.d === "number" && Number.isSafeInteger(b.d))) ||
+    typeof b.i !== "string"
+  ) {
+    throw badParameter(parameter, "not a cursor returned by this API");
+  }
+  return { sort, createdAt: b.c, durationMs: b.d as number | null, id: b.i };
+}
+
+export function parseSort(text: string): Sort | undefined {
+  const [field, direction = "desc"] = text.split(",").map((s) => s.trim());
+  if (
+    (field === "createdAt" || field === "durationMs") &&
+    (direction === "asc" || direction === "desc")
+  ) {
+    return { field, direction };
+  }
+  return undefined;
+}

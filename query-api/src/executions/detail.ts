@@ -1,0 +1,344 @@
+import type { ClickHouse } from "@runtrace/clickhouse";
+import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
+import { notFound } from "../http/errors.ts";
+import { branchColumns, type ExecutionSummary, summaryColumns, toSummary } from "./list.ts";
+import { QueryParams } from "./query-params.ts";
+
+/** Where a run's rows live: its primary key. */
+export interface RunKey {
+  scopeId: string;
+  createdAtMs: number;
+  executionId: string;
+  traceId: string;
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Finds a run by id through the `execution_ids` lookup (a primary-key read) and checks that the
+ * request may read its scope; another scope's run is a 404, exactly like an unknown id.
+ */
+export async function findRun(
+  ch: ClickHouse,
+  id: string,
+  scopes: readonly string[] | null,
+  signal: AbortSignal,
+): Promise<RunKey> {
+  const p = new QueryParams();
+  const scopeCondition = scopes === null ? "" : `AND scope_id IN ${p.add("Array(String)", scopes)}`;
+  const rows = await ch.select<{ scope_id: string; created_ms: number; trace_id: string }>(
+    `SELECT scope_id, toUnixTimestamp64Milli(created_at) AS created_ms, trace_id FROM execution_ids
+     WHERE execution_id = ${p.add("String", id)} ${scopeCondition} LIMIT 1`,
+    p.values,
+    { signal },
+  );
+  const row = rows[0];
+  if (!row) throw notFound(`no execution ${JSON.stringify(id)}`);
+  return {
+    scopeId: row.scope_id,
+    createdAtMs: row.created_ms,
+    executionId: id,
+    traceId: row.trace_id,
+  };
+}
+
+function keyCondition(p: QueryParams, key: RunKey): string {
+  return `scope_id = ${p.add("String", key.scopeId)}
+    AND created_at = fromUnixTimestamp64Milli(${p.add("Int64", key.createdAtMs)})
+    AND execution_id = ${p.add("String", key.executionId)}`;
+}
+
+export interface InteractionDetail {
+  id: string;
+  kind: string;
+  purpose: string | null;
+  status: string;
+  payload: unknown;
+  payloadTruncated: boolean;
+  response: unknown;
+  responseTruncated: boolean;
+  createdAt: number;
+  resolvedAt: number | null;
+}
+
+export interface ExecutionDetail extends Omit<ExecutionSummary, "pendingInteraction"> {
+  code: string;
+  codeTruncated: boolean;
+  result: unknown;
+  resultTruncated: boolean;
+  error: string | null;
+  errorType: string | null;
+  logs: { time: number; severity: string; message: string }[];
+  interactions: InteractionDetail[];
+  pendingInteraction: {
+    id: string;
+    kind: string;
+    purpose: string | null;
+    payload: unknown;
+    createdAt: number | null;
+  } | null;
+  spanId: string | null;
+  serviceName: string | null;
+}
+
+interface DetailRow {
+  code: string;
+  code_truncated: boolean;
+  result: string;
+  result_truncated: boolean;
+  error: string;
+  error_type: string;
+  logs: string;
+  pending_interaction_payload: string;
+  pending_created_ms: number | null;
+  span_id: string;
+  service_name: string;
+}
+
+export async function executionDetail(
+  ch: ClickHouse,
+  key: RunKey,
+  staleAfterMs: number,
+  signal: AbortSignal,
+): Promise<ExecutionDetail> {
+  const p = new QueryParams();
+  const columns = `${summaryColumns(p, staleAfterMs)}, code, code_truncated, result, result_truncated,
+    error, error_type, logs, pending_interaction_payload,
+    toUnixTimestamp64Milli(pending_interaction_created_at) AS pending_created_ms, span_id, service_name`;
+  const where = keyCondition(p, key);
+  const runs = ch.select<Parameters<typeof toSummary>[0] & DetailRow>(
+    `SELECT * FROM (
+       SELECT ${branchColumns(columns, 1)}, 1 AS final FROM executions WHERE ${where}
+       UNION ALL
+       SELECT ${branchColumns(columns, 0)}, 0 AS final FROM execution_states FINAL WHERE ${where}
+     ) ORDER BY final DESC LIMIT 1`,
+    p.values,
+    { signal },
+  );
+  const ip = new QueryParams();
+  const interactions = ch.select<{
+    interaction_id: string;
+    kind: string;
+    purpose: string;
+    status: string;
+    payload: string;
+    payload_truncated: boolean;
+    response: string;
+    response_truncated: boolean;
+    created_ms: number;
+    resolved_ms: number | null;
+  }>(
+    `SELECT interaction_id, kind, purpose, status, payload, payload_truncated, response,
+       response_truncated, toUnixTimestamp64Milli(created_at) AS created_ms,
+       toUnixTimestamp64Milli(resolved_at) AS resolved_ms
+     FROM interactions
+     WHERE scope_id = ${ip.add("String", key.scopeId)}
+       AND created_at >= fromUnixTimestamp64Milli(${ip.add("Int64", key.createdAtMs)})
+       AND execution_id = ${ip.add("String", key.executionId)}
+     ORDER BY created_at, interaction_id`,
+    ip.values,
+    { signal },
+  );
+  const [[row], rows] = await Promise.all([runs, interactions]);
+  if (!row) throw notFound(`no execution ${JSON.stringify(key.executionId)}`);
+  const summary = toSummary(row);
+  const logs = parseJson(row.logs);
+  return {
+    ...summary,
+    code: row.code,
+    codeTruncated: Boolean(row.code_truncated),
+    result: parseJson(row.result),
+    resultTruncated: Boolean(row.result_truncated),
+    error: row.error === "" ? null : row.error,
+    errorType: row.error_type === "" ? null : row.error_type,
+    logs: Array.isArray(logs) ? (logs as ExecutionDetail["logs"]) : [],
+    interactions: rows.map((r) => ({
+      id: r.interaction_id,
+      kind: r.kind,
+      purpose: r.purpose === "" ? null : r.purpose,
+      status: r.status,
+      payload: parseJson(r.payload),
+      payloadTruncated: Boolean(r.payload_truncated),
+      response: parseJson(r.response),
+      responseTruncated: Boolean(r.response_truncated),
+      createdAt: r.created_ms,
+      resolvedAt: r.resolved_ms,
+    })),
+    pendingInteraction: summary.pendingInteraction
+      ? {
+          ...summary.pendingInteraction,
+          payload: parseJson(row.pending_interaction_payload),
+          createdAt: row.pending_created_ms,
+        }
+      : null,
+    spanId: row.span_id === "" ? null : row.span_id,
+    serviceName: row.service_name === "" ? null : row.service_name,
+  };
+}
+
+export interface ToolCallDetail {
+  id: string;
+  toolPath: string;
+  namespace: string | null;
+  status: string;
+  startedAt: number;
+  completedAt: number;
+  durationMs: number;
+  args: unknown;
+  argsTruncated: boolean;
+  result: unknown;
+  resultTruncated: boolean;
+  error: string | null;
+  errorType: string | null;
+  spanId: string;
+}
+
+/** A run's tool calls in start order. */
+export async function toolCalls(
+  ch: ClickHouse,
+  key: RunKey,
+  signal: AbortSignal,
+): Promise<ToolCallDetail[]> {
+  const p = new QueryParams();
+  const rows = await ch.select<{
+    tool_call_id: string;
+    span_id: string;
+    tool_path: string;
+    namespace: string;
+    status: string;
+    started_us: number;
+    completed_us: number;
+    duration_us: number;
+    args: string;
+    args_truncated: boolean;
+    result: string;
+    result_truncated: boolean;
+    error: string;
+    error_type: string;
+  }>(
+    `SELECT tool_call_id, span_id, tool_path, namespace, status,
+       toUnixTimestamp64Micro(started_at) AS started_us, toUnixTimestamp64Micro(completed_at) AS completed_us,
+       duration_us, args, args_truncated, result, result_truncated, error, error_type
+     FROM tool_calls
+     WHERE scope_id = ${p.add("String", key.scopeId)}
+       AND started_at >= fromUnixTimestamp64Milli(${p.add("Int64", key.createdAtMs)})
+       AND execution_id = ${p.add("String", key.executionId)}
+     ORDER BY started_at, span_id`,
+    p.values,
+    { signal },
+  );
+  return rows.map((r) => ({
+    id: r.tool_call_id || r.span_id,
+    toolPath: r.tool_path,
+    namespace: r.namespace === "" ? null : r.namespace,
+    status: r.status,
+    startedAt: r.started_us / 1000,
+    completedAt: r.completed_us / 1000,
+    durationMs: r.duration_us / 1000,
+    args: parseJson(r.args),
+    argsTruncated: Boolean(r.args_truncated),
+    result: parseJson(r.result),
+    resultTruncated: Boolean(r.result_truncated),
+    error: r.error === "" ? null : r.error,
+    errorType: r.error_type === "" ? null : r.error_type,
+    spanId: r.span_id,
+  }));
+}
+
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: string;
+  serviceName: string;
+  startTimeUnixNano: string;
+  durationNanos: string;
+  /** start in epoch ms (fractional), for convenience */
+  startMs: number;
+  durationMs: number;
+  status: { code: string; message: string };
+  attributes: Record<string, string>;
+  events: { timeUnixNano: string; name: string; attributes: Record<string, string> }[];
+  children: TraceSpan[];
+}
+
+/** The run's trace as a tree (roots first, children in start order); state spans left out. */
+export async function traceTree(
+  ch: ClickHouse,
+  key: RunKey,
+  signal: AbortSignal,
+): Promise<{ traceId: string; spanCount: number; roots: TraceSpan[] }> {
+  if (key.traceId === "")
+    throw notFound(`execution ${JSON.stringify(key.executionId)} has no trace id`);
+  const p = new QueryParams();
+  const traceId = p.add("String", key.traceId);
+  // The trace's own time range (from the lookup table) bounds the read to its days.
+  const rows = await ch.select<{
+    SpanId: string;
+    ParentSpanId: string;
+    SpanName: string;
+    SpanKind: string;
+    ServiceName: string;
+    start_ns: string;
+    Duration: string;
+    StatusCode: string;
+    StatusMessage: string;
+    SpanAttributes: Record<string, string>;
+    event_times: string[];
+    event_names: string[];
+    event_attributes: Record<string, string>[];
+  }>(
+    `WITH (SELECT (min(Start), max(End)) FROM otel_traces_trace_id_ts WHERE TraceId = ${traceId}) AS range
+     SELECT SpanId, ParentSpanId, SpanName, SpanKind, ServiceName,
+       toString(toUnixTimestamp64Nano(Timestamp)) AS start_ns, toString(Duration) AS Duration,
+       StatusCode, StatusMessage, SpanAttributes,
+       arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS event_times,
+       Events.Name AS event_names, Events.Attributes AS event_attributes
+     FROM otel_traces
+     WHERE TraceId = ${traceId}
+       AND Timestamp >= toDateTime64(range.1, 9) - INTERVAL 1 SECOND
+       AND Timestamp <= toDateTime64(range.2, 9) + INTERVAL 1 SECOND
+       AND SpanName != ${p.add("String", SPAN_EXECUTION_STATE)}
+     ORDER BY Timestamp, SpanId
+     LIMIT 1 BY SpanId`,
+    p.values,
+    { signal },
+  );
+  const spans = new Map<string, TraceSpan>();
+  for (const r of rows) {
+    spans.set(r.SpanId, {
+      spanId: r.SpanId,
+      parentSpanId: r.ParentSpanId === "" ? null : r.ParentSpanId,
+      name: r.SpanName,
+      kind: r.SpanKind,
+      serviceName: r.ServiceName,
+      startTimeUnixNano: r.start_ns,
+      durationNanos: r.Duration,
+      startMs: Number(BigInt(r.start_ns) / 1000n) / 1000,
+      durationMs: Number(BigInt(r.Duration) / 1000n) / 1000,
+      status: { code: r.StatusCode, message: r.StatusMessage },
+      attributes: r.SpanAttributes,
+      events: r.event_times.map((t, i) => ({
+        timeUnixNano: t,
+        name: r.event_names[i] ?? "",
+        attributes: r.event_attributes[i] ?? {},
+      })),
+      children: [],
+    });
+  }
+  if (spans.size === 0) throw notFound(`no spans stored for trace ${key.traceId}`);
+  const roots: TraceSpan[] = [];
+  for (const span of spans.values()) {
+    const parent = span.parentSpanId ? spans.get(span.parentSpanId) : undefined;
+    if (parent) parent.children.push(span);
+    else roots.push(span);
+  }
+  return { traceId: key.traceId, spanCount: spans.size, roots };
+}

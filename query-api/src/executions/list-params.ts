@@ -1,0 +1,139 @@
+import { EXECUTION_STATUSES } from "@runtrace/semconv";
+import { z } from "zod";
+import { badParameter } from "../http/errors.ts";
+import { commaList, parseQuery, timeParam } from "../http/params.ts";
+import { type Cursor, decodeCursor, parseSort, type Sort } from "./cursor.ts";
+
+/** The trigger filter value that stands for "no trigger recorded". */
+export const TRIGGER_UNKNOWN = "unknown";
+
+/** What `GET /v1/executions` was asked, validated. */
+export interface ListRequest {
+  filter: ExecutionFilter;
+  sort: Sort;
+  limit: number;
+  cursor?: Cursor;
+  /** Live mode: only runs newer than this key. */
+  after?: { createdAt: number; id: string };
+  /** Only runs whose state changed at or after this time (epoch ms). */
+  updatedSince?: number;
+  meta: boolean;
+}
+
+/** The filters that facets count with or without. */
+export interface ExecutionFilter {
+  scopes?: string[];
+  statuses?: string[];
+  /** Trigger kinds as stored: "" for "unknown". */
+  triggers?: string[];
+  /** Exact tool paths and `namespace.` prefixes (from `namespace.*`). */
+  tools?: { exact: string[]; prefixes: string[] };
+  fromMs?: number;
+  toMs?: number;
+  code?: string;
+  elicitation?: boolean;
+}
+
+const STATUSES: readonly string[] = EXECUTION_STATUSES;
+
+const schema = z
+  .object({
+    status: commaList.optional(),
+    trigger: commaList.optional(),
+    tool: commaList.optional(),
+    from: timeParam.optional(),
+    to: timeParam.optional(),
+    code: z.string().max(1000, "at most 1000 characters").optional(),
+    elicitation: z.enum(["true", "false"]).optional(),
+    scope: commaList.optional(),
+    sort: z.string().optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, "expected an integer from 1 to 200")
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 200, "expected an integer from 1 to 200")
+      .optional(),
+    cursor: z.string().min(1).optional(),
+    after: z.string().min(1).optional(),
+    updatedSince: timeParam.optional(),
+    meta: z.enum(["true", "false"]).optional(),
+  })
+  .strict();
+
+const TOOL_PATH = /^[A-Za-z0-9_:$@/-]+(\.[A-Za-z0-9_:$@/-]+)*(\.\*)?$/;
+
+export function parseListRequest(query: Record<string, string>): ListRequest {
+  const q = parseQuery(schema, query);
+  const statuses = q.status;
+  for (const s of statuses ?? []) {
+    if (!STATUSES.includes(s)) {
+      throw badParameter("status", `"${s}" is not one of ${STATUSES.join(", ")}`);
+    }
+  }
+  let tools: ExecutionFilter["tools"];
+  if (q.tool && q.tool.length > 0) {
+    tools = { exact: [], prefixes: [] };
+    for (const t of q.tool) {
+      if (!TOOL_PATH.test(t))
+        throw badParameter("tool", `"${t}" is not a tool path or namespace.*`);
+      if (t.endsWith(".*")) tools.prefixes.push(t.slice(0, -2));
+      else tools.exact.push(t);
+    }
+  }
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
+    throw badParameter("from", "must not be after to");
+  }
+  let sort: Sort = { field: "createdAt", direction: "desc" };
+  if (q.sort !== undefined) {
+    const parsed = parseSort(q.sort);
+    if (!parsed) {
+      throw badParameter(
+        "sort",
+        "expected createdAt,desc | createdAt,asc | durationMs,desc | durationMs,asc",
+      );
+    }
+    sort = parsed;
+  }
+  const cursor = q.cursor !== undefined ? decodeCursor(q.cursor, "cursor") : undefined;
+  if (cursor && (cursor.sort.field !== sort.field || cursor.sort.direction !== sort.direction)) {
+    throw badParameter("cursor", `was made for sort=${cursor.sort.field},${cursor.sort.direction}`);
+  }
+  if (q.cursor !== undefined && q.after !== undefined) {
+    throw badParameter("after", "cannot be combined with cursor");
+  }
+  let after: ListRequest["after"];
+  if (q.after !== undefined) {
+    if (/^\d+$/.test(q.after) || /^\d{4}-/.test(q.after)) {
+      const ms = timeParam.safeParse(q.after);
+      if (!ms.success)
+        throw badParameter("after", "expected a cursor, epoch milliseconds or an RFC 3339 time");
+      // A bare time: everything created after it (ids sort after "").
+      after = { createdAt: ms.data, id: "\uffff" };
+    } else {
+      const c = decodeCursor(q.after, "after");
+      after = { createdAt: c.createdAt, id: c.id };
+    }
+  }
+  const code = q.code?.trim();
+  return {
+    filter: {
+      scopes: q.scope,
+      statuses: statuses && statuses.length > 0 ? statuses : undefined,
+      triggers:
+        q.trigger && q.trigger.length > 0
+          ? q.trigger.map((t) => (t === TRIGGER_UNKNOWN ? "" : t))
+          : undefined,
+      tools,
+      fromMs: q.from,
+      toMs: q.to,
+      code: code ? code : undefined,
+      elicitation: q.elicitation === undefined ? undefined : q.elicitation === "true",
+    },
+    sort,
+    limit: q.limit ?? 50,
+    cursor,
+    after,
+    updatedSince: q.updatedSince,
+    meta: q.meta !== "false" && cursor === undefined && after === undefined,
+  };
+}

@@ -1,0 +1,216 @@
+import type { ClickHouse } from "@runtrace/clickhouse";
+import { type Cursor, encodeCursor, type Sort } from "./cursor.ts";
+import type { ListRequest } from "./list-params.ts";
+import { QueryParams } from "./query-params.ts";
+import { runsUnion } from "./runs-source.ts";
+
+/** One run in a list answer. Times are epoch ms. */
+export interface ExecutionSummary {
+  id: string;
+  scope: string;
+  status: string;
+  /** Unfinished and silent for longer than the stale threshold. */
+  stale: boolean;
+  trigger: { kind: string | null; meta: unknown };
+  runtime: string | null;
+  codePreview: string;
+  createdAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  durationMs: number | null;
+  updatedAt: number;
+  toolCallCount: number;
+  interactionCount: number;
+  hadElicitation: boolean;
+  pendingInteraction: { id: string; kind: string; purpose: string | null } | null;
+  traceId: string | null;
+}
+
+interface SummaryRow {
+  scope_id: string;
+  execution_id: string;
+  status: string;
+  stale: number;
+  trigger_kind: string;
+  trigger_meta: string;
+  runtime: string;
+  code_preview: string;
+  created_ms: number;
+  started_ms: number | null;
+  completed_ms: number | null;
+  duration_ms: number | null;
+  updated_ms: number;
+  tool_call_count: number;
+  interaction_count: number;
+  has_elicitation: boolean;
+  pending_interaction_id: string;
+  pending_interaction_kind: string;
+  pending_interaction_purpose: string;
+  trace_id: string;
+  final: number;
+}
+
+/** The list columns, the same in both tables; times leave as ms under names of their own. */
+export function summaryColumns(p: QueryParams, staleAfterMs: number): string {
+  const staleMs = p.add("Int64", staleAfterMs);
+  return `scope_id, execution_id, status,
+    toUInt8(_final_flag = 0 AND updated_at < now64(3) - toIntervalMillisecond(${staleMs})) AS stale,
+    trigger_kind, trigger_meta, runtime, code_preview,
+    toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(started_at) AS started_ms,
+    toUnixTimestamp64Milli(completed_at) AS completed_ms, duration_ms,
+    toUnixTimestamp64Milli(updated_at) AS updated_ms, tool_call_count, interaction_count,
+    has_elicitation, pending_interaction_id, pending_interaction_kind, pending_interaction_purpose,
+    trace_id`;
+}
+
+/** `summaryColumns` for one branch of the union (the stale flag needs to know which). */
+export function branchColumns(columns: string, final: 0 | 1): string {
+  return columns.replace("_final_flag", String(final));
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function toSummary(r: SummaryRow): ExecutionSummary {
+  return {
+    id: r.execution_id,
+    scope: r.scope_id,
+    status: r.status,
+    stale: r.stale === 1,
+    trigger: {
+      kind: r.trigger_kind === "" ? null : r.trigger_kind,
+      meta: parseJson(r.trigger_meta),
+    },
+    runtime: r.runtime === "" ? null : r.runtime,
+    codePreview: r.code_preview,
+    createdAt: r.created_ms,
+    startedAt: r.started_ms,
+    completedAt: r.completed_ms,
+    durationMs: r.duration_ms,
+    updatedAt: r.updated_ms,
+    toolCallCount: r.tool_call_count,
+    interactionCount: r.interaction_count,
+    hadElicitation: Boolean(r.has_elicitation),
+    pendingInteraction:
+      r.pending_interaction_id === ""
+        ? null
+        : {
+            id: r.pending_interaction_id,
+            kind: r.pending_interaction_kind,
+            purpose: r.pending_interaction_purpose === "" ? null : r.pending_interaction_purpose,
+          },
+    traceId: r.trace_id === "" ? null : r.trace_id,
+  };
+}
+
+/**
+ * ORDER BY and the keyset condition for a sort. Durations: runs without one come last in both
+ * directions; ties are broken by id in the sort's direction.
+ */
+function ordering(
+  p: QueryParams,
+  sort: Sort,
+  cursor: Cursor | undefined,
+): { orderBy: string; keyset?: string } {
+  const dir = sort.direction === "desc" ? "DESC" : "ASC";
+  const before = sort.direction === "desc" ? "<" : ">";
+  if (sort.field === "createdAt") {
+    const orderBy = `created_at ${dir}, execution_id ${dir}`;
+    if (!cursor) return { orderBy };
+    const t = `fromUnixTimestamp64Milli(${p.add("Int64", cursor.createdAt)})`;
+    const id = p.add("String", cursor.id);
+    // The first condition is redundant but lets the primary key skip what is already shown.
+    const bound = sort.direction === "desc" ? `created_at <= ${t}` : `created_at >= ${t}`;
+    return { orderBy, keyset: `${bound} AND (created_at, execution_id) ${before} (${t}, ${id})` };
+  }
+  const orderBy = `isNull(duration_ms) ASC, duration_ms ${dir}, execution_id ${dir}`;
+  if (!cursor) return { orderBy };
+  const id = p.add("String", cursor.id);
+  if (cursor.durationMs === null) {
+    return { orderBy, keyset: `isNull(duration_ms) AND execution_id ${before} ${id}` };
+  }
+  const d = p.add("Int64", cursor.durationMs);
+  return {
+    orderBy,
+    keyset: `(isNull(duration_ms) OR duration_ms ${before} ${d} OR (duration_ms = ${d} AND execution_id ${before} ${id}))`,
+  };
+}
+
+export interface ListPage {
+  executions: ExecutionSummary[];
+  nextCursor: string | null;
+}
+
+/** One page of the list (or, in live mode, the runs newer than `after`). */
+export async function listExecutions(
+  ch: ClickHouse,
+  req: ListRequest,
+  scopes: readonly string[] | null,
+  staleAfterMs: number,
+  signal: AbortSignal,
+): Promise<ListPage> {
+  const p = new QueryParams();
+  const extra: string[] = [];
+  if (req.updatedSince !== undefined) {
+    extra.push(`updated_at >= fromUnixTimestamp64Milli(${p.add("Int64", req.updatedSince)})`);
+  }
+  let sort = req.sort;
+  let keyset: string | undefined;
+  let orderBy: string;
+  if (req.after) {
+    // Live mode: the oldest runs newer than `after` first, so polling never leaves a gap.
+    sort = { field: "createdAt", direction: "asc" };
+    ({ orderBy, keyset } = ordering(p, sort, {
+      sort,
+      createdAt: req.after.createdAt,
+      durationMs: null,
+      id: req.after.id,
+    }));
+  } else {
+    ({ orderBy, keyset } = ordering(p, sort, req.cursor));
+  }
+  if (keyset) extra.push(keyset);
+  const columns = summaryColumns(p, staleAfterMs);
+  const limit = p.add("UInt32", req.limit + 1);
+  const tail = `ORDER BY ${orderBy} LIMIT ${limit}`;
+  const where = { filter: req.filter, scopes, extra };
+  const union = runsUnion(p, where, "_COLUMNS_", tail)
+    .replace("_COLUMNS_", branchColumns(columns, 1))
+    .replace("_COLUMNS_", branchColumns(columns, 0));
+  // The outer ORDER BY sees the ms columns only.
+  const outer = orderBy.replaceAll("created_at", "created_ms");
+  const rows = await ch.select<SummaryRow>(
+    `SELECT * FROM (${union}) ORDER BY ${outer} LIMIT ${limit}`,
+    p.values,
+    { signal },
+  );
+  const more = rows.length > req.limit;
+  const page = rows.slice(0, req.limit);
+  const last = page.at(-1);
+  let nextCursor: string | null = null;
+  if (req.after) {
+    // Live mode: poll next with the newest run seen (or the same point when nothing was new).
+    page.reverse();
+    const newest = page[0];
+    nextCursor = encodeCursor({
+      sort: { field: "createdAt", direction: "desc" },
+      createdAt: newest ? newest.created_ms : req.after.createdAt,
+      durationMs: null,
+      id: newest ? newest.execution_id : req.after.id,
+    });
+  } else if (more && last) {
+    nextCursor = encodeCursor({
+      sort,
+      createdAt: last.created_ms,
+      durationMs: last.duration_ms,
+      id: last.execution_id,
+    });
+  }
+  return { executions: page.map(toSummary), nextCursor, ...(req.after ? { hasMore: more } : {}) };
+}

@@ -1,0 +1,61 @@
+import { Hono } from "hono";
+import { scopesToRead } from "../http/access.ts";
+import type { AppEnv } from "../http/env.ts";
+import { badParameter } from "../http/errors.ts";
+import { executionDetail, findRun, toolCalls, traceTree } from "./detail.ts";
+import { listExecutions } from "./list.ts";
+import { parseListRequest } from "./list-params.ts";
+import { listMeta } from "./meta.ts";
+
+export interface ExecutionRoutesOptions {
+  staleAfterMs: number;
+}
+
+const ID = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+function runId(id: string): string {
+  if (!ID.test(id)) throw badParameter("id", "expected an execution id (letters, digits, _ . : -)");
+  return id;
+}
+
+/** `/v1/executions`: the list with facets and timeline, one run, its tool calls, its trace. */
+export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.get("/", async (c) => {
+    const req = parseListRequest(c.req.query());
+    // Scopes the token cannot read select nothing (an empty IN list), never an error that
+    // would confirm they exist.
+    const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
+    const ch = c.get("clickhouse");
+    const signal = c.get("signal");
+    const [page, meta] = await Promise.all([
+      listExecutions(ch, req, scopes, options.staleAfterMs, signal),
+      req.meta ? listMeta(ch, req.filter, scopes, signal) : undefined,
+    ]);
+    return c.json({ ...page, ...(meta ? { meta } : {}) });
+  });
+
+  routes.get("/:id", async (c) => {
+    const ch = c.get("clickhouse");
+    const signal = c.get("signal");
+    const key = await findRun(ch, runId(c.req.param("id")), c.get("scopes"), signal);
+    return c.json(await executionDetail(ch, key, options.staleAfterMs, signal));
+  });
+
+  routes.get("/:id/tool-calls", async (c) => {
+    const ch = c.get("clickhouse");
+    const signal = c.get("signal");
+    const key = await findRun(ch, runId(c.req.param("id")), c.get("scopes"), signal);
+    return c.json({ executionId: key.executionId, toolCalls: await toolCalls(ch, key, signal) });
+  });
+
+  routes.get("/:id/trace", async (c) => {
+    const ch = c.get("clickhouse");
+    const signal = c.get("signal");
+    const key = await findRun(ch, runId(c.req.param("id")), c.get("scopes"), signal);
+    return c.json({ executionId: key.executionId, ...(await traceTree(ch, key, signal)) });
+  });
+
+  return routes;
+}

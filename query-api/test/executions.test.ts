@@ -1,0 +1,528 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Listening, listen } from "../../collector/src/index.ts";
+import { createQueryApiApp } from "../src/app.ts";
+import { chartBucketMs } from "../src/executions/timeline.ts";
+import { type RecordedRun, RunFixture } from "./fixture.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read JSON answers field by field.
+type Body = any;
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const STATUSES = [
+  "pending",
+  "running",
+  "waiting_for_interaction",
+  "completed",
+  "failed",
+  "cancelled",
+];
+
+let fx: RunFixture;
+let api: Listening;
+let scoped: Listening;
+/** The first run's start: six hours ago, one run a minute after it. */
+let T0: number;
+let openRun: RecordedRun;
+let staleRun: RecordedRun;
+
+async function get(path: string, server = api, headers: Record<string, string> = {}) {
+  const res = await fetch(`${server.url}${path}`, { headers });
+  return { status: res.status, body: (await res.json()) as Body };
+}
+
+async function list(query: string, server = api, headers: Record<string, string> = {}) {
+  const { status, body } = await get(`/v1/executions?${query}`, server, headers);
+  expect(status, JSON.stringify(body)).toBe(200);
+  return body;
+}
+
+const inScopeA = () => [...fx.runs.values()].filter((r) => r.scope === "scope-a");
+const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
+const newestFirst = (a: RecordedRun, b: RecordedRun) =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
+
+beforeAll(async () => {
+  fx = await RunFixture.start();
+  T0 = Math.floor((Date.now() - 6 * HOUR) / MIN) * MIN;
+  for (let i = 0; i < 60; i++) await fx.run(i, T0 + i * MIN + (i % 3) * 7);
+  // Unfinished: a stale one (silent since T0 + 61 min) and a fresh one, both running.
+  staleRun = (await fx.run(61, T0 + 61 * MIN, "open")).run;
+  openRun = (await fx.run(62, Date.now() - 2 * MIN, "open")).run;
+  // A queued run and one waiting for an answer.
+  fx.clock = T0 + 63 * MIN;
+  const queued = fx.recorder.create({ scopeId: "scope-a", code: "queued()" }, { start: false });
+  fx.runs.set(queued.id, {
+    id: queued.id,
+    scope: "scope-a",
+    status: "pending",
+    trigger: null,
+    tools: [],
+    createdAt: fx.clock,
+    durationMs: null,
+    code: "queued()",
+    elicitation: false,
+  });
+  fx.clock = T0 + 64 * MIN;
+  const waiting = fx.recorder.create({
+    scopeId: "scope-a",
+    code: "ask()",
+    trigger: { kind: "mcp" },
+  });
+  fx.clock += 10;
+  waiting.interaction({
+    kind: "url",
+    purpose: "sign in",
+    payload: { url: "https://example.test" },
+  });
+  fx.runs.set(waiting.id, {
+    id: waiting.id,
+    scope: "scope-a",
+    status: "waiting_for_interaction",
+    trigger: "mcp",
+    tools: [],
+    createdAt: T0 + 64 * MIN,
+    durationMs: null,
+    code: "ask()",
+    elicitation: true,
+  });
+  await fx.flush();
+  const app = createQueryApiApp({ clickhouse: fx.collector.ch, staleAfterMs: HOUR });
+  api = await listen(app, 0, "127.0.0.1");
+  const scopedApp = createQueryApiApp({
+    clickhouse: fx.collector.ch,
+    staleAfterMs: HOUR,
+    apiTokens: new Map([
+      ["tok-a", ["scope-a"]],
+      ["tok-all", null],
+    ]),
+  });
+  scoped = await listen(scopedApp, 0, "127.0.0.1");
+}, 120_000);
+
+afterAll(async () => {
+  await api?.close();
+  await scoped?.close();
+  await fx?.stop();
+});
+
+describe("GET /v1/executions", () => {
+  it("lists a scope's runs newest first with every field", async () => {
+    const body = await list("scope=scope-a&limit=200");
+    const expected = inScopeA().sort(newestFirst);
+    expect(ids(body.executions)).toEqual(ids(expected));
+    const failed = expected.find((r) => r.status === "failed" && r.trigger === "cli")!;
+    const row = body.executions.find((e: Body) => e.id === failed.id);
+    expect(row).toMatchObject({
+      scope: "scope-a",
+      status: "failed",
+      stale: false,
+      trigger: { kind: "cli" },
+      runtime: "quickjs",
+      createdAt: failed.createdAt,
+      startedAt: failed.createdAt,
+      completedAt: failed.createdAt + failed.durationMs!,
+      durationMs: failed.durationMs,
+      toolCallCount: failed.tools.length,
+      hadElicitation: failed.elicitation,
+      pendingInteraction: null,
+    });
+    expect(row.codePreview).toBe(failed.code.replace(/\s+/g, " ").trim());
+    expect(row.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("applies each filter, ANDed across and ORed within", async () => {
+    const a = inScopeA();
+    const cases: [string, (r: RecordedRun) => boolean][] = [
+      ["status=failed,cancelled", (r) => r.status === "failed" || r.status === "cancelled"],
+      ["status=running", (r) => r.status === "running"],
+      ["trigger=cli,unknown", (r) => r.trigger === "cli" || r.trigger === null],
+      [
+        "tool=slack.chat.postMessage",
+        (r) => r.tools.some((t) => t.path === "slack.chat.postMessage"),
+      ],
+      ["tool=github.*", (r) => r.tools.some((t) => t.path.startsWith("github."))],
+      [
+        "tool=github.*,jira.issue.get",
+        (r) => r.tools.some((t) => t.path.startsWith("github.") || t.path === "jira.issue.get"),
+      ],
+      [
+        `from=${T0 + 10 * MIN}&to=${new Date(T0 + 20 * MIN).toISOString()}`,
+        (r) => r.createdAt >= T0 + 10 * MIN && r.createdAt <= T0 + 20 * MIN,
+      ],
+      ["code=marker1_VALUE", (r) => r.code.toLowerCase().includes("marker1_value")],
+      ["code=%25", (r) => r.code.includes("%")],
+      ["elicitation=true", (r) => r.elicitation],
+      ["elicitation=false", (r) => !r.elicitation],
+      [
+        "status=completed&trigger=http&elicitation=false",
+        (r) => r.status === "completed" && r.trigger === "http" && !r.elicitation,
+      ],
+    ];
+    for (const [query, keep] of cases) {
+      const body = await list(`scope=scope-a&limit=200&${query}`);
+      const expected = a.filter(keep).sort(newestFirst);
+      expect(ids(body.executions), query).toEqual(ids(expected));
+      expect(body.meta.filterRowCount, query).toBe(expected.length);
+    }
+    // No scope parameter: every scope (open API).
+    const all = await list("limit=200&meta=false");
+    expect(all.executions).toHaveLength(fx.runs.size);
+  });
+
+  it("sorts by start and by duration in both directions, unfinished last, ties by id", async () => {
+    const a = inScopeA();
+    const byDuration = (dir: 1 | -1) => (x: RecordedRun, y: RecordedRun) => {
+      if (x.durationMs === null || y.durationMs === null) {
+        if (x.durationMs !== y.durationMs) return x.durationMs === null ? 1 : -1;
+        return dir * (x.id < y.id ? -1 : 1);
+      }
+      return dir * (x.durationMs - y.durationMs) || dir * (x.id < y.id ? -1 : 1);
+    };
+    const expectations: [string, RecordedRun[]][] = [
+      ["createdAt,desc", [...a].sort(newestFirst)],
+      ["createdAt,asc", [...a].sort(newestFirst).reverse()],
+      ["durationMs,desc", [...a].sort(byDuration(-1))],
+      ["durationMs,asc", [...a].sort(byDuration(1))],
+    ];
+    for (const [sort, expected] of expectations) {
+      // Page through with a small limit: every sort has a keyset cursor.
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const body = await list(
+          `scope=scope-a&limit=7&sort=${sort}${cursor ? `&cursor=${cursor}` : ""}`,
+        );
+        seen.push(...ids(body.executions));
+        cursor = body.nextCursor;
+      } while (cursor);
+      expect(seen, sort).toEqual(ids(expected));
+    }
+  });
+
+  it("pages to the end without repeats or gaps while runs are inserted", async () => {
+    const before = inScopeA().sort(newestFirst);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let n = 0;
+    do {
+      const body = await list(
+        `scope=scope-a&limit=9&meta=false${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      seen.push(...ids(body.executions));
+      cursor = body.nextCursor;
+      // New runs arrive between pages (newer than everything paged so far).
+      await fx.run(100 + n, Date.now() - 60_000 + n * 10, "completed", "scope-a");
+      await fx.flush();
+      n++;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(ids(before));
+  });
+
+  it("live mode returns only newer runs and the cursor to poll with next", async () => {
+    const first = await list("scope=scope-a&limit=5");
+    const newest = first.executions[0];
+    const poll1 = await list(`scope=scope-a&after=${newest.createdAt}`);
+    expect(poll1.executions).toEqual([]);
+    const { run } = await fx.run(200, Date.now() - 1000, "completed", "scope-a");
+    const other = await fx.run(201, Date.now() - 500, "failed", "scope-b");
+    await fx.flush();
+    const poll2 = await list(`scope=scope-a&after=${poll1.nextCursor}`);
+    expect(ids(poll2.executions)).toEqual([run.id]);
+    expect(poll2.meta).toBeUndefined();
+    const poll3 = await list(`scope=scope-a&after=${poll2.nextCursor}`);
+    expect(poll3.executions).toEqual([]);
+    // A time works as well as a cursor.
+    const byTime = await list(`after=${run.createdAt - 1}`);
+    expect(ids(byTime.executions)).toEqual([other.run.id, run.id]);
+  });
+
+  it("shows an in-progress run once, then replaced by its final state; updatedSince finds it", async () => {
+    const { exec, run } = await fx.run(300, Date.now() - 30_000, "open", "scope-c");
+    await fx.flush();
+    const running = await list("scope=scope-c");
+    expect(running.executions).toHaveLength(1);
+    expect(running.executions[0]).toMatchObject({
+      id: run.id,
+      status: "running",
+      stale: false,
+      durationMs: null,
+    });
+    expect(running.meta.statusCounts.find((s: Body) => s.status === "running").count).toBe(1);
+    const mark = Date.now() - 10_000;
+    fx.clock = Date.now() - 5_000;
+    exec.complete({ done: true });
+    await fx.flush();
+    const done = await list("scope=scope-c");
+    expect(done.executions).toHaveLength(1);
+    expect(done.executions[0]).toMatchObject({ id: run.id, status: "completed" });
+    expect(done.meta.totalRowCount).toBe(1);
+    expect(done.meta.statusCounts.find((s: Body) => s.status === "running").count).toBe(0);
+    const updated = await list(`scope=scope-c&updatedSince=${mark}`);
+    expect(ids(updated.executions)).toEqual([run.id]);
+    const none = await list(`scope=scope-c&updatedSince=${Date.now() + 60_000}`);
+    expect(none.executions).toEqual([]);
+  });
+
+  it("marks a run that stopped reporting as stale", async () => {
+    const body = await list("scope=scope-a&status=running&limit=200");
+    const stale = body.executions.find((e: Body) => e.id === staleRun.id);
+    const fresh = body.executions.find((e: Body) => e.id === openRun.id);
+    expect(stale).toMatchObject({ status: "running", stale: true });
+    expect(fresh).toMatchObject({ status: "running", stale: false });
+    const waiting = (await list("scope=scope-a&status=waiting_for_interaction")).executions[0];
+    expect(waiting.pendingInteraction).toMatchObject({ kind: "url", purpose: "sign in" });
+  });
+});
+
+describe("meta", () => {
+  it("counts each facet with every filter except its own", async () => {
+    const a = inScopeA();
+    const body = await list(
+      "scope=scope-a&status=failed&trigger=cli&elicitation=false&tool=github.*",
+    );
+    const withTool = (r: RecordedRun) => r.tools.some((t) => t.path.startsWith("github."));
+    const count = (keep: (r: RecordedRun) => boolean) => a.filter(keep).length;
+    const m = body.meta;
+    expect(m.filterRowCount).toBeGreaterThan(0);
+    expect(m.totalRowCount).toBe(a.length);
+    expect(m.filterRowCount).toBe(
+      count((r) => r.status === "failed" && r.trigger === "cli" && !r.elicitation && withTool(r)),
+    );
+    for (const s of STATUSES) {
+      expect(m.statusCounts.find((x: Body) => x.status === s)?.count, s).toBe(
+        count((r) => r.status === s && r.trigger === "cli" && !r.elicitation && withTool(r)),
+      );
+    }
+    expect(m.statusCounts).toHaveLength(6);
+    for (const t of ["cli", "http", "mcp", null]) {
+      const expected = count(
+        (r) => r.trigger === t && r.status === "failed" && !r.elicitation && withTool(r),
+      );
+      expect(m.triggerCounts.find((x: Body) => x.triggerKind === t)?.count ?? 0, String(t)).toBe(
+        expected,
+      );
+    }
+    expect(m.interactionCounts).toEqual({
+      withElicitation: count(
+        (r) => r.elicitation && r.status === "failed" && r.trigger === "cli" && withTool(r),
+      ),
+      withoutElicitation: count(
+        (r) => !r.elicitation && r.status === "failed" && r.trigger === "cli" && withTool(r),
+      ),
+    });
+    // Tool facets: calls of the runs the other filters keep, top paths by count.
+    const calls = new Map<string, number>();
+    for (const r of a.filter(
+      (r) => r.status === "failed" && r.trigger === "cli" && !r.elicitation,
+    )) {
+      for (const t of r.tools) calls.set(t.path, (calls.get(t.path) ?? 0) + 1);
+    }
+    const facets = Object.fromEntries(m.toolFacets.map((f: Body) => [f.toolPath, f.count]));
+    expect(facets).toEqual(Object.fromEntries(calls));
+  });
+
+  it("builds the timeline: bucket size, alignment, zero fill, sums", async () => {
+    const from = T0 - 7 * MIN;
+    const to = T0 + 2 * HOUR;
+    const body = await list(`scope=scope-a&from=${from}&to=${to}&status=completed,failed`);
+    const m = body.meta;
+    // 2 h 7 min over at most 60 buckets: 2 min is too small (63.5), 5 min fits.
+    expect(m.chartBucketMs).toBe(5 * MIN);
+    expect(chartBucketMs(from, to)).toBe(5 * MIN);
+    const starts = m.chartData.map((b: Body) => b.bucketStart);
+    expect(starts[0]).toBe(Math.floor(from / (5 * MIN)) * 5 * MIN);
+    expect(starts.at(-1)).toBe(Math.floor(to / (5 * MIN)) * 5 * MIN);
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBe(5 * MIN);
+    const expected = new Map<number, Record<string, number>>();
+    for (const r of inScopeA()) {
+      if (r.createdAt < from || r.createdAt > to || !["completed", "failed"].includes(r.status))
+        continue;
+      const b = Math.floor(r.createdAt / (5 * MIN)) * 5 * MIN;
+      const c = expected.get(b) ?? Object.fromEntries(STATUSES.map((s) => [s, 0]));
+      c[r.status]! += 1;
+      expected.set(b, c);
+    }
+    let sum = 0;
+    let zeros = 0;
+    for (const bucket of m.chartData) {
+      expect(Object.keys(bucket.counts).sort()).toEqual([...STATUSES].sort());
+      const want =
+        expected.get(bucket.bucketStart) ?? Object.fromEntries(STATUSES.map((s) => [s, 0]));
+      expect(bucket.counts, String(bucket.bucketStart)).toEqual(want);
+      const n = Object.values(bucket.counts as Record<string, number>).reduce((x, y) => x + y, 0);
+      sum += n;
+      if (n === 0) zeros++;
+    }
+    expect(sum).toBe(m.filterRowCount);
+    expect(zeros).toBeGreaterThan(0);
+    // No range: the filtered runs' first to last start.
+    const open = (await list("scope=scope-a&trigger=http")).meta;
+    const http = inScopeA().filter((r) => r.trigger === "http");
+    const lo = Math.min(...http.map((r) => r.createdAt));
+    const hi = Math.max(...http.map((r) => r.createdAt));
+    expect(open.chartData[0].bucketStart).toBe(
+      Math.floor(lo / open.chartBucketMs) * open.chartBucketMs,
+    );
+    expect(open.chartData.at(-1).bucketStart).toBe(
+      Math.floor(hi / open.chartBucketMs) * open.chartBucketMs,
+    );
+    expect(open.chartData.length).toBeLessThanOrEqual(62);
+  });
+});
+
+describe("one execution", () => {
+  it("returns a failed run's code, error, logs, trigger meta and interactions", async () => {
+    const failed =
+      inScopeA().find((r) => r.status === "failed" && r.elicitation && r.trigger !== null) ??
+      inScopeA().find((r) => r.status === "failed")!;
+    const { status, body } = await get(`/v1/executions/${failed.id}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      id: failed.id,
+      status: "failed",
+      code: failed.code,
+      codeTruncated: false,
+      error: failed.error,
+      errorType: "TypeError",
+    });
+    expect(body.logs.map((l: Body) => l.message)).toContain(
+      `starting ${failed.code.match(/run (\d+)/)![1]}`,
+    );
+    if (failed.trigger)
+      expect(body.trigger.meta).toEqual({ n: Number(failed.code.match(/run (\d+)/)![1]) });
+    if (failed.elicitation) {
+      expect(body.interactions).toHaveLength(1);
+      expect(body.interactions[0]).toMatchObject({
+        kind: "form",
+        status: "resolved",
+        payload: { q: expect.any(Number) },
+        response: { action: "accept", content: { ok: true } },
+      });
+    }
+  });
+
+  it("lists tool calls in start order with status, duration, args and result", async () => {
+    const run =
+      inScopeA().find((r) => r.tools.length === 3 && r.tools.some((t) => t.failed)) ??
+      inScopeA().find((r) => r.tools.length === 3)!;
+    const { status, body } = await get(`/v1/executions/${run.id}/tool-calls`);
+    expect(status).toBe(200);
+    expect(body.toolCalls.map((t: Body) => t.toolPath)).toEqual(run.tools.map((t) => t.path));
+    expect(body.toolCalls.map((t: Body) => t.status)).toEqual(
+      run.tools.map((t) => (t.failed ? "failed" : "completed")),
+    );
+    for (const [k, call] of body.toolCalls.entries()) {
+      expect(call.durationMs).toBeGreaterThanOrEqual(10);
+      expect(call.args).toEqual({ i: Number(run.code.match(/run (\d+)/)![1]) });
+      if (run.tools[k]!.failed) expect(call.error).toContain("failed for");
+      else expect(call.result).toEqual({ ok: Number(run.code.match(/run (\d+)/)![1]) });
+    }
+  });
+
+  it("returns the trace as a tree without state spans", async () => {
+    const run = inScopeA().find((r) => r.tools.length === 2 && r.status === "completed")!;
+    const { status, body } = await get(`/v1/executions/${run.id}/trace`);
+    expect(status).toBe(200);
+    expect(body.roots).toHaveLength(1);
+    const root = body.roots[0];
+    expect(root.name).toBe("executor.execution");
+    expect(root.children.map((c: Body) => c.name)).toEqual(
+      run.tools.map((t) => `execute_tool ${t.path}`),
+    );
+    const names = JSON.stringify(body);
+    expect(names).not.toContain("executor.execution.state");
+    expect(body.spanCount).toBe(1 + run.tools.length);
+  });
+
+  it("answers 404 with a JSON error for an unknown id", async () => {
+    for (const path of ["", "/tool-calls", "/trace"]) {
+      const { status, body } = await get(`/v1/executions/no-such-run${path}`);
+      expect(status).toBe(404);
+      expect(body.error).toBe("not_found");
+    }
+  });
+});
+
+describe("access", () => {
+  it("a token for scope A never sees scope B", async () => {
+    const b = [...fx.runs.values()].find((r) => r.scope === "scope-b")!;
+    const auth = { authorization: "Bearer tok-a" };
+    expect((await get(`/v1/executions/${b.id}`, scoped, auth)).status).toBe(404);
+    expect((await get(`/v1/executions/${b.id}/tool-calls`, scoped, auth)).status).toBe(404);
+    expect((await get(`/v1/executions/${b.id}/trace`, scoped, auth)).status).toBe(404);
+    const mine = await list("limit=200", scoped, auth);
+    expect(mine.executions.every((e: Body) => e.scope === "scope-a")).toBe(true);
+    expect(mine.meta.totalRowCount).toBe(inScopeA().length);
+    const asked = await list("scope=scope-b", scoped, auth);
+    expect(asked.executions).toEqual([]);
+    expect(asked.meta.totalRowCount).toBe(0);
+    expect(asked.meta.toolFacets).toEqual([]);
+    // Another token with every scope sees B; no token at all is a 401.
+    expect(
+      (await get(`/v1/executions/${b.id}`, scoped, { authorization: "Bearer tok-all" })).status,
+    ).toBe(200);
+    const anon = await get("/v1/executions", scoped);
+    expect(anon.status).toBe(401);
+    expect(anon.body.error).toBe("unauthorized");
+    expect((await get("/v1/executions", scoped, { authorization: "Bearer nope" })).status).toBe(
+      401,
+    );
+  });
+});
+
+describe("bad requests", () => {
+  it("answers 400 naming the parameter", async () => {
+    const cases: [string, string][] = [
+      ["status=done", "status"],
+      ["limit=0", "limit"],
+      ["limit=201", "limit"],
+      ["limit=abc", "limit"],
+      ["sort=name,desc", "sort"],
+      ["from=yesterday", "from"],
+      [`from=${Date.now()}&to=${Date.now() - 1000}`, "from"],
+      ["cursor=not-a-cursor", "cursor"],
+      ["elicitation=maybe", "elicitation"],
+      ["tool=github.*;DROP TABLE executions", "tool"],
+      ["colour=red", "colour"],
+      ["meta=nope", "meta"],
+    ];
+    for (const [query, parameter] of cases) {
+      const { status, body } = await get(`/v1/executions?${query}`);
+      expect(status, query).toBe(400);
+      expect(body.parameter, query).toBe(parameter);
+      expect(body.message).toContain(parameter);
+    }
+    // A cursor from another sort is refused.
+    const page = await list("scope=scope-a&limit=2");
+    const { status } = await get(
+      `/v1/executions?scope=scope-a&sort=durationMs,desc&cursor=${page.nextCursor}`,
+    );
+    expect(status).toBe(400);
+  });
+
+  it("treats SQL-looking text as plain data", async () => {
+    const body = await list(`code=${encodeURIComponent("'); DROP TABLE executions; --")}`);
+    expect(body.executions).toEqual([]);
+    expect((await list("scope=scope-a&limit=1&meta=false")).executions).toHaveLength(1);
+  });
+
+  it("serves the OpenAPI document and its page", async () => {
+    const doc = await get("/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/executions",
+        "/v1/executions/{id}",
+        "/v1/executions/{id}/tool-calls",
+        "/v1/executions/{id}/trace",
+        "/v1/stats/executions",
+        "/v1/stats/tools",
+      ]),
+    );
+    const page = await fetch(`${api.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("/v1/executions");
+  });
+});

@@ -1,5 +1,7 @@
 /**
  * @module
- * runtrace's query API (port 8080).
+ * runtrace's query API (port 8080): run history, stats, OpenAPI.
  */
-export { createQueryApiApp, type QueryApiOptions } from "./app.ts";
+export { createQueryApiApp, DEFAULT_STALE_AFTER_MS, type QueryApiOptions } from "./app.ts";
+export { parseDurationMs, type QueryApiConfig, resolveQueryApiConfig } from "./config.ts";
+export { type ApiTokens, parseApiTokens } from "./http/access.ts";

@@ -1,6 +1,6 @@
-import { type ClickHouse, createClickHouse, migrate, parseInteger } from "@runtrace/clickhouse";
+import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
 import { createCollector, type Listening, listen } from "@runtrace/collector";
-import { createQueryApiApp } from "@runtrace/query-api";
+import { createQueryApiApp, resolveQueryApiConfig } from "@runtrace/query-api";
 
 export interface ServeOptions {
   collector: boolean;
@@ -29,16 +29,20 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       console.log(`runtrace: OTLP/HTTP collector on ${server.url} (POST /v1/traces, /v1/metrics)`);
     }
     if (options.queryApi) {
-      const port = parseInteger({
-        key: "RUNTRACE_QUERY_PORT",
-        value: process.env.RUNTRACE_QUERY_PORT,
-        fallback: 8080,
-        min: 0,
-        max: 65_535,
+      const config = resolveQueryApiConfig();
+      const app = createQueryApiApp({
+        clickhouse: ch,
+        apiTokens: config.apiTokens,
+        staleAfterMs: config.staleAfterMs,
       });
-      const server = await listen(createQueryApiApp({ clickhouse: ch }), port, host);
+      const server = await listen(app, config.port, host);
       servers.push(server);
-      console.log(`runtrace: query API on ${server.url} (/healthz, /readyz, /metrics)`);
+      const access = config.apiTokens
+        ? `${config.apiTokens.size} API token(s)`
+        : "open (no RUNTRACE_API_TOKENS)";
+      console.log(
+        `runtrace: query API on ${server.url} (/v1/executions, /v1/stats, /docs; ${access})`,
+      );
     }
   } catch (error) {
     await Promise.all(servers.map((s) => s.close()));

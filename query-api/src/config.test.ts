@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { resolveQueryApiConfig } from "./config.ts";
+
+describe("resolveQueryApiConfig", () => {
+  it("has defaults: port 8080, open access, stale after 1 h", () => {
+    expect(resolveQueryApiConfig({})).toEqual({
+      port: 8080,
+      apiTokens: undefined,
+      staleAfterMs: 3_600_000,
+    });
+  });
+
+  it("reads tokens with their scopes and durations with units", () => {
+    const config = resolveQueryApiConfig({
+      RUNTRACE_QUERY_PORT: "9090",
+      RUNTRACE_API_TOKENS: "tok-a=acme,beta; tok-ops=*",
+      RUNTRACE_STALE_AFTER: "15m",
+    });
+    expect(config.port).toBe(9090);
+    expect(config.staleAfterMs).toBe(900_000);
+    expect(config.apiTokens?.get("tok-a")).toEqual(["acme", "beta"]);
+    expect(config.apiTokens?.get("tok-ops")).toBeNull();
+    expect(resolveQueryApiConfig({ RUNTRACE_STALE_AFTER: "90" }).staleAfterMs).toBe(90_000);
+  });
+
+  it("names the variable of a bad value", () => {
+    expect(() => resolveQueryApiConfig({ RUNTRACE_API_TOKENS: "just-a-token" })).toThrow(
+      /RUNTRACE_API_TOKENS/,
+    );
+    expect(() => resolveQueryApiConfig({ RUNTRACE_STALE_AFTER: "soon" })).toThrow(
+      /RUNTRACE_STALE_AFTER/,
+    );
+    expect(() => resolveQueryApiConfig({ RUNTRACE_QUERY_PORT: "70000" })).toThrow(
+      /RUNTRACE_QUERY_PORT/,
+    );
+  });
+});

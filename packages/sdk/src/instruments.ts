@@ -65,10 +65,13 @@ export function recordExecutionOutcome(instruments: Instruments, outcome: Execut
     [METRIC_ATTR_TRIGGER_KIND]: outcome.triggerKind,
     [METRIC_ATTR_SCOPE_ID]: outcome.scopeId,
   });
-  // No scope on the histogram: one series per scope and bucket would multiply its cardinality.
+  // The scope is on the histogram too, so stats can be restricted to the scopes a reader may
+  // see. It multiplies the histogram's series by the scopes reporting, a cost worth paying:
+  // without it a scoped token could read no duration at all.
   instruments.duration.record(Math.max(0, outcome.durationMs), {
     [METRIC_ATTR_STATUS]: outcome.status,
     [METRIC_ATTR_TRIGGER_KIND]: outcome.triggerKind,
+    [METRIC_ATTR_SCOPE_ID]: outcome.scopeId,
   });
 }
 
@@ -77,6 +80,8 @@ export interface ToolCallOutcome {
   path: string;
   namespace: string;
   status: ToolCallStatus;
+  /** The execution's scope, so tool stats can be restricted to readable scopes. */
+  scopeId: string;
   durationMs: number;
 }
 
@@ -85,6 +90,7 @@ export function recordToolCallOutcome(instruments: Instruments, outcome: ToolCal
     [METRIC_ATTR_TOOL_PATH]: outcome.path,
     [METRIC_ATTR_TOOL_NAMESPACE]: outcome.namespace,
     [METRIC_ATTR_TOOL_STATUS]: outcome.status,
+    [METRIC_ATTR_SCOPE_ID]: outcome.scopeId,
   };
   instruments.toolCalls.add(1, attributes);
   instruments.toolCallDuration.record(Math.max(0, outcome.durationMs), attributes);

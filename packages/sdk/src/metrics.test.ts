@@ -86,6 +86,7 @@ describe("metrics", () => {
     const completed = histogram(duration, {
       [METRIC_ATTR_STATUS]: "completed",
       [METRIC_ATTR_TRIGGER_KIND]: "http",
+      [METRIC_ATTR_SCOPE_ID]: "ws_1",
     });
     expect(completed.buckets.boundaries).toEqual(EXECUTION_DURATION_BOUNDARIES_MS);
     expect(completed.count).toBe(2);
@@ -94,12 +95,14 @@ describe("metrics", () => {
     const failed = histogram(duration, {
       [METRIC_ATTR_STATUS]: "failed",
       [METRIC_ATTR_TRIGGER_KIND]: "unknown",
+      [METRIC_ATTR_SCOPE_ID]: "ws_1",
     });
     expect(failed.sum).toBe(13);
     // Cancelled while pending: measured from creation.
     const cancelled = histogram(duration, {
       [METRIC_ATTR_STATUS]: "cancelled",
       [METRIC_ATTR_TRIGGER_KIND]: "unknown",
+      [METRIC_ATTR_SCOPE_ID]: "ws_2",
     });
     expect(cancelled.sum).toBe(50);
     await m.shutdown();
@@ -141,6 +144,7 @@ describe("metrics", () => {
     const duration = histogram(metrics.get(METRIC_EXECUTION_DURATION), {
       [METRIC_ATTR_STATUS]: "completed",
       [METRIC_ATTR_TRIGGER_KIND]: "cli",
+      [METRIC_ATTR_SCOPE_ID]: "ws_1",
     });
     expect(duration.count).toBe(1);
     expect(duration.sum).toBe(60_040);
@@ -175,6 +179,7 @@ describe("metrics", () => {
       [METRIC_ATTR_TOOL_PATH]: path,
       [METRIC_ATTR_TOOL_NAMESPACE]: namespace,
       [METRIC_ATTR_TOOL_STATUS]: status,
+      [METRIC_ATTR_SCOPE_ID]: "ws_1",
     });
     expect(points(calls)).toEqual(
       [

@@ -55,6 +55,7 @@ interface StartedToolCall {
   readonly span: Span;
   readonly path: string;
   readonly namespace: string;
+  readonly scopeId: string;
   readonly startTime: number;
 }
 
@@ -114,7 +115,7 @@ function startToolCall(
     segmentParent(segment),
   );
   record.toolCallCount += 1;
-  return { span, path, namespace, startTime };
+  return { span, path, namespace, scopeId: record.scopeId, startTime };
 }
 
 function endToolCall(
@@ -141,6 +142,7 @@ function endToolCall(
     path: call.path,
     namespace: call.namespace,
     status,
+    scopeId: call.scopeId,
     durationMs: endTime - call.startTime,
   });
 }

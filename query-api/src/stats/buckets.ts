@@ -1,0 +1,74 @@
+/** Time buckets of the stats timeline: interval parsing and the default step. */
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Round steps for the default interval, smallest first. */
+export const STATS_INTERVAL_LADDER_MS: readonly number[] = [
+  SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+];
+
+/** The default interval aims at this many buckets at most. */
+export const DEFAULT_MAX_BUCKETS = 60;
+/** An explicit interval giving more buckets than this is refused. */
+export const MAX_BUCKETS = 1000;
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: SECOND,
+  m: MINUTE,
+  h: HOUR,
+  d: DAY,
+};
+
+/** `30s`, `1m`, `5m`, `1h`, `1d`, `250ms` or bare milliseconds → ms; `undefined` if invalid. */
+export function parseInterval(text: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const ms = Number(match[1]) * UNIT_MS[(match[2] ?? "ms").toLowerCase()]!;
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
+}
+
+/** Start of the aligned bucket holding `t`: floor(t / interval) * interval. */
+export function bucketStart(t: number, intervalMs: number): number {
+  return Math.floor(t / intervalMs) * intervalMs;
+}
+
+/** How many aligned buckets cover [fromMs, toMs). */
+export function bucketCount(fromMs: number, toMs: number, intervalMs: number): number {
+  return Math.ceil((toMs - bucketStart(fromMs, intervalMs)) / intervalMs);
+}
+
+/** Every bucket start covering [fromMs, toMs), oldest first. */
+export function bucketStarts(fromMs: number, toMs: number, intervalMs: number): number[] {
+  const starts: number[] = [];
+  for (let t = bucketStart(fromMs, intervalMs); t < toMs; t += intervalMs) starts.push(t);
+  return starts;
+}
+
+/**
+ * The smallest ladder step covering [fromMs, toMs) in at most {@link DEFAULT_MAX_BUCKETS}
+ * buckets; past the ladder, whole days.
+ */
+export function defaultInterval(fromMs: number, toMs: number): number {
+  for (const step of STATS_INTERVAL_LADDER_MS) {
+    if (bucketCount(fromMs, toMs, step) <= DEFAULT_MAX_BUCKETS) return step;
+  }
+  let days = Math.ceil((toMs - fromMs) / DAY / DEFAULT_MAX_BUCKETS);
+  while (bucketCount(fromMs, toMs, days * DAY) > DEFAULT_MAX_BUCKETS) days += 1;
+  return days * DAY;
+}

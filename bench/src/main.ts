@@ -24,6 +24,14 @@ const BENCHMARKS: Record<string, Benchmark> = {
       "--overload-seconds 20, --instrumented, --collector-cpu-prof DIR)",
     run: async (args) => (await import("./ingest.ts")).runIngestBenchmark(args),
   },
+  query: {
+    description:
+      "run-history query API over HTTP (`runtrace query-api` process) on synthetic executions: " +
+      "list pages, filters, code search, detail, tool calls, trace; p50/p95 vs the goals " +
+      "(--executions 1000000, --repeat 30, --data-dir DIR to keep/reuse the data, --traces 20000, " +
+      "--chunk 1000000, --scope ws_alpha, --needle 42, --generate-only)",
+    run: async (args) => (await import("./query.ts")).runQueryBenchmark(args),
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,0 +1,494 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { Agent } from "node:http";
+import { availableParallelism, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createClickHouse, migrate } from "@runtrace/clickhouse";
+import { getJson, type QueryApi, startQueryApi } from "./query/api.ts";
+import {
+  COMMON_CODE_WORD,
+  clearDataset,
+  DATA_TABLES,
+  type DatasetPlan,
+  describeDataset,
+  diskUsage,
+  GENERATOR_VERSION,
+  generateDataset,
+  NEEDLE_COUNT,
+  NEEDLE_MIN,
+  SCOPES,
+  settleMerges,
+  storedDataset,
+  type TableCounts,
+  tableCounts,
+} from "./query/dataset.ts";
+
+/**
+ * How fast does the query API answer the run-history requests of a UI over a realistic run
+ * history? Fills embedded ClickHouse with synthetic executions (server-side INSERT … SELECT,
+ * see `query/dataset.ts`), starts `runtrace query-api` on that directory in its own process
+ * and times sequential HTTP requests: list pages with and without meta, filters, code search,
+ * sort, and one run's detail, tool calls and trace.
+ */
+
+const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const DAY_MS = 86_400_000;
+const WARMUPS = 2;
+
+interface Options {
+  executions: number;
+  repeat: number;
+  dataDir: string | undefined;
+  traces: number;
+  chunk: number;
+  scope: string;
+  needle: number;
+  generateOnly: boolean;
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const n = Number(text.replace(/_/g, ""));
+  if (!(n > 0) || !Number.isInteger(n)) throw new Error(`${flag}: not a positive integer: ${text}`);
+  return n;
+}
+
+function parseOptions(args: string[]): Options {
+  const { values } = parseArgs({
+    args,
+    options: {
+      executions: { type: "string", default: "1000000" },
+      repeat: { type: "string", default: "30" },
+      "data-dir": { type: "string" },
+      traces: { type: "string", default: "20000" },
+      chunk: { type: "string", default: "1000000" },
+      scope: { type: "string", default: SCOPES[0].id },
+      needle: { type: "string", default: "42" },
+      "generate-only": { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  const needle = positiveInteger(values.needle, "--needle");
+  if (needle < NEEDLE_MIN || needle >= NEEDLE_MIN + NEEDLE_COUNT) {
+    throw new Error(
+      `--needle: the codes hold needle_${NEEDLE_MIN} … needle_${NEEDLE_MIN + NEEDLE_COUNT - 1}`,
+    );
+  }
+  if (!SCOPES.some((s) => s.id === values.scope)) {
+    throw new Error(`--scope: one of ${SCOPES.map((s) => s.id).join(", ")}`);
+  }
+  return {
+    executions: positiveInteger(values.executions, "--executions"),
+    repeat: positiveInteger(values.repeat, "--repeat"),
+    dataDir: values["data-dir"] === undefined ? undefined : resolve(values["data-dir"]),
+    traces: positiveInteger(values.traces, "--traces"),
+    chunk: positiveInteger(values.chunk, "--chunk"),
+    scope: values.scope,
+    needle,
+    generateOnly: values["generate-only"],
+  };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const bytes = (n: number) =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(2)} GB`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(1)} MB`
+      : `${int(n / 1e3)} kB`;
+
+// --- the data --------------------------------------------------------------------------------
+
+interface Prepared {
+  anchorMs: number;
+  lines: string[];
+}
+
+/** Tables whose row count stays put after generation (the trace-id lookup collapses rows). */
+const STABLE_TABLES = DATA_TABLES.filter((t) => t !== "otel_traces_trace_id_ts");
+
+function sameCounts(a: TableCounts, b: TableCounts): boolean {
+  return STABLE_TABLES.every((t) => a[t] === b[t]);
+}
+
+/**
+ * Opens the directory, reuses the dataset in it when it is this benchmark's for the same
+ * parameters and still complete (TTL drops the oldest day about a day after generation), else
+ * fills it; then waits for merges to finish and closes it for the query API process.
+ */
+async function prepareData(dataDir: string, options: Options): Promise<Prepared> {
+  const ch = await createClickHouse({ dataDir, url: undefined, retentionDays: 30 });
+  const lines: string[] = [];
+  try {
+    await migrate(ch);
+    const stored = await storedDataset(ch);
+    const counts = await tableCounts(ch);
+    let reuse = false;
+    if (stored) {
+      const why =
+        stored.generator !== GENERATOR_VERSION
+          ? `made by generator version ${stored.generator}, this is ${GENERATOR_VERSION}`
+          : stored.executions !== options.executions
+            ? `holds ${int(stored.executions)} executions, not ${int(options.executions)}`
+            : stored.traced !== options.traces
+              ? `has traces for ${int(stored.traced)} runs, not ${int(options.traces)}`
+              : !sameCounts(stored.counts, counts)
+                ? `rows changed since generation (TTL dropped the oldest day?): executions ${int(counts.executions)} of ${int(stored.counts.executions)}`
+                : undefined;
+      if (why === undefined) {
+        reuse = true;
+        const ageHours = (Date.now() - stored.anchorMs) / 3_600_000;
+        console.log(
+          `reusing the dataset in ${dataDir}: ${int(stored.executions)} executions generated ` +
+            `${ageHours.toFixed(1)} h ago in ${stored.seconds.toFixed(0)} s; time windows end at its generation time`,
+        );
+      } else {
+        console.log(`the dataset in ${dataDir} ${why}: generating it again`);
+        await clearDataset(ch);
+      }
+    } else if (STABLE_TABLES.some((t) => counts[t] > 0)) {
+      throw new Error(
+        `${dataDir} holds runtrace data this benchmark did not generate ` +
+          `(${int(counts.executions)} executions); give an empty or new --data-dir`,
+      );
+    }
+
+    let anchorMs: number;
+    let generationSeconds: number;
+    if (reuse && stored) {
+      anchorMs = stored.anchorMs;
+      generationSeconds = stored.seconds;
+    } else {
+      anchorMs = Math.floor(Date.now() / 1000) * 1000;
+      const plan: DatasetPlan = {
+        executions: options.executions,
+        anchorMs,
+        traced: options.traces,
+        chunk: options.chunk,
+      };
+      console.log(
+        `generating ${int(plan.executions)} executions over 30 days in ${dataDir} ` +
+          `(${int(plan.chunk)} per statement, two statements at a time)...`,
+      );
+      const generated = await generateDataset(ch, plan, (line) => console.log(line));
+      generationSeconds = generated.seconds;
+    }
+    console.log("waiting for background merges to finish...");
+    const settleSeconds = await settleMerges(ch);
+    const final = await tableCounts(ch);
+    const disk = await diskUsage(ch);
+    const totalDisk = disk.reduce((s, d) => s + d.bytesOnDisk, 0);
+    const totalRaw = disk.reduce((s, d) => s + d.uncompressedBytes, 0);
+    const [v] = await ch.select<{ v: string }>("SELECT version() AS v");
+    lines.push(
+      `data: ${int(final.executions + final.execution_states)} executions ` +
+        `(${int(final.executions)} finished in executions, ${int(final.execution_states)} unfinished in execution_states), ` +
+        `${int(final.tool_calls)} tool_calls, ${int(final.interactions)} interactions, ` +
+        `${int(final.otel_traces)} otel_traces spans, ${int(final.execution_ids)} execution_ids; ` +
+        `${bytes(totalDisk)} on disk (${bytes(totalRaw)} uncompressed); ` +
+        `${reuse ? "reused, generated earlier" : "generated"} in ${generationSeconds.toFixed(1)} s ` +
+        `(${int((final.executions + final.execution_states) / generationSeconds)} executions/s), ` +
+        `merges settled ${settleSeconds.toFixed(0)} s later; embedded ClickHouse ${v?.v ?? "?"}`,
+    );
+    lines.push(
+      `  on disk: ${disk
+        .map((d) => `${d.table} ${bytes(d.bytesOnDisk)} (${int(d.rows)} rows, ${d.parts} parts)`)
+        .join(", ")}`,
+    );
+    for (const line of await describeDataset(ch, anchorMs)) lines.push(`  ${line}`);
+    return { anchorMs, lines };
+  } finally {
+    await ch.close();
+  }
+}
+
+// --- the requests ----------------------------------------------------------------------------
+
+interface Goal {
+  p50Ms: number;
+  text: string;
+}
+
+interface Measured {
+  label: string;
+  latencies: number[];
+  goal?: Goal;
+  /** `meta.filterRowCount` (and `totalRowCount`) of the answer, for filtered lists. */
+  counts?: { filter: number; total: number };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function listCheck(withMeta: boolean) {
+  return (json: Record<string, unknown>): string | undefined => {
+    if (!Array.isArray(json.executions)) return "no executions array";
+    if (!("nextCursor" in json)) return "no nextCursor";
+    if (withMeta && (typeof json.meta !== "object" || json.meta === null)) return "no meta";
+    return undefined;
+  };
+}
+
+interface ListedRun {
+  id: string;
+  status: string;
+}
+
+function listedRuns(json: Record<string, unknown>): ListedRun[] {
+  return (json.executions as { id?: unknown; status?: unknown }[]).map((e) => ({
+    id: String(e.id),
+    status: String(e.status),
+  }));
+}
+
+function metaCounts(json: Record<string, unknown>): Measured["counts"] {
+  const meta = json.meta as { filterRowCount?: unknown; totalRowCount?: unknown } | undefined;
+  if (!meta || typeof meta.filterRowCount !== "number") return undefined;
+  return { filter: meta.filterRowCount, total: Number(meta.totalRowCount ?? Number.NaN) };
+}
+
+class Bench {
+  readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  constructor(
+    readonly api: QueryApi,
+    readonly repeat: number,
+  ) {}
+
+  /**
+   * `WARMUPS` untimed requests, then `repeat` timed ones, one at a time; `next(i)` gives the
+   * i-th path (warm-ups first), `seen` gets every answer.
+   */
+  async run(
+    label: string,
+    next: (i: number) => string,
+    options: {
+      goal?: Goal;
+      check?: (json: Record<string, unknown>) => string | undefined;
+      seen?: (json: Record<string, unknown>, i: number) => void;
+      counts?: boolean;
+    } = {},
+  ): Promise<Measured> {
+    const latencies: number[] = [];
+    let counts: Measured["counts"];
+    for (let i = 0; i < WARMUPS + this.repeat; i++) {
+      const { json, ms } = await getJson(this.agent, this.api.url, next(i), options.check);
+      options.seen?.(json, i);
+      if (i >= WARMUPS) latencies.push(ms);
+      if (options.counts && counts === undefined) counts = metaCounts(json);
+    }
+    latencies.sort((a, b) => a - b);
+    const measured: Measured = { label, latencies, goal: options.goal, counts };
+    const p50 = percentile(latencies, 50);
+    console.log(
+      `  ${label}: p50 ${p50.toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms` +
+        (counts ? `, filterRowCount ${int(counts.filter)}` : ""),
+    );
+    return measured;
+  }
+}
+
+function listPath(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined) q.set(key, String(value));
+  }
+  return `/v1/executions?${q.toString()}`;
+}
+
+async function measureAll(bench: Bench, anchorMs: number, options: Options): Promise<Measured[]> {
+  const out: Measured[] = [];
+  const scope = options.scope;
+  const day = { scope, from: anchorMs - DAY_MS, to: anchorMs, limit: 50 };
+  const month = { scope, from: anchorMs - 30 * DAY_MS, to: anchorMs, limit: 50 };
+  const list = (label: string, params: Record<string, string | number>, goal?: Goal) =>
+    bench.run(label, () => listPath(params), {
+      goal,
+      check: listCheck(params.meta !== "false"),
+      counts: params.meta !== "false",
+    });
+
+  out.push(await list("first page + meta, last 24 h", day, { p50Ms: 50, text: "p50 ≤ 50 ms" }));
+  let firstCursor: string | null = null;
+  out.push(
+    await bench.run("first page + meta, 30 days", () => listPath(month), {
+      goal: { p50Ms: 500, text: "p50 ≤ 500 ms" },
+      check: listCheck(true),
+      counts: true,
+      seen: (json) => {
+        firstCursor = json.nextCursor as string | null;
+      },
+    }),
+  );
+  if (firstCursor === null) throw new Error("the 30-day list has a single page: no next page");
+  // Scrolls on: each request asks for the page after the previous answer's (pages 2, 3, …).
+  let cursor: string | null = firstCursor;
+  out.push(
+    await bench.run(
+      "next page, 30 days (meta=false, pages 2, 3, … by nextCursor)",
+      () => listPath({ ...month, cursor: cursor ?? firstCursor!, meta: "false" }),
+      {
+        goal: { p50Ms: 20, text: "p50 ≤ 20 ms" },
+        check: (json) =>
+          listCheck(false)(json) ?? (json.meta != null ? "meta despite meta=false" : undefined),
+        seen: (json) => {
+          cursor = json.nextCursor as string | null;
+        },
+      },
+    ),
+  );
+  out.push(await list("status=failed, 30 days + meta", { ...month, status: "failed" }));
+  out.push(await list("tool=github.*, 30 days + meta", { ...month, tool: "github.*" }));
+  const codeGoal = { p50Ms: 1000, text: "p50 ≤ 1 s" };
+  out.push(
+    await list(
+      `code=needle_${options.needle} (rare), 30 days + meta`,
+      { ...month, code: `needle_${options.needle}` },
+      codeGoal,
+    ),
+  );
+  out.push(
+    await list(
+      `code=${COMMON_CODE_WORD} (common), 30 days + meta`,
+      { ...month, code: COMMON_CODE_WORD },
+      codeGoal,
+    ),
+  );
+  out.push(
+    await list("sort=durationMs,desc, 30 days (meta=false)", {
+      ...month,
+      sort: "durationMs,desc",
+      meta: "false",
+    }),
+  );
+
+  // Runs to open: the newest of the last 24 h in every scope, interleaved (untimed reads).
+  const byScope: ListedRun[][] = [];
+  for (const s of SCOPES) {
+    const { json } = await getJson(
+      bench.agent,
+      bench.api.url,
+      listPath({ ...day, scope: s.id, limit: 200, meta: "false" }),
+      listCheck(false),
+    );
+    byScope.push(listedRuns(json));
+  }
+  const runs: ListedRun[] = [];
+  for (let i = 0; byScope.some((l) => i < l.length); i++) {
+    for (const l of byScope) if (l[i]) runs.push(l[i]!);
+  }
+  const finished = runs.filter((r) => ["completed", "failed", "cancelled"].includes(r.status));
+  if (runs.length === 0 || finished.length === 0) throw new Error("no runs in the last 24 h");
+  const nth = (pool: ListedRun[], i: number) => pool[i % pool.length]!.id;
+  const idCheck = (pool: ListedRun[]) => (json: Record<string, unknown>, i: number) => {
+    const want = nth(pool, i);
+    const got = json.id ?? json.executionId;
+    if (got !== undefined && got !== want) throw new Error(`asked for ${want}, got ${String(got)}`);
+  };
+  out.push(
+    await bench.run(
+      "execution detail (recent runs, all different)",
+      (i) => `/v1/executions/${encodeURIComponent(nth(runs, i))}`,
+      {
+        goal: { p50Ms: 20, text: "p50 ≤ 20 ms" },
+        seen: idCheck(runs),
+      },
+    ),
+  );
+  out.push(
+    await bench.run(
+      "tool calls (recent runs)",
+      (i) => `/v1/executions/${encodeURIComponent(nth(runs, i))}/tool-calls`,
+      {
+        goal: { p50Ms: 20, text: "p50 ≤ 20 ms" },
+        seen: idCheck(runs),
+      },
+    ),
+  );
+  out.push(
+    await bench.run(
+      "trace (recent finished runs)",
+      (i) => `/v1/executions/${encodeURIComponent(nth(finished, i))}/trace`,
+      {
+        seen: idCheck(finished),
+      },
+    ),
+  );
+  return out;
+}
+
+function table(measured: Measured[], executions: number): string[] {
+  const head = [
+    "request",
+    "p50 ms",
+    "p95 ms",
+    "goal (at 10M)",
+    "",
+    "meta.filterRowCount of totalRowCount",
+  ];
+  const rows = measured.map((m) => {
+    const p50 = percentile(m.latencies, 50);
+    const verdict = m.goal ? (p50 <= m.goal.p50Ms ? "met" : "MISSED") : "";
+    return [
+      m.label,
+      p50.toFixed(1),
+      percentile(m.latencies, 95).toFixed(1),
+      m.goal?.text ?? "",
+      verdict,
+      m.counts ? `${int(m.counts.filter)} of ${int(m.counts.total)}` : "",
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === 1 || i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const note =
+    executions < 10_000_000
+      ? `(goals are for 10,000,000 executions; this run has ${int(executions)})`
+      : "";
+  return [line(head), ...rows.map(line), ...(note ? [note] : [])];
+}
+
+export async function runQueryBenchmark(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "runtrace-query-"));
+  if (!temporary) {
+    console.log(`data directory ${dataDir} (${existsSync(dataDir) ? "exists" : "new"}; kept)`);
+  }
+  let api: QueryApi | undefined;
+  try {
+    const prepared = await prepareData(dataDir, options);
+    for (const line of prepared.lines) console.log(line);
+    if (options.generateOnly) return;
+
+    api = await startQueryApi(REPO, dataDir);
+    console.log(`query API pid ${api.pid} on ${api.url.origin}; measuring...`);
+    const bench = new Bench(api, options.repeat);
+    const measured = await measureAll(bench, prepared.anchorMs, options);
+    bench.agent.destroy();
+    const code = await api.stop();
+    api = undefined;
+    if (code !== 0) throw new Error(`the query API exited with ${code}`);
+
+    const scope = SCOPES.find((s) => s.id === options.scope)!;
+    console.log("");
+    console.log(
+      `query benchmark (runtrace query-api process on embedded ClickHouse, node ${process.version}, ` +
+        `${availableParallelism()} CPUs)`,
+    );
+    for (const line of prepared.lines) console.log(line);
+    console.log(
+      `requests: lists of scope ${scope.id} (~${Math.round(scope.share * 100)}% of runs), windows ending at ` +
+        `${new Date(prepared.anchorMs).toISOString()}, limit 50; sequential over one keep-alive ` +
+        `connection, ${WARMUPS} warm-ups + ${options.repeat} timed requests each`,
+    );
+    for (const line of table(measured, options.executions)) console.log(line);
+  } finally {
+    if (api) await api.stop();
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+  }
+}

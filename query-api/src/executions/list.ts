@@ -2,7 +2,7 @@ import type { ClickHouse } from "@runtrace/clickhouse";
 import { type Cursor, encodeCursor, type Sort } from "./cursor.ts";
 import type { ListRequest } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
-import { runsUnion } from "./runs-source.ts";
+import { readSettings, runsUnion } from "./runs-source.ts";
 
 /** One run in a list answer. Times are epoch ms. */
 export interface ExecutionSummary {
@@ -188,7 +188,7 @@ export async function listExecutions(
   const rows = await ch.select<SummaryRow>(
     `SELECT * FROM (${union}) ORDER BY ${outer} LIMIT ${limit}`,
     p.values,
-    { signal },
+    { signal, settings: readSettings(req.filter) },
   );
   const more = rows.length > req.limit;
   const page = rows.slice(0, req.limit);

@@ -2,7 +2,7 @@ import type { ClickHouse } from "@runtrace/clickhouse";
 import { EXECUTION_STATUSES } from "@runtrace/semconv";
 import type { ExecutionFilter } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
-import { runsUnion } from "./runs-source.ts";
+import { readSettings, runsUnion } from "./runs-source.ts";
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
 
 type StatusCounts = Record<string, number>;
@@ -56,7 +56,7 @@ export async function listMeta(
         "toUnixTimestamp64Milli(created_at) AS created_ms",
       )})`,
       p.values,
-      { signal },
+      { signal, settings: readSettings(filter) },
     );
     const now = Date.now();
     fromMs ??= r && r.n > 0 && r.lo !== null ? r.lo : (toMs ?? now);
@@ -74,7 +74,7 @@ export async function listMeta(
        intDiv(toUnixTimestamp64Milli(created_at), ${stepParam}) * ${stepParam} AS bucket`,
     )}) GROUP BY status, trigger_kind, has_elicitation, bucket`,
     p.values,
-    { signal },
+    { signal, settings: readSettings(filter) },
   );
   const tp = new QueryParams();
   const total = ch.select<{ n: number }>(
@@ -167,7 +167,11 @@ async function selectToolFacets(
     `SELECT tool_path, count() AS n FROM tool_calls WHERE ${where.join(" AND ") || "1"}
      GROUP BY tool_path ORDER BY n DESC, tool_path ASC LIMIT 20`,
     p.values,
-    { signal },
+    // The runs' id set can be large: see readSettings.
+    {
+      signal,
+      settings: narrowed ? { ignore_data_skipping_indices: "idx_execution_id" } : undefined,
+    },
   );
   return rows.map((r) => ({ toolPath: r.tool_path, count: Number(r.n) }));
 }

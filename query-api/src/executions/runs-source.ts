@@ -101,3 +101,12 @@ export function runsUnion(p: QueryParams, o: SourceOptions, columns: string, tai
           AND execution_id IN (SELECT execution_id FROM execution_states WHERE ${keyWhere}))
     ${tail})`;
 }
+
+/**
+ * Read settings for a run query. With a tool filter the run tables are matched against a set
+ * of execution ids that can hold millions of entries; probing the execution-id bloom filter of
+ * every granule with it costs more than reading the column, so that index is skipped.
+ */
+export function readSettings(filter: ExecutionFilter): Record<string, string> | undefined {
+  return filter.tools ? { ignore_data_skipping_indices: "idx_execution_id" } : undefined;
+}

@@ -11,6 +11,11 @@ export type QueryParams = Record<string, unknown>;
 export interface ReadOptions {
   /** Cancels the read, e.g. when the HTTP client went away. */
   signal?: AbortSignal;
+  /**
+   * Extra query-level settings, appended to the read's SETTINGS clause (names are checked,
+   * values must be numbers or plain words).
+   */
+  settings?: Readonly<Record<string, number | string>>;
 }
 
 /** The writing operations of one client: a client runs one statement at a time. */
@@ -129,8 +134,15 @@ export async function createClickHouse(
     params?: QueryParams,
     options?: ReadOptions,
   ): Promise<T[]> {
+    let settings = readSettings;
+    for (const [name, value] of Object.entries(options?.settings ?? {})) {
+      if (!/^[a-z_]+$/.test(name) || !/^[A-Za-z0-9_.,]+$/.test(String(value))) {
+        throw new Error(`Invalid read setting ${name}`);
+      }
+      settings += `, ${name} = ${typeof value === "number" ? value : `'${value}'`}`;
+    }
     const rs = await client.query({
-      query: `${sql}\n${readSettings}`,
+      query: `${sql}\n${settings}`,
       query_params: params,
       format: "JSONEachRow",
       abort_signal: options?.signal,

@@ -1,7 +1,13 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
 import { notFound } from "../http/errors.ts";
-import { branchColumns, type ExecutionSummary, summaryColumns, toSummary } from "./list.ts";
+import {
+  branchColumns,
+  type ExecutionSummary,
+  parseJson,
+  summaryColumns,
+  toSummary,
+} from "./list.ts";
 import { QueryParams } from "./query-params.ts";
 
 /** Where a run's rows live: its primary key. */
@@ -10,15 +16,6 @@ export interface RunKey {
   createdAtMs: number;
   executionId: string;
   traceId: string;
-}
-
-function parseJson(text: string): unknown {
-  if (text === "") return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

@@ -68,7 +68,8 @@ export function branchColumns(columns: string, final: 0 | 1): string {
   return columns.replace("_final_flag", String(final));
 }
 
-function parseJson(text: string): unknown {
+/** A stored JSON text as its value (null when empty; the text itself when it is not JSON). */
+export function parseJson(text: string): unknown {
   if (text === "") return null;
   try {
     return JSON.parse(text);

@@ -1,26 +1,11 @@
+import { BUCKET_LADDER_MS } from "../executions/timeline.ts";
+
 /** Time buckets of the stats timeline: interval parsing and the default step. */
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/** Round steps for the default interval, smallest first. */
-export const STATS_INTERVAL_LADDER_MS: readonly number[] = [
-  SECOND,
-  5 * SECOND,
-  10 * SECOND,
-  30 * SECOND,
-  MINUTE,
-  5 * MINUTE,
-  10 * MINUTE,
-  30 * MINUTE,
-  HOUR,
-  3 * HOUR,
-  6 * HOUR,
-  12 * HOUR,
-  DAY,
-];
 
 /** The default interval aims at this many buckets at most. */
 export const DEFAULT_MAX_BUCKETS = 60;
@@ -65,7 +50,8 @@ export function bucketStarts(fromMs: number, toMs: number, intervalMs: number): 
  * buckets; past the ladder, whole days.
  */
 export function defaultInterval(fromMs: number, toMs: number): number {
-  for (const step of STATS_INTERVAL_LADDER_MS) {
+  // The same round steps as the run list's timeline.
+  for (const step of BUCKET_LADDER_MS) {
     if (bucketCount(fromMs, toMs, step) <= DEFAULT_MAX_BUCKETS) return step;
   }
   let days = Math.ceil((toMs - fromMs) / DAY / DEFAULT_MAX_BUCKETS);

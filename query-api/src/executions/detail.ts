@@ -1,13 +1,7 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
 import { notFound } from "../http/errors.ts";
-import {
-  branchColumns,
-  type ExecutionSummary,
-  parseJson,
-  summaryColumns,
-  toSummary,
-} from "./list.ts";
+import { type ExecutionSummary, parseJson, summaryColumns, toSummary } from "./list.ts";
 import { QueryParams } from "./query-params.ts";
 
 /** Where a run's rows live: its primary key. */
@@ -106,15 +100,18 @@ export async function executionDetail(
   signal: AbortSignal,
 ): Promise<ExecutionDetail> {
   const p = new QueryParams();
-  const columns = `${summaryColumns(p, staleAfterMs)}, code, code_truncated, result, result_truncated,
+  const summaryOf = summaryColumns(p, staleAfterMs);
+  const columns = (
+    final: 0 | 1,
+  ) => `${summaryOf(final)}, code, code_truncated, result, result_truncated,
     error, error_type, logs, pending_interaction_payload,
     toUnixTimestamp64Milli(pending_interaction_created_at) AS pending_created_ms, span_id, service_name`;
   const where = keyCondition(p, key);
   const runs = ch.select<Parameters<typeof toSummary>[0] & DetailRow>(
     `SELECT * FROM (
-       SELECT ${branchColumns(columns, 1)}, 1 AS final FROM executions WHERE ${where}
+       SELECT ${columns(1)}, 1 AS final FROM executions WHERE ${where}
        UNION ALL
-       SELECT ${branchColumns(columns, 0)}, 0 AS final FROM execution_states FINAL WHERE ${where}
+       SELECT ${columns(0)}, 0 AS final FROM execution_states FINAL WHERE ${where}
      ) ORDER BY final DESC LIMIT 1`,
     p.values,
     { signal },

@@ -50,22 +50,20 @@ interface SummaryRow {
   final: number;
 }
 
-/** The list columns, the same in both tables; times leave as ms under names of their own. */
-export function summaryColumns(p: QueryParams, staleAfterMs: number): string {
+/**
+ * The list columns, the same in both tables, for the branch whose rows are final (1) or
+ * snapshots (0): only a snapshot can be stale. Times leave as ms under names of their own.
+ */
+export function summaryColumns(p: QueryParams, staleAfterMs: number): (final: 0 | 1) => string {
   const staleMs = p.add("Int64", staleAfterMs);
-  return `scope_id, execution_id, status,
-    toUInt8(_final_flag = 0 AND updated_at < now64(3) - toIntervalMillisecond(${staleMs})) AS stale,
+  return (final) => `scope_id, execution_id, status,
+    toUInt8(${final} = 0 AND updated_at < now64(3) - toIntervalMillisecond(${staleMs})) AS stale,
     trigger_kind, trigger_meta, runtime, code_preview,
     toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(started_at) AS started_ms,
     toUnixTimestamp64Milli(completed_at) AS completed_ms, duration_ms,
     toUnixTimestamp64Milli(updated_at) AS updated_ms, tool_call_count, interaction_count,
     has_elicitation, pending_interaction_id, pending_interaction_kind, pending_interaction_purpose,
     trace_id`;
-}
-
-/** `summaryColumns` for one branch of the union (the stale flag needs to know which). */
-export function branchColumns(columns: string, final: 0 | 1): string {
-  return columns.replace("_final_flag", String(final));
 }
 
 /** A stored JSON text as its value (null when empty; the text itself when it is not JSON). */
@@ -181,9 +179,7 @@ export async function listExecutions(
   const limit = p.add("UInt32", req.limit + 1);
   const tail = `ORDER BY ${orderBy} LIMIT ${limit}`;
   const where = { filter: req.filter, scopes, extra };
-  const union = runsUnion(p, where, "_COLUMNS_", tail)
-    .replace("_COLUMNS_", branchColumns(columns, 1))
-    .replace("_COLUMNS_", branchColumns(columns, 0));
+  const union = runsUnion(p, where, columns, tail);
   // The outer ORDER BY sees the ms columns only.
   const outer = orderBy.replaceAll("created_at", "created_ms");
   const rows = await ch.select<SummaryRow>(

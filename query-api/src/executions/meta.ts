@@ -2,7 +2,7 @@ import type { ClickHouse } from "@runtrace/clickhouse";
 import { EXECUTION_STATUSES } from "@runtrace/semconv";
 import type { ExecutionFilter } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
-import { readSettings, runsUnion } from "./runs-source.ts";
+import { readSettings, runsUnion, toolCallWindow } from "./runs-source.ts";
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
 
 type StatusCounts = Record<string, number>;
@@ -145,14 +145,7 @@ async function selectToolFacets(
   signal: AbortSignal,
 ): Promise<{ toolPath: string; count: number }[]> {
   const p = new QueryParams();
-  const where: string[] = [];
-  if (scopes !== null) where.push(`scope_id IN ${p.add("Array(String)", scopes)}`);
-  if (filter.fromMs !== undefined) {
-    where.push(`started_at >= fromUnixTimestamp64Milli(${p.add("Int64", filter.fromMs)})`);
-  }
-  if (filter.toMs !== undefined) {
-    where.push(`started_at <= fromUnixTimestamp64Milli(${p.add("Int64", filter.toMs)})`);
-  }
+  const where = toolCallWindow(p, scopes, filter.fromMs, filter.toMs);
   const narrowed =
     filter.statuses ||
     filter.triggers ||

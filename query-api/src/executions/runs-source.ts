@@ -56,18 +56,32 @@ function codeCondition(p: QueryParams, code: string): string {
   return `positionCaseInsensitiveUTF8(code, ${p.add("String", code)}) > 0`;
 }
 
+/** `tool_calls` conditions: the readable scopes and calls started within [fromMs, toMs]. */
+export function toolCallWindow(
+  p: QueryParams,
+  scopes: readonly string[] | null,
+  fromMs: number | undefined,
+  toMs: number | undefined,
+): string[] {
+  const where: string[] = [];
+  if (scopes !== null) where.push(`scope_id IN ${p.add("Array(String)", scopes)}`);
+  if (fromMs !== undefined) {
+    where.push(`started_at >= fromUnixTimestamp64Milli(${p.add("Int64", fromMs)})`);
+  }
+  if (toMs !== undefined) {
+    where.push(`started_at <= fromUnixTimestamp64Milli(${p.add("Int64", toMs)})`);
+  }
+  return where;
+}
+
 /** A run matches when any of its tool calls matches a path exactly or by `namespace.*`. */
 function toolCondition(
   p: QueryParams,
   o: SourceOptions,
   tools: NonNullable<ExecutionFilter["tools"]>,
 ): string {
-  const calls: string[] = [];
-  if (o.scopes !== null) calls.push(`scope_id IN ${p.add("Array(String)", o.scopes)}`);
-  // A run's calls start at or after the run itself.
-  if (o.filter.fromMs !== undefined) {
-    calls.push(`started_at >= fromUnixTimestamp64Milli(${p.add("Int64", o.filter.fromMs)})`);
-  }
+  // A run's calls start at or after the run itself; they may end after `to`.
+  const calls = toolCallWindow(p, o.scopes, o.filter.fromMs, undefined);
   const match: string[] = [];
   if (tools.exact.length > 0) match.push(`tool_path IN ${p.add("Array(String)", tools.exact)}`);
   if (tools.prefixes.length > 0) {
@@ -83,19 +97,26 @@ function toolCondition(
 /**
  * Every run matching the conditions exactly once: finished runs from `executions` (one row
  * each) and unfinished ones, the latest snapshot in `execution_states`, whose key has no final
- * row. `columns` is evaluated in both branches; `final` (1/0) tells them apart.
+ * row. `columns` is selected in both branches (a function gets the branch's `final`, 1 or 0,
+ * for columns that depend on it); each row's `final` column tells them apart.
  * `tail` (ORDER BY … LIMIT …) is applied inside each branch, so each reads in key order.
  */
-export function runsUnion(p: QueryParams, o: SourceOptions, columns: string, tail = ""): string {
+export function runsUnion(
+  p: QueryParams,
+  o: SourceOptions,
+  columns: string | ((final: 0 | 1) => string),
+  tail = "",
+): string {
+  const select = typeof columns === "string" ? () => columns : columns;
   const where = runConditions(p, o).join(" AND ") || "1";
   const keyWhere =
     runConditions(p, {
       filter: { fromMs: o.filter.fromMs, toMs: o.filter.toMs },
       scopes: o.scopes,
     }).join(" AND ") || "1";
-  return `(SELECT ${columns}, 1 AS final FROM executions WHERE ${where} ${tail})
+  return `(SELECT ${select(1)}, 1 AS final FROM executions WHERE ${where} ${tail})
     UNION ALL
-    (SELECT ${columns}, 0 AS final FROM execution_states FINAL WHERE ${where}
+    (SELECT ${select(0)}, 0 AS final FROM execution_states FINAL WHERE ${where}
       AND (scope_id, created_at, execution_id) NOT IN (
         SELECT scope_id, created_at, execution_id FROM executions WHERE ${keyWhere}
           AND execution_id IN (SELECT execution_id FROM execution_states WHERE ${keyWhere}))

@@ -104,8 +104,10 @@ interface Prepared {
   lines: string[];
 }
 
-/** Tables whose row count stays put after generation (the trace-id lookup collapses rows). */
-const STABLE_TABLES = DATA_TABLES.filter((t) => t !== "otel_traces_trace_id_ts");
+/** Tables whose row count stays put after generation (the others collapse rows on merge). */
+const STABLE_TABLES = DATA_TABLES.filter(
+  (t) => !["otel_traces_trace_id_ts", "run_counts", "tool_counts"].includes(t),
+);
 
 function sameCounts(a: TableCounts, b: TableCounts): boolean {
   return STABLE_TABLES.every((t) => a[t] === b[t]);

@@ -110,7 +110,7 @@ const schemas = {
       toolFacets: {
         type: "array",
         description:
-          "Top 20 tool paths by call count, every filter except tool: the calls that started within from–to, of the runs the other filters keep.",
+          "Top 20 tool paths by call count, every filter except tool: the calls of the runs started within from–to that the other filters keep (an unfinished run: the calls its latest report lists).",
         items: { type: "object", properties: { toolPath: str, count: int } },
       },
       interactionCounts: {

@@ -45,7 +45,7 @@ import {
  */
 
 /** Bumped whenever the generated data changes shape: a reused directory must match it. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export const SCOPES = [
   { id: "ws_alpha", share: 0.6 },
@@ -197,6 +197,9 @@ function runsSql(plan: DatasetPlan, from: number, count: number): string {
       greatest(run_start_ms, toInt64(${endMs} - ${h("updated")} % 1800000))) AS updated_ms,
     greatest(1, updated_ms - run_start_ms) AS active_ms,
     toUInt32(multiIf(status = 'pending', 0, final, ${h("calls")} % 21, ${h("calls")} % 8)) AS call_count,
+    arrayMap(i -> ${toolPath("i")}, range(call_count)) AS call_paths,
+    arrayDistinct(call_paths) AS tool_paths,
+    arrayMap(p -> toUInt32(countEqual(call_paths, p)), tool_paths) AS tool_path_calls,
     ${h("trigger")} % 100 AS r_trigger,
     multiIf(r_trigger < 40, 'cli', r_trigger < 75, 'http', r_trigger < 95, 'mcp', '') AS trigger,
     multiIf(trigger = 'cli', '{"command":"executor run","cwd":"/home/dev/automation"}',
@@ -320,6 +323,8 @@ const EXECUTION_COLUMNS = [
   "error_type",
   "logs",
   "tool_call_count",
+  "tool_paths",
+  "tool_path_calls",
   "interaction_count",
   "has_elicitation",
   "pending_interaction_id",
@@ -345,7 +350,7 @@ function executionsInsert(plan: DatasetPlan, from: number, count: number, final:
     ${ms("updated_ms")}, status, trigger, trigger_meta, runtime,
     ${codeSql()}, false, ${resultSql()}, false, error_text,
     if(status = 'failed', failure_type, ''), ${logsSql()},
-    call_count, interaction_count, has_elicitation,
+    call_count, tool_paths, tool_path_calls, interaction_count, has_elicitation,
     if(${waiting}, ${cat("int_", sql(hex16(h("pending"))))}, ''),
     if(${waiting}, ${pick(["form", "form", "url"], h("pending"))}, ''),
     if(${waiting}, 'Approve the refund before it is sent', ''),
@@ -496,6 +501,8 @@ export const DATA_TABLES = [
   "otel_traces",
   "otel_traces_trace_id_ts",
   "execution_ids",
+  "run_counts",
+  "tool_counts",
 ] as const;
 
 const DATASET_TABLE = "bench_query_dataset";

@@ -32,7 +32,7 @@ export {
 } from "./exporter/span-exporter.ts";
 export { spanInputFromReadable } from "./exporter/span-input-from-readable.ts";
 /** Reading */
-export { type RunFilter, type StoredRun, selectRuns } from "./read/runs.ts";
+export { type RunFilter, type StoredRun, selectRuns, UNFINISHED_SNAPSHOT } from "./read/runs.ts";
 export {
   emptyMetricRows,
   type GaugePoint,
@@ -75,6 +75,7 @@ export {
   schemaVersion,
 } from "./schema/migrate.ts";
 export { retentionCutoffMs } from "./schema/retention.ts";
+export { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "./schema/v3-run-rollups.ts";
 /** Writing */
 export {
   BatchingWriter,

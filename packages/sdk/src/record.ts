@@ -40,6 +40,12 @@ export interface ExecutionRecord {
   status: ExecutionStatus;
   /** Cumulative across segments. */
   toolCallCount: number;
+  /**
+   * Calls started per tool path, cumulative across segments, in order of first call (Map
+   * insertion order). At most `MAX_RECORDED_TOOL_PATHS` paths: calls of further paths only
+   * count in `toolCallCount`.
+   */
+  readonly toolPathCalls: Map<string, number>;
   /** Cumulative across segments. */
   interactionCount: number;
   /** Last sequence number used by a snapshot (state span or segment end). */

@@ -76,6 +76,8 @@ function recordFromState(
     startedAt: state.startedAt ?? time,
     status: "running",
     toolCallCount: state.toolCallCount,
+    // States written before per-path counts existed have none: the paths start empty.
+    toolPathCalls: new Map(state.toolPathCalls ?? []),
     interactionCount: state.interactionCount,
     seq: state.seq,
     segment: state.segment + 1,

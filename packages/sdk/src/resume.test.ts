@@ -12,6 +12,8 @@ import {
   ATTR_EXECUTION_STARTED_AT,
   ATTR_EXECUTION_STATUS,
   ATTR_EXECUTION_TOOL_CALL_COUNT,
+  ATTR_EXECUTION_TOOL_PATH_CALLS,
+  ATTR_EXECUTION_TOOL_PATHS,
   ATTR_INTERACTION_CREATED_AT,
   ATTR_INTERACTION_ID,
   ATTR_INTERACTION_KIND,
@@ -22,6 +24,7 @@ import {
   ATTR_RESUME_ACTION,
   ATTR_SCOPE_ID,
   ATTR_TRIGGER_KIND,
+  MAX_RECORDED_TOOL_PATHS,
   SPAN_EXECUTION,
   SPAN_EXECUTION_RESUME,
   SPAN_EXECUTION_STATE,
@@ -250,5 +253,98 @@ describe("pause and resume", () => {
     expect(warnings).toContain(
       "@runtrace/sdk: execution fin already ended (completed); not resumed",
     );
+  });
+
+  it("carries the tool paths and their counts through the state to the resumed run's final span", async () => {
+    const a = tracing();
+    const exec = createExecutionRecorder({ tracer: a.tracer }).create({ scopeId: "s", code: "c" });
+    await exec.toolCall({ path: "a.x" }, () => 1);
+    await exec.toolCall({ path: "b.y" }, () => 2);
+    await exec.toolCall({ path: "a.x" }, () => 3);
+    const state = roundTrip(exec.pause());
+    expect(state.toolPathCalls).toEqual([
+      ["a.x", 2],
+      ["b.y", 1],
+    ]);
+    const paused = a.one(SPAN_EXECUTION);
+    expect(paused.attributes[ATTR_EXECUTION_TOOL_PATHS]).toEqual(["a.x", "b.y"]);
+    expect(paused.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS]).toEqual([2, 1]);
+
+    const b = tracing();
+    const exec2 = createExecutionRecorder({ tracer: b.tracer }).resume(state);
+    await exec2.toolCall({ path: "c.z" }, () => 4);
+    await exec2.toolCall({ path: "b.y" }, () => 5);
+    exec2.complete();
+
+    // The resumed state span starts from the paused segment's counts.
+    const [resumedState] = b.states();
+    expect(resumedState?.attributes[ATTR_EXECUTION_TOOL_PATHS]).toEqual(["a.x", "b.y"]);
+    expect(resumedState?.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS]).toEqual([2, 1]);
+    const end = b.one(SPAN_EXECUTION_RESUME);
+    expect(end.attributes[ATTR_EXECUTION_TOOL_PATHS]).toEqual(["a.x", "b.y", "c.z"]);
+    expect(end.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS]).toEqual([2, 2, 1]);
+    expect(end.attributes[ATTR_EXECUTION_TOOL_CALL_COUNT]).toBe(5);
+  });
+
+  it("resumes a state written before per-path counts with no recorded paths", async () => {
+    const a = tracing();
+    const exec = createExecutionRecorder({ tracer: a.tracer }).create({ scopeId: "s", code: "c" });
+    await exec.toolCall({ path: "old.tool" }, () => 1);
+    const { toolPathCalls: _, ...old } = roundTrip(exec.pause());
+
+    const b = tracing();
+    const exec2 = createExecutionRecorder({ tracer: b.tracer }).resume(old);
+    expect(exec2.ended).toBe(false);
+    expect(b.states()[0]?.attributes).not.toHaveProperty(ATTR_EXECUTION_TOOL_PATHS);
+    await exec2.toolCall({ path: "new.tool" }, () => 2);
+    exec2.complete();
+    const end = b.one(SPAN_EXECUTION_RESUME);
+    expect(end.attributes[ATTR_EXECUTION_TOOL_PATHS]).toEqual(["new.tool"]);
+    expect(end.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS]).toEqual([1]);
+    expect(end.attributes[ATTR_EXECUTION_TOOL_CALL_COUNT]).toBe(2);
+  });
+
+  it("refuses a state whose toolPathCalls is malformed", () => {
+    const errors: string[] = [];
+    diag.setLogger(
+      {
+        error: (message) => errors.push(message),
+        warn: () => {},
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
+    const t = tracing();
+    const recorder = createExecutionRecorder({ tracer: t.tracer });
+    const base = roundTrip(recorder.create({ scopeId: "s", code: "c" }).pause());
+    const tooMany = Array.from({ length: MAX_RECORDED_TOOL_PATHS + 1 }, (_, i) => [`p${i}`, 1]);
+    const bad: unknown[] = [
+      { "a.x": 1 },
+      [["a.x"]],
+      [["a.x", 1.5]],
+      [["a.x", 0]],
+      [[1, 1]],
+      [
+        ["a.x", 1],
+        ["a.x", 2],
+      ],
+      tooMany,
+    ];
+    const count = t.spans().length;
+    for (const toolPathCalls of bad) {
+      const exec = recorder.resume({ ...base, toolPathCalls } as unknown as ExecutionState);
+      expect(exec.ended).toBe(true);
+    }
+    expect(t.spans()).toHaveLength(count);
+    expect(errors).toEqual(
+      bad.map(
+        () => "@runtrace/sdk: cannot resume execution: invalid toolPathCalls; it is not recorded",
+      ),
+    );
+    // At the cap is valid.
+    const atCap = recorder.resume({ ...base, toolPathCalls: tooMany.slice(1) } as ExecutionState);
+    expect(atCap.ended).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ import {
   ATTR_EXECUTION_STARTED_AT,
   ATTR_EXECUTION_STATUS,
   ATTR_EXECUTION_TOOL_CALL_COUNT,
+  ATTR_EXECUTION_TOOL_PATH_CALLS,
+  ATTR_EXECUTION_TOOL_PATHS,
   ATTR_INTERACTION_CREATED_AT,
   ATTR_INTERACTION_ID,
   ATTR_INTERACTION_KIND,
@@ -57,6 +59,11 @@ export function snapshotAttributes(
     [ATTR_EXECUTION_SEQ]: record.seq,
     [ATTR_EXECUTION_SEGMENT]: record.segment,
   };
+  if (record.toolPathCalls.size > 0) {
+    // Fresh arrays: each snapshot carries the counts as of its own time.
+    attributes[ATTR_EXECUTION_TOOL_PATHS] = [...record.toolPathCalls.keys()];
+    attributes[ATTR_EXECUTION_TOOL_PATH_CALLS] = [...record.toolPathCalls.values()];
+  }
   if (record.startedAt !== undefined) attributes[ATTR_EXECUTION_STARTED_AT] = record.startedAt;
   if (final.completedAt !== undefined) attributes[ATTR_EXECUTION_COMPLETED_AT] = final.completedAt;
   // The seed's "unknown" placeholder means "no trigger" and is stored as none.

@@ -1,5 +1,10 @@
 import type { SpanContext } from "@opentelemetry/api";
-import { type ExecutionStatus, INTERACTION_KINDS, isExecutionStatus } from "@runtrace/semconv";
+import {
+  type ExecutionStatus,
+  INTERACTION_KINDS,
+  isExecutionStatus,
+  MAX_RECORDED_TOOL_PATHS,
+} from "@runtrace/semconv";
 import type { ExecutionRecord, LogLine, PendingInteraction } from "./record.ts";
 import type { EncodedValue } from "./values.ts";
 
@@ -28,6 +33,11 @@ export interface ExecutionState {
   /** Epoch ms; absent if it never ran. */
   startedAt?: number;
   toolCallCount: number;
+  /**
+   * `[path, calls]` per tool path, in order of first call (at most `MAX_RECORDED_TOOL_PATHS`).
+   * Absent in states written before it existed; they resume with no recorded paths.
+   */
+  toolPathCalls?: [path: string, calls: number][];
   interactionCount: number;
   /** Last snapshot sequence number; the next segment continues above it. */
   seq: number;
@@ -52,6 +62,7 @@ export function toState(record: ExecutionRecord, spanContext: SpanContext): Exec
     status: record.status,
     createdAt: record.createdAt,
     toolCallCount: record.toolCallCount,
+    toolPathCalls: [...record.toolPathCalls],
     interactionCount: record.interactionCount,
     seq: record.seq,
     segment: record.segment,
@@ -95,6 +106,7 @@ export function invalidStateReason(value: unknown): string | undefined {
   for (const field of ["toolCallCount", "interactionCount", "seq", "segment"] as const) {
     check(Number.isInteger(value[field]), field);
   }
+  check(value.toolPathCalls === undefined || isToolPathCalls(value.toolPathCalls), "toolPathCalls");
   check(Array.isArray(value.logs) && value.logs.every(isLogLine), "logs");
   check(isSpanContext(value.spanContext), "spanContext");
   check(
@@ -122,6 +134,19 @@ function isLogLine(value: unknown): value is LogLine {
   return (
     isObject(value) && isNumber(value.time) && isString(value.severity) && isString(value.message)
   );
+}
+/** At most `MAX_RECORDED_TOOL_PATHS` distinct paths, each with a positive integer count. */
+function isToolPathCalls(value: unknown): value is [string, number][] {
+  if (!Array.isArray(value) || value.length > MAX_RECORDED_TOOL_PATHS) return false;
+  const paths = new Set<string>();
+  for (const entry of value) {
+    if (!Array.isArray(entry) || entry.length !== 2) return false;
+    const [path, calls] = entry as unknown[];
+    if (!isString(path) || paths.has(path)) return false;
+    if (!Number.isInteger(calls) || (calls as number) < 1) return false;
+    paths.add(path);
+  }
+  return true;
 }
 function isSpanContext(value: unknown): boolean {
   return (

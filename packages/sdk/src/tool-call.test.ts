@@ -4,7 +4,10 @@ import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_TYPE,
   ATTR_EXECUTION_ID,
+  ATTR_EXECUTION_STATUS,
   ATTR_EXECUTION_TOOL_CALL_COUNT,
+  ATTR_EXECUTION_TOOL_PATH_CALLS,
+  ATTR_EXECUTION_TOOL_PATHS,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ID,
   ATTR_GEN_AI_TOOL_NAME,
@@ -17,11 +20,13 @@ import {
   ATTR_TOOL_STATUS,
   EVENT_EXCEPTION,
   GEN_AI_OPERATION_EXECUTE_TOOL,
+  MAX_RECORDED_TOOL_PATHS,
   SPAN_EXECUTION,
+  SPAN_EXECUTION_RESUME,
   toolSpanName,
 } from "@runtrace/semconv";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createExecutionRecorder } from "./index.ts";
+import { createExecutionRecorder, type ExecutionState } from "./index.ts";
 import { epochMs, installContextManager, manualClock, tracing } from "./test-kit.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -135,5 +140,114 @@ describe("toolCall", () => {
     expect(t.one("GET https://example.com").parentSpanContext?.spanId).toBe(
       tool.spanContext().spanId,
     );
+  });
+});
+
+describe("tool paths on snapshots", () => {
+  it("records the distinct paths in order of first call with the calls started for each", async () => {
+    const t = tracing();
+    const exec = createExecutionRecorder({ tracer: t.tracer }).create({ scopeId: "s", code: "c" });
+    await exec.toolCall({ path: "a.x" }, () => 1);
+    await exec.toolCall({ path: "b.y" }, () => 2);
+    // A failed call was still started: it counts.
+    await expect(
+      exec.toolCall({ path: "a.x" }, () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    exec.complete();
+
+    const root = t.one(SPAN_EXECUTION);
+    expect(root.attributes[ATTR_EXECUTION_TOOL_PATHS]).toEqual(["a.x", "b.y"]);
+    expect(root.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS]).toEqual([2, 1]);
+    expect(root.attributes[ATTR_EXECUTION_TOOL_CALL_COUNT]).toBe(3);
+    // The same strings, in the same order, as the tool-call spans' paths.
+    const spanPaths = t
+      .spans()
+      .map((span) => span.attributes[ATTR_TOOL_PATH])
+      .filter((path) => path !== undefined);
+    expect([...new Set(spanPaths)]).toEqual(root.attributes[ATTR_EXECUTION_TOOL_PATHS]);
+  });
+
+  it("puts on each state span the paths and counts as of its time", async () => {
+    const t = tracing();
+    const exec = createExecutionRecorder({ tracer: t.tracer }).create({ scopeId: "s", code: "c" });
+    await exec.toolCall({ path: "a.x" }, () => 1);
+    exec.interaction({ kind: "form" }).resolve();
+    await exec.toolCall({ path: "b.y" }, () => 2);
+    await exec.toolCall({ path: "a.x" }, () => 3);
+    exec.interaction({ kind: "url" }).cancel();
+    exec.complete();
+
+    expect(
+      t
+        .states()
+        .map((state) => [
+          state.attributes[ATTR_EXECUTION_STATUS],
+          state.attributes[ATTR_EXECUTION_TOOL_PATHS],
+          state.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS],
+        ]),
+    ).toEqual([
+      ["running", undefined, undefined],
+      ["waiting_for_interaction", ["a.x"], [1]],
+      ["running", ["a.x"], [1]],
+      ["waiting_for_interaction", ["a.x", "b.y"], [2, 1]],
+      ["running", ["a.x", "b.y"], [2, 1]],
+    ]);
+    const root = t.one(SPAN_EXECUTION);
+    expect(root.attributes[ATTR_EXECUTION_TOOL_PATHS]).toEqual(["a.x", "b.y"]);
+    expect(root.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS]).toEqual([2, 1]);
+  });
+
+  it(`records at most ${MAX_RECORDED_TOOL_PATHS} paths, while tool_call_count counts every call`, async () => {
+    const t = tracing();
+    const recorder = createExecutionRecorder({ tracer: t.tracer });
+    const exec = recorder.create({ scopeId: "s", code: "c" });
+    const paths = Array.from({ length: MAX_RECORDED_TOOL_PATHS + 2 }, (_, i) => `ns.tool${i}`);
+    for (const path of paths) await exec.toolCall({ path }, () => undefined);
+    // Again: the first path counts twice; an unrecorded path stays out.
+    await exec.toolCall({ path: paths[0]! }, () => undefined);
+    await exec.toolCall({ path: paths.at(-1)! }, () => undefined);
+    const state = JSON.parse(JSON.stringify(exec.pause())) as ExecutionState;
+    expect(state.toolPathCalls).toHaveLength(MAX_RECORDED_TOOL_PATHS);
+
+    const recorded = paths.slice(0, MAX_RECORDED_TOOL_PATHS);
+    const calls = recorded.map((_, i) => (i === 0 ? 2 : 1));
+    const paused = t.one(SPAN_EXECUTION);
+    expect(paused.attributes[ATTR_EXECUTION_TOOL_PATHS]).toEqual(recorded);
+    expect(paused.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS]).toEqual(calls);
+    expect(paused.attributes[ATTR_EXECUTION_TOOL_CALL_COUNT]).toBe(MAX_RECORDED_TOOL_PATHS + 4);
+
+    // The cap holds across a resume: a new path is not added, a recorded one still counts.
+    const resumed = recorder.resume(state);
+    // The paused handle no longer records.
+    await exec.toolCall({ path: "late.tool" }, () => undefined);
+    await resumed.toolCall({ path: "late.tool" }, () => undefined);
+    await resumed.toolCall({ path: paths[1]! }, () => undefined);
+    resumed.complete();
+    const end = t.one(SPAN_EXECUTION_RESUME);
+    expect(end.attributes[ATTR_EXECUTION_TOOL_PATHS]).toEqual(recorded);
+    expect(end.attributes[ATTR_EXECUTION_TOOL_PATH_CALLS]).toEqual(
+      calls.map((count, i) => (i === 1 ? count + 1 : count)),
+    );
+    expect(end.attributes[ATTR_EXECUTION_TOOL_CALL_COUNT]).toBe(MAX_RECORDED_TOOL_PATHS + 6);
+  });
+
+  it("omits both attributes from every snapshot of a run without tool calls", () => {
+    const t = tracing();
+    const exec = createExecutionRecorder({ tracer: t.tracer }).create(
+      { scopeId: "s", code: "c" },
+      { start: false },
+    );
+    exec.start();
+    exec.interaction({ kind: "form" }).resolve();
+    exec.complete();
+    const snapshots = [...t.states(), t.one(SPAN_EXECUTION)];
+    expect(snapshots).toHaveLength(5);
+    for (const span of snapshots) {
+      expect(span.attributes[ATTR_EXECUTION_TOOL_CALL_COUNT]).toBe(0);
+      expect(span.attributes).not.toHaveProperty(ATTR_EXECUTION_TOOL_PATHS);
+      expect(span.attributes).not.toHaveProperty(ATTR_EXECUTION_TOOL_PATH_CALLS);
+    }
   });
 });

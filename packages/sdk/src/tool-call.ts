@@ -20,6 +20,7 @@ import {
   ATTR_TOOL_RESULT,
   ATTR_TOOL_STATUS,
   GEN_AI_OPERATION_EXECUTE_TOOL,
+  MAX_RECORDED_TOOL_PATHS,
   type ToolCallStatus,
   toolNamespace,
   toolSpanName,
@@ -115,7 +116,15 @@ function startToolCall(
     segmentParent(segment),
   );
   record.toolCallCount += 1;
+  countToolPath(record, path);
   return { span, path, namespace, scopeId: record.scopeId, startTime };
+}
+
+/** Counts a call of `path`; a path beyond the first `MAX_RECORDED_TOOL_PATHS` is not recorded. */
+function countToolPath(record: ExecutionRecord, path: string): void {
+  const calls = record.toolPathCalls.get(path);
+  if (calls !== undefined) record.toolPathCalls.set(path, calls + 1);
+  else if (record.toolPathCalls.size < MAX_RECORDED_TOOL_PATHS) record.toolPathCalls.set(path, 1);
 }
 
 function endToolCall(

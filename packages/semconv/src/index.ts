@@ -53,6 +53,16 @@ export const ATTR_EXECUTION_PRIOR_LOGS = "executor.execution.prior_logs";
 export const ATTR_EXECUTION_TOOL_CALL_COUNT = "executor.execution.tool_call_count";
 export const ATTR_EXECUTION_INTERACTION_COUNT = "executor.execution.interaction_count";
 /**
+ * The distinct tool paths the execution has called so far (string array, first call first),
+ * with `ATTR_EXECUTION_TOOL_PATH_CALLS` the number of calls of each (int array, same order).
+ * On every snapshot, so a run's row answers "did it call `github.*`?" and "how often?"
+ * without reading its tool-call spans. At most `MAX_RECORDED_TOOL_PATHS` paths; calls of
+ * further paths still count in `ATTR_EXECUTION_TOOL_CALL_COUNT`.
+ */
+export const ATTR_EXECUTION_TOOL_PATHS = "executor.execution.tool_paths";
+export const ATTR_EXECUTION_TOOL_PATH_CALLS = "executor.execution.tool_path_calls";
+export const MAX_RECORDED_TOOL_PATHS = 128;
+/**
  * Monotonic sequence number of a snapshot of the execution (state spans and the final span).
  * A higher sequence supersedes a lower one; the final span always wins.
  */

@@ -2,7 +2,7 @@ import type { ClickHouse } from "@runtrace/clickhouse";
 import { type Cursor, encodeCursor, type Sort } from "./cursor.ts";
 import type { ListRequest } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
-import { readSettings, runsUnion } from "./runs-source.ts";
+import { runsUnion } from "./runs-source.ts";
 
 /** One run in a list answer. Times are epoch ms. */
 export interface ExecutionSummary {
@@ -141,6 +141,36 @@ function ordering(
   };
 }
 
+/** Widths of the windows a page by start time is first looked for in, narrowest first. */
+const PROBE_WINDOWS_MS = [3_600_000, 86_400_000];
+
+/**
+ * Conditions that narrow a page by start time to the runs next to where it begins (the cursor,
+ * `to`/`from`, or now): a page found within such a window is the page, since every run outside
+ * it sorts after every run inside. Reading in key order over a month of daily parts touches
+ * every part; a window of an hour or a day touches one or two. A window that holds less than
+ * a page is dropped for the next, and finally for the whole range.
+ */
+function probeWindows(p: QueryParams, req: ListRequest, sort: Sort): string[] {
+  if (sort.field !== "createdAt") return [];
+  const { fromMs, toMs } = req.filter;
+  const windows: string[] = [];
+  for (const width of PROBE_WINDOWS_MS) {
+    if (sort.direction === "desc") {
+      const start = (req.cursor?.createdAt ?? toMs ?? Date.now()) - width;
+      if (fromMs !== undefined && start <= fromMs) break;
+      windows.push(`created_at >= fromUnixTimestamp64Milli(${p.add("Int64", start)})`);
+    } else {
+      const begin = req.after?.createdAt ?? req.cursor?.createdAt ?? fromMs;
+      if (begin === undefined) break;
+      const end = begin + width;
+      if (toMs !== undefined && end >= toMs) break;
+      windows.push(`created_at <= fromUnixTimestamp64Milli(${p.add("Int64", end)})`);
+    }
+  }
+  return windows;
+}
+
 export interface ListPage {
   executions: ExecutionSummary[];
   nextCursor: string | null;
@@ -178,15 +208,24 @@ export async function listExecutions(
   const columns = summaryColumns(p, staleAfterMs);
   const limit = p.add("UInt32", req.limit + 1);
   const tail = `ORDER BY ${orderBy} LIMIT ${limit}`;
-  const where = { filter: req.filter, scopes, extra };
-  const union = runsUnion(p, where, columns, tail);
   // The outer ORDER BY sees the ms columns only.
   const outer = orderBy.replaceAll("created_at", "created_ms");
-  const rows = await ch.select<SummaryRow>(
-    `SELECT * FROM (${union}) ORDER BY ${outer} LIMIT ${limit}`,
-    p.values,
-    { signal, settings: readSettings(req.filter) },
-  );
+  const read = (window: string[]) =>
+    ch.select<SummaryRow>(
+      `SELECT * FROM (${runsUnion(p, { filter: req.filter, scopes, extra: [...extra, ...window] }, columns, tail)})
+       ORDER BY ${outer} LIMIT ${limit}`,
+      p.values,
+      { signal },
+    );
+  let rows: SummaryRow[] | undefined;
+  for (const window of probeWindows(p, req, sort)) {
+    const probed = await read([window]);
+    if (probed.length > req.limit) {
+      rows = probed;
+      break;
+    }
+  }
+  rows ??= await read([]);
   const more = rows.length > req.limit;
   const page = rows.slice(0, req.limit);
   const last = page.at(-1);

@@ -1,8 +1,13 @@
-import type { ClickHouse } from "@runtrace/clickhouse";
+import {
+  type ClickHouse,
+  RUN_COUNTS_PERIOD_SECONDS,
+  TOOL_COUNTS_PERIOD_SECONDS,
+  UNFINISHED_SNAPSHOT,
+} from "@runtrace/clickhouse";
 import { EXECUTION_STATUSES } from "@runtrace/semconv";
 import type { ExecutionFilter } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
-import { readSettings, runsUnion, toolCallWindow } from "./runs-source.ts";
+import { runConditions, runsUnion } from "./runs-source.ts";
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
 
 type StatusCounts = Record<string, number>;
@@ -16,7 +21,7 @@ export interface ExecutionListMeta {
   statusCounts: { status: string; count: number }[];
   /** Counted with every filter except `trigger`; `null` = no trigger recorded. */
   triggerCounts: { triggerKind: string | null; count: number }[];
-  /** Top 20 tool paths by call count, with every filter except `tool`. */
+  /** Top 20 tool paths by call count of the runs matching every filter except `tool`. */
   toolFacets: { toolPath: string; count: number }[];
   /** Counted with every filter except `elicitation`. */
   interactionCounts: { withElicitation: number; withoutElicitation: number };
@@ -56,7 +61,7 @@ export async function listMeta(
         "toUnixTimestamp64Milli(created_at) AS created_ms",
       )})`,
       p.values,
-      { signal, settings: readSettings(filter) },
+      { signal },
     );
     const now = Date.now();
     fromMs ??= r && r.n > 0 && r.lo !== null ? r.lo : (toMs ?? now);
@@ -65,20 +70,16 @@ export async function listMeta(
   const step = chartBucketMs(fromMs, toMs);
 
   const p = new QueryParams();
-  const stepParam = p.add("Int64", step);
   const grouped = ch.select<Group>(
-    `SELECT status, trigger_kind, has_elicitation, bucket, count() AS n FROM (${runsUnion(
-      p,
-      { filter, scopes, omit: ["status", "trigger", "elicitation"] },
-      `status, trigger_kind, has_elicitation,
-       intDiv(toUnixTimestamp64Milli(created_at), ${stepParam}) * ${stepParam} AS bucket`,
-    )}) GROUP BY status, trigger_kind, has_elicitation, bucket`,
+    `SELECT status, trigger_kind, has_elicitation, bucket, sum(n) AS n
+     FROM (${runCountsSource(p, filter, scopes, step)})
+     GROUP BY status, trigger_kind, has_elicitation, bucket`,
     p.values,
-    { signal, settings: readSettings(filter) },
+    { signal },
   );
   const tp = new QueryParams();
   const total = ch.select<{ n: number }>(
-    `SELECT count() AS n FROM (${runsUnion(tp, { filter: {}, scopes }, "execution_id")})`,
+    `SELECT sum(n) AS n FROM (${runCountsSource(tp, {}, scopes, null)})`,
     tp.values,
     { signal },
   );
@@ -133,10 +134,79 @@ export async function listMeta(
   };
 }
 
+/** Whole periods of `periodMs` within [fromMs, toMs] (ms, inclusive): [start, end). */
 /**
- * Top 20 tool paths by call count over the runs matching every filter except `tool`. Calls
- * are those that started within the time range; when other filters narrow the runs, only
- * those runs' calls count.
+ * A rollup's conditions for the whole periods [start, end) and the run tables' condition for
+ * what lies outside them.
+ */
+function periodConditions(
+  p: QueryParams,
+  scopes: readonly string[] | null,
+  periods: { start: number; end: number },
+): { where: string[]; outside: string } {
+  const start = `toDateTime(${p.add("Int64", periods.start / 1000)}, 'UTC')`;
+  // DateTime ends in 2106; "no end" stops there.
+  const end = `toDateTime(${p.add("Int64", Math.min(periods.end / 1000, 4_000_000_000))}, 'UTC')`;
+  const where = [`period_start >= ${start}`, `period_start < ${end}`];
+  if (scopes !== null) where.unshift(`scope_id IN ${p.add("Array(String)", scopes)}`);
+  return { where, outside: `NOT (created_at >= ${start} AND created_at < ${end})` };
+}
+
+function wholePeriods(
+  fromMs: number | undefined,
+  toMs: number | undefined,
+  periodMs: number,
+): { start: number; end: number } | null {
+  const start = fromMs === undefined ? 0 : Math.ceil(fromMs / periodMs) * periodMs;
+  const end =
+    toMs === undefined ? Number.MAX_SAFE_INTEGER : Math.floor((toMs + 1) / periodMs) * periodMs;
+  return end > start ? { start, end } : null;
+}
+
+/**
+ * Rows (status, trigger_kind, has_elicitation, bucket, n) whose `n` sum to the runs matching
+ * every filter but status, trigger and elicitation, per timeline bucket (`step`; null: one
+ * bucket, 0). Whole 5-minute periods are read from `run_counts` when the filter allows it
+ * (no code or tool filter) and the step is a multiple of the period; finished runs in the
+ * range's partial periods, and unfinished runs, are counted from the run tables.
+ */
+function runCountsSource(
+  p: QueryParams,
+  filter: ExecutionFilter,
+  scopes: readonly string[] | null,
+  step: number | null,
+): string {
+  const periodMs = RUN_COUNTS_PERIOD_SECONDS * 1000;
+  const omit = ["status", "trigger", "elicitation"] as const;
+  const stepParam = step === null ? null : p.add("Int64", step);
+  const bucketOf = (ms: string) =>
+    stepParam === null ? "toInt64(0)" : `toInt64(intDiv(${ms}, ${stepParam}) * ${stepParam})`;
+  const columns = (n: string) =>
+    `status, trigger_kind, has_elicitation, ${bucketOf("toUnixTimestamp64Milli(created_at)")} AS bucket, ${n} AS n`;
+  const rollup =
+    filter.code === undefined && !filter.tools && (step === null || step % periodMs === 0)
+      ? wholePeriods(filter.fromMs, filter.toMs, periodMs)
+      : null;
+  if (!rollup) {
+    return runsUnion(p, { filter, scopes, omit }, columns("toUInt64(1)"));
+  }
+  const { where: periodWhere, outside } = periodConditions(p, scopes, rollup);
+  const edges = runConditions(p, { filter, scopes, omit, extra: [outside] }).join(" AND ");
+  const unfinished = runConditions(p, { filter, scopes, omit }).join(" AND ") || "1";
+  return `SELECT status, trigger_kind, has_elicitation,
+      ${bucketOf("toUnixTimestamp(period_start) * 1000")} AS bucket, runs AS n
+    FROM run_counts WHERE ${periodWhere.join(" AND ")}
+    UNION ALL
+    SELECT ${columns("toUInt64(1)")} FROM executions WHERE ${edges}
+    UNION ALL
+    SELECT ${columns("toUInt64(1)")} FROM execution_states FINAL
+      WHERE ${unfinished} AND ${UNFINISHED_SNAPSHOT}`;
+}
+
+/**
+ * Top 20 tool paths by call count over the runs matching every filter except `tool` (the
+ * calls recorded on each run's row). Without a code filter, whole hours are read from
+ * `tool_counts` and only the range's partial hours and unfinished runs from the run tables.
  */
 async function selectToolFacets(
   ch: ClickHouse,
@@ -145,26 +215,37 @@ async function selectToolFacets(
   signal: AbortSignal,
 ): Promise<{ toolPath: string; count: number }[]> {
   const p = new QueryParams();
-  const where = toolCallWindow(p, scopes, filter.fromMs, filter.toMs);
-  const narrowed =
-    filter.statuses ||
-    filter.triggers ||
-    filter.code !== undefined ||
-    filter.elicitation !== undefined;
-  if (narrowed) {
-    where.push(
-      `execution_id IN (SELECT execution_id FROM (${runsUnion(p, { filter, scopes, omit: ["tool"] }, "execution_id")}))`,
-    );
+  const calls = "path AS tool_path, toUInt64(calls) AS n";
+  const arrayJoin = "ARRAY JOIN tool_paths AS path, tool_path_calls AS calls";
+  const omit = ["tool"] as const;
+  const rollup =
+    filter.code === undefined
+      ? wholePeriods(filter.fromMs, filter.toMs, TOOL_COUNTS_PERIOD_SECONDS * 1000)
+      : null;
+  const runWhere = (extra: string[]) =>
+    runConditions(p, { filter, scopes, omit, extra }).join(" AND ") || "1";
+  const parts: string[] = [];
+  const finishedExtra: string[] = [];
+  if (rollup) {
+    const { where, outside } = periodConditions(p, scopes, rollup);
+    if (filter.statuses) where.push(`status IN ${p.add("Array(String)", filter.statuses)}`);
+    if (filter.triggers) where.push(`trigger_kind IN ${p.add("Array(String)", filter.triggers)}`);
+    if (filter.elicitation !== undefined) {
+      where.push(`has_elicitation = ${p.add("Bool", filter.elicitation)}`);
+    }
+    parts.push(`SELECT tool_path, calls AS n FROM tool_counts WHERE ${where.join(" AND ")}`);
+    finishedExtra.push(outside);
   }
+  parts.push(`SELECT ${calls} FROM executions ${arrayJoin} WHERE ${runWhere(finishedExtra)}`);
+  parts.push(
+    `SELECT ${calls} FROM execution_states FINAL ${arrayJoin} WHERE ${runWhere([UNFINISHED_SNAPSHOT])}`,
+  );
+  const source = parts.join("\n UNION ALL\n");
   const rows = await ch.select<{ tool_path: string; n: number }>(
-    `SELECT tool_path, count() AS n FROM tool_calls WHERE ${where.join(" AND ") || "1"}
+    `SELECT tool_path, sum(n) AS n FROM (${source})
      GROUP BY tool_path ORDER BY n DESC, tool_path ASC LIMIT 20`,
     p.values,
-    // The runs' id set can be large: see readSettings.
-    {
-      signal,
-      settings: narrowed ? { ignore_data_skipping_indices: "idx_execution_id" } : undefined,
-    },
+    { signal },
   );
   return rows.map((r) => ({ toolPath: r.tool_path, count: Number(r.n) }));
 }

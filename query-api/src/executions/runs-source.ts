@@ -1,3 +1,4 @@
+import { UNFINISHED_SNAPSHOT } from "@runtrace/clickhouse";
 import type { ExecutionFilter } from "./list-params.ts";
 import type { QueryParams } from "./query-params.ts";
 
@@ -15,9 +16,10 @@ export interface SourceOptions {
 
 /**
  * The WHERE conditions of a run filter, over the columns `executions` and `execution_states`
- * share. Scope and time come first: they are the primary key's prefix.
+ * share. Scope and time come first: they are the primary key's prefix. `snapshots`: the
+ * conditions are for `execution_states`, whose rows may not list calls made since.
  */
-export function runConditions(p: QueryParams, o: SourceOptions): string[] {
+export function runConditions(p: QueryParams, o: SourceOptions, snapshots = false): string[] {
   const { filter } = o;
   const omit = new Set(o.omit ?? []);
   const where: string[] = [];
@@ -38,7 +40,10 @@ export function runConditions(p: QueryParams, o: SourceOptions): string[] {
     where.push(`has_elicitation = ${p.add("Bool", filter.elicitation)}`);
   }
   if (filter.code !== undefined) where.push(codeCondition(p, filter.code));
-  if (filter.tools && !omit.has("tool")) where.push(toolCondition(p, o, filter.tools));
+  if (filter.tools && !omit.has("tool")) {
+    const match = toolMatch(p, filter.tools);
+    where.push(snapshots ? snapshotToolCondition(p, o, match) : match("tool_paths"));
+  }
   where.push(...(o.extra ?? []));
   return where;
 }
@@ -56,49 +61,59 @@ function codeCondition(p: QueryParams, code: string): string {
   return `positionCaseInsensitiveUTF8(code, ${p.add("String", code)}) > 0`;
 }
 
-/** `tool_calls` conditions: the readable scopes and calls started within [fromMs, toMs]. */
-export function toolCallWindow(
+/**
+ * A run matches when any of its tool paths matches a path exactly or by `namespace.*` (the
+ * namespace itself or anything under it); `paths` is an Array(String) expression.
+ */
+function toolMatch(
   p: QueryParams,
-  scopes: readonly string[] | null,
-  fromMs: number | undefined,
-  toMs: number | undefined,
-): string[] {
-  const where: string[] = [];
-  if (scopes !== null) where.push(`scope_id IN ${p.add("Array(String)", scopes)}`);
-  if (fromMs !== undefined) {
-    where.push(`started_at >= fromUnixTimestamp64Milli(${p.add("Int64", fromMs)})`);
-  }
-  if (toMs !== undefined) {
-    where.push(`started_at <= fromUnixTimestamp64Milli(${p.add("Int64", toMs)})`);
-  }
-  return where;
+  tools: NonNullable<ExecutionFilter["tools"]>,
+): (paths: string) => string {
+  const exact = tools.exact.length > 0 ? p.add("Array(String)", tools.exact) : null;
+  const prefixes = tools.prefixes.length > 0 ? p.add("Array(String)", tools.prefixes) : null;
+  return (paths) => {
+    const match: string[] = [];
+    if (exact) match.push(`hasAny(${paths}, ${exact})`);
+    if (prefixes) {
+      match.push(
+        `arrayExists(t -> has(${prefixes}, t) OR arrayExists(x -> startsWith(t, concat(x, '.')), ${prefixes}), ${paths})`,
+      );
+    }
+    return `(${match.join(" OR ")})`;
+  };
 }
 
-/** A run matches when any of its tool calls matches a path exactly or by `namespace.*`. */
-function toolCondition(
+/**
+ * An unfinished run's row lists the paths called up to its latest snapshot; calls since are
+ * found in `tool_calls`, among the calls of the unfinished runs in range only.
+ */
+function snapshotToolCondition(
   p: QueryParams,
   o: SourceOptions,
-  tools: NonNullable<ExecutionFilter["tools"]>,
+  match: (paths: string) => string,
 ): string {
+  const runs = runConditions(p, {
+    filter: { fromMs: o.filter.fromMs, toMs: o.filter.toMs },
+    scopes: o.scopes,
+  });
+  const calls: string[] = [];
+  if (o.scopes !== null) calls.push(`scope_id IN ${p.add("Array(String)", o.scopes)}`);
   // A run's calls start at or after the run itself; they may end after `to`.
-  const calls = toolCallWindow(p, o.scopes, o.filter.fromMs, undefined);
-  const match: string[] = [];
-  if (tools.exact.length > 0) match.push(`tool_path IN ${p.add("Array(String)", tools.exact)}`);
-  if (tools.prefixes.length > 0) {
-    const prefixes = p.add("Array(String)", tools.prefixes);
-    match.push(
-      `has(${prefixes}, tool_path) OR arrayExists(x -> startsWith(tool_path, concat(x, '.')), ${prefixes})`,
-    );
+  if (o.filter.fromMs !== undefined) {
+    calls.push(`started_at >= fromUnixTimestamp64Milli(${p.add("Int64", o.filter.fromMs)})`);
   }
-  calls.push(`(${match.join(" OR ")})`);
-  return `execution_id IN (SELECT execution_id FROM tool_calls WHERE ${calls.join(" AND ")})`;
+  calls.push(match("[tool_path]"));
+  calls.push(
+    `execution_id IN (SELECT execution_id FROM execution_states WHERE ${runs.join(" AND ") || "1"})`,
+  );
+  return `(${match("tool_paths")} OR execution_id IN (SELECT execution_id FROM tool_calls WHERE ${calls.join(" AND ")}))`;
 }
 
 /**
  * Every run matching the conditions exactly once: finished runs from `executions` (one row
- * each) and unfinished ones, the latest snapshot in `execution_states`, whose key has no final
- * row. `columns` is selected in both branches (a function gets the branch's `final`, 1 or 0,
- * for columns that depend on it); each row's `final` column tells them apart.
+ * each) and unfinished ones, the latest snapshot in `execution_states` when it is not final.
+ * `columns` is selected in both branches (a function gets the branch's `final`, 1 or 0, for
+ * columns that depend on it); each row's `final` column tells them apart.
  * `tail` (ORDER BY … LIMIT …) is applied inside each branch, so each reads in key order.
  */
 export function runsUnion(
@@ -109,25 +124,9 @@ export function runsUnion(
 ): string {
   const select = typeof columns === "string" ? () => columns : columns;
   const where = runConditions(p, o).join(" AND ") || "1";
-  const keyWhere =
-    runConditions(p, {
-      filter: { fromMs: o.filter.fromMs, toMs: o.filter.toMs },
-      scopes: o.scopes,
-    }).join(" AND ") || "1";
+  const snapshotWhere = runConditions(p, o, true).join(" AND ") || "1";
   return `(SELECT ${select(1)}, 1 AS final FROM executions WHERE ${where} ${tail})
     UNION ALL
-    (SELECT ${select(0)}, 0 AS final FROM execution_states FINAL WHERE ${where}
-      AND (scope_id, created_at, execution_id) NOT IN (
-        SELECT scope_id, created_at, execution_id FROM executions WHERE ${keyWhere}
-          AND execution_id IN (SELECT execution_id FROM execution_states WHERE ${keyWhere}))
-    ${tail})`;
-}
-
-/**
- * Read settings for a run query. With a tool filter the run tables are matched against a set
- * of execution ids that can hold millions of entries; probing the execution-id bloom filter of
- * every granule with it costs more than reading the column, so that index is skipped.
- */
-export function readSettings(filter: ExecutionFilter): Record<string, string> | undefined {
-  return filter.tools ? { ignore_data_skipping_indices: "idx_execution_id" } : undefined;
+    (SELECT ${select(0)}, 0 AS final FROM execution_states FINAL
+      WHERE ${snapshotWhere} AND ${UNFINISHED_SNAPSHOT} ${tail})`;
 }

@@ -1,3 +1,4 @@
+import { TERMINAL_STATUSES } from "@runtrace/semconv";
 import type { ClickHouse, ReadOptions } from "../connection/client.ts";
 
 /** A run as stored: its final row, or the latest snapshot of an unfinished run. */
@@ -22,6 +23,8 @@ export interface StoredRun {
   error_type: string;
   logs: string;
   tool_call_count: number;
+  tool_paths: string[];
+  tool_path_calls: number[];
   interaction_count: number;
   has_elicitation: boolean;
   pending_interaction_id: string;
@@ -42,7 +45,7 @@ const COLUMNS = `scope_id, execution_id, toUnixTimestamp64Milli(created_at) AS c
   toUnixTimestamp64Milli(started_at) AS started_at_ms, toUnixTimestamp64Milli(completed_at) AS completed_at_ms,
   duration_ms, toUnixTimestamp64Milli(updated_at) AS updated_at_ms, status,
   trigger_kind, trigger_meta, runtime, code, code_truncated, code_preview, result, result_truncated,
-  error, error_type, logs, tool_call_count, interaction_count, has_elicitation, pending_interaction_id,
+  error, error_type, logs, tool_call_count, tool_paths, tool_path_calls, interaction_count, has_elicitation, pending_interaction_id,
   pending_interaction_kind, pending_interaction_purpose, pending_interaction_payload, trace_id, span_id,
   service_name, segment, version`;
 
@@ -54,10 +57,16 @@ export interface RunFilter {
 }
 
 /**
+ * The condition that keeps, of `execution_states FINAL`, the runs still unfinished: a run
+ * whose snapshots were superseded has its final row as its latest snapshot (the writer adds
+ * it there when it stores the run's final row), so FINAL alone tells finished runs apart.
+ */
+export const UNFINISHED_SNAPSHOT = `status NOT IN (${TERMINAL_STATUSES.map((s) => `'${s}'`).join(", ")})`;
+
+/**
  * Every run of a scope exactly once, newest first: finished runs from `executions` (one row
- * each, no FINAL needed) plus unfinished ones from the small `execution_states` table whose
- * key has no final row yet (a primary-key anti-join). The run-history API builds its lists
- * and counts on this same union.
+ * each, no FINAL needed) plus unfinished ones, the latest snapshot in the small
+ * `execution_states` table. The run-history API builds its lists and counts on this same union.
  */
 export function selectRuns(
   ch: ClickHouse,
@@ -72,9 +81,7 @@ export function selectRuns(
        SELECT ${COLUMNS}, 1 AS final FROM executions WHERE ${where}
        UNION ALL
        SELECT ${COLUMNS}, 0 AS final FROM execution_states FINAL WHERE ${where}
-         AND (scope_id, created_at, execution_id) NOT IN (
-           SELECT scope_id, created_at, execution_id FROM executions WHERE ${where}
-             AND execution_id IN (SELECT execution_id FROM execution_states WHERE ${where}))
+         AND ${UNFINISHED_SNAPSHOT}
      ) ORDER BY created_at_ms DESC, execution_id DESC`,
     { scope: filter.scopeId, fromMs: filter.fromMs ?? 0, toMs: filter.toMs ?? 8_000_000_000_000 },
     options,

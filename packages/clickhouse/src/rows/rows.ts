@@ -25,6 +25,14 @@ export interface ExecutionRow {
   /** JSON array of `{ time, severity, message }`, "" when there are none. */
   logs: string;
   toolCallCount: number;
+  /** Distinct tool paths called (first call first) and the calls of each, same order. */
+  toolPaths: string[];
+  toolPathCalls: number[];
+  /**
+   * False when the span listed no tool paths and did not say it made no calls (a runtime
+   * without our SDK): the writer fills the paths from the run's stored tool calls.
+   */
+  toolPathsRecorded: boolean;
   interactionCount: number;
   hasElicitation: boolean;
   pendingInteractionId: string;

@@ -13,6 +13,8 @@ import {
   ATTR_EXECUTION_STARTED_AT,
   ATTR_EXECUTION_STATUS,
   ATTR_EXECUTION_TOOL_CALL_COUNT,
+  ATTR_EXECUTION_TOOL_PATH_CALLS,
+  ATTR_EXECUTION_TOOL_PATHS,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ID,
   ATTR_GEN_AI_TOOL_NAME,
@@ -40,6 +42,7 @@ import {
   GEN_AI_OPERATION_EXECUTE_TOOL,
   isExecutionStatus,
   isTerminalStatus,
+  MAX_RECORDED_TOOL_PATHS,
   SEED_INTERACTION_KIND_ALIASES,
   SEED_SPAN_TOOL_PREFIX,
   SPAN_EXECUTION,
@@ -159,6 +162,38 @@ function intAttr(value: string | undefined): number | undefined {
   return Number.isFinite(n) ? Math.trunc(n) : undefined;
 }
 
+/**
+ * The run's tool paths and their call counts, from two parallel JSON arrays; entries that are
+ * not a non-empty string with a non-negative count are dropped, as are paths past the cap.
+ */
+function toolPathsOf(values: Record<string, string>): { paths: string[]; calls: number[] } {
+  const paths: string[] = [];
+  const calls: number[] = [];
+  const names = jsonArray(values[ATTR_EXECUTION_TOOL_PATHS]);
+  const counts = jsonArray(values[ATTR_EXECUTION_TOOL_PATH_CALLS]);
+  const seen = new Set<string>();
+  for (let i = 0; i < names.length && paths.length < MAX_RECORDED_TOOL_PATHS; i++) {
+    const path = names[i];
+    const n = counts[i];
+    if (typeof path !== "string" || path === "" || seen.has(path)) continue;
+    if (typeof n !== "number" || !Number.isFinite(n) || n < 0) continue;
+    seen.add(path);
+    paths.push(path);
+    calls.push(Math.min(Math.trunc(n), 0xffffffff));
+  }
+  return { paths, calls };
+}
+
+function jsonArray(text: string | undefined): unknown[] {
+  if (text === undefined || !text.startsWith("[")) return [];
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
+
 function flag(values: Record<string, string>, key: string): boolean {
   return values[truncatedFlag(key)] === "true";
 }
@@ -182,6 +217,7 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
   const pendingId = status === "waiting_for_interaction" ? (a[ATTR_INTERACTION_ID] ?? "") : "";
   const rawKind = a[ATTR_INTERACTION_KIND] ?? "";
   const seq = intAttr(a[ATTR_EXECUTION_SEQ]);
+  const tools = toolPathsOf(a);
   return {
     final,
     scopeId: a[ATTR_SCOPE_ID] || DEFAULT_SCOPE,
@@ -204,6 +240,10 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     errorType: a[ATTR_ERROR_TYPE] ?? "",
     logs: logsOf(span),
     toolCallCount: intAttr(a[ATTR_EXECUTION_TOOL_CALL_COUNT]) ?? 0,
+    toolPaths: tools.paths,
+    toolPathCalls: tools.calls,
+    toolPathsRecorded:
+      a[ATTR_EXECUTION_TOOL_PATHS] !== undefined || a[ATTR_EXECUTION_TOOL_CALL_COUNT] === "0",
     interactionCount,
     // The seed marks an elicitation by annotating the root span with its kind.
     hasElicitation: interactionCount > 0 || pendingId !== "" || rawKind !== "",

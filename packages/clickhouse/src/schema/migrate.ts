@@ -3,9 +3,10 @@ import type { Migration } from "./migration.ts";
 import { TTL_TABLES, ttl } from "./retention.ts";
 import { v1Initial } from "./v1-initial.ts";
 import { v2Lookups } from "./v2-lookups.ts";
+import { v3RunRollups } from "./v3-run-rollups.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
-export const MIGRATIONS: readonly Migration[] = [v1Initial, v2Lookups];
+export const MIGRATIONS: readonly Migration[] = [v1Initial, v2Lookups, v3RunRollups];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 export interface MigrateOptions {
@@ -49,7 +50,8 @@ export async function migrate(
   const target = options.toVersion ?? SCHEMA_VERSION;
   const from = await schemaVersion(ch);
   const applied: number[] = [];
-  const context = { retentionDays: ch.config.retentionDays };
+  const [db] = await ch.selectForWrite<{ name: string }>("SELECT currentDatabase() AS name");
+  const context = { retentionDays: ch.config.retentionDays, database: db?.name ?? "default" };
   for (const migration of MIGRATIONS) {
     if (migration.version <= from || migration.version > target) continue;
     for (const statement of migration.statements(context)) {

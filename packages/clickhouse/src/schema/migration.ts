@@ -1,6 +1,8 @@
 /** What a migration's statements may depend on. */
 export interface MigrationContext {
   retentionDays: number;
+  /** The database the tables are in (for names a statement must qualify, as in `joinGet`). */
+  database: string;
 }
 
 /**

@@ -15,6 +15,8 @@ export const TTL_TABLES: Readonly<Record<string, string>> = {
   otel_metrics_histogram: "toDateTime(TimeUnix)",
   otel_traces_trace_id_ts: "Start",
   execution_ids: "toDateTime(created_at)",
+  run_counts: "period_start",
+  tool_counts: "period_start",
 };
 
 /** Epoch ms before which a row is already past retention (TTL would drop it at insert). */

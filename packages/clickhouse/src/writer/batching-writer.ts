@@ -33,6 +33,7 @@ import {
 import { BoundedMap, RecentKeys } from "./recent-keys.ts";
 import type { WriteResult } from "./result.ts";
 import { isPermanentInsertError } from "./retryable.ts";
+import { fillToolPaths } from "./tool-paths.ts";
 
 export interface BatchingWriterOptions {
   /** A batch is written as soon as it holds this many rows. @default 10000 */
@@ -359,6 +360,7 @@ export class BatchingWriter {
     const runs = (async () => {
       const lane = ch.runs;
       const executions = await resolveExecutions(lane, spans.executions);
+      await fillToolPaths(lane, [...executions.finals, ...executions.states], spans.toolCalls);
       const toolCalls = await newToolCalls(lane, spans.toolCalls);
       const interactions = await newInteractions(lane, spans.interactions);
       const dropped =
@@ -368,7 +370,11 @@ export class BatchingWriter {
       this.#stats.duplicatesDropped += Math.max(0, dropped);
       await pipeline(lane, [
         ["executions", EXECUTION_COLUMNS, () => join(executions.finals, executionLine)],
-        ["execution_states", EXECUTION_COLUMNS, () => join(executions.states, executionLine)],
+        [
+          "execution_states",
+          EXECUTION_COLUMNS,
+          () => join(executions.states, executionLine) + join(executions.settled, executionLine),
+        ],
         ["tool_calls", TOOL_CALL_COLUMNS, () => join(toolCalls, toolCallLine)],
         ["interactions", INTERACTION_COLUMNS, () => join(interactions, interactionLine)],
       ]);

@@ -1,4 +1,5 @@
 import type { WriteLane } from "../connection/client.ts";
+import { UNFINISHED_SNAPSHOT } from "../read/runs.ts";
 import type { ExecutionRow, InteractionRow, ToolCallRow } from "../rows/rows.ts";
 
 /**
@@ -13,7 +14,11 @@ export interface ResolvedExecutions {
   finals: ExecutionRow[];
   /** Snapshots for `execution_states` of runs not known to be finished. */
   states: ExecutionRow[];
-  /** Runs finished by this batch that have snapshots stored: those are deleted afterwards. */
+  /**
+   * Final rows of runs that have snapshots stored. Each is also written to `execution_states`
+   * (after its `executions` insert), so the run's latest snapshot is final and readers of
+   * unfinished runs skip it; the run's snapshots are deleted afterwards.
+   */
   settled: ExecutionRow[];
 }
 
@@ -88,7 +93,12 @@ export async function resolveExecutions(
   const result: ResolvedExecutions = { finals: [], states: [], settled: [] };
   for (const row of candidates) {
     const key = keyOf(row.scopeId, row.executionId);
-    if (storedFinal.has(key)) continue;
+    if (storedFinal.has(key)) {
+      // Stored before, but its snapshots were not superseded yet (a write that stopped
+      // half-way, resent): finish the job.
+      if (row.final && storedState.has(key)) result.settled.push(row);
+      continue;
+    }
     if (row.final) {
       result.finals.push(row);
       if (storedState.has(key)) result.settled.push(row);
@@ -99,7 +109,12 @@ export async function resolveExecutions(
   return result;
 }
 
-/** Deletes the snapshots of runs that now have their final row. */
+/**
+ * Deletes the snapshots of runs that now have their final row, in two steps: the unfinished
+ * snapshots first, waiting until every part is done, then the copies of final rows. A lightweight
+ * delete applies part by part, so deleting both at once could briefly leave an older
+ * snapshot as a run's latest and show the finished run as unfinished again.
+ */
 export async function deleteSettledStates(
   ch: WriteLane,
   settled: readonly ExecutionRow[],
@@ -112,10 +127,16 @@ export async function deleteSettledStates(
     (r) => r.executionId,
     (r) => r.createdAt,
   );
+  const where =
+    "scope_id IN {scopes:Array(String)} " +
+    "AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
+    "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)}";
   await ch.command(
-    "DELETE FROM execution_states WHERE scope_id IN {scopes:Array(String)} " +
-      "AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
-      "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)} " +
+    `DELETE FROM execution_states WHERE ${where} AND ${UNFINISHED_SNAPSHOT} SETTINGS lightweight_deletes_sync = 2`,
+    range,
+  );
+  await ch.command(
+    `DELETE FROM execution_states WHERE ${where} ` +
       // Readers already skip these rows: a periodic delete need not hold up the next batch;
       // a flush waits for it.
       `SETTINGS lightweight_deletes_sync = ${wait ? 2 : 0}`,

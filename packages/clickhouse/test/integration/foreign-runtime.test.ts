@@ -126,6 +126,8 @@ const COMPARED = [
   "code",
   "error",
   "tool_call_count",
+  "tool_paths",
+  "tool_path_calls",
   "has_elicitation",
   "duration_ms",
   "final",
@@ -147,6 +149,9 @@ describe("a runtime following the span model without our SDK", () => {
         status: fail ? "failed" : "completed",
         trigger_kind: "",
         tool_call_count: 2,
+        // Not on the seed's spans: filled in from its stored tool calls.
+        tool_paths: ["github.issues.list", "slack.post"],
+        tool_path_calls: [1, 1],
         duration_ms: 250,
       });
       const calls = await ch.select<{

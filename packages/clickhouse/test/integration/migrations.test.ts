@@ -50,7 +50,7 @@ describe("migrations and persistence", () => {
       expect.arrayContaining([
         ["v1-run-a", "completed", 'return "v1-run-a"'],
         ["v1-run-b", "completed", 'return "v1-run-b"'],
-        ["v1-run-c", "running", ""],
+        ["v1-run-c", "running", 'return "v1-run-c"'],
       ]),
     );
     expect(runs).toHaveLength(3);
@@ -65,6 +65,38 @@ describe("migrations and persistence", () => {
       "SELECT DISTINCT TraceId FROM otel_traces_trace_id_ts ORDER BY TraceId",
     );
     expect(traces.map((r) => r.TraceId)).toEqual([...traceIds].sort());
+    // Version 3 put each run's tool paths on its row (first call first), dropped the snapshot
+    // of the run that had finished, and counted the stored runs and calls.
+    const paths = await ch.select<{
+      execution_id: string;
+      tool_paths: string[];
+      tool_path_calls: number[];
+    }>(
+      `SELECT * FROM (
+         SELECT execution_id, tool_paths, tool_path_calls FROM executions
+         UNION ALL SELECT execution_id, tool_paths, tool_path_calls FROM execution_states
+       ) ORDER BY execution_id`,
+    );
+    expect(paths).toEqual([
+      {
+        execution_id: "v1-run-a",
+        tool_paths: ["slack.chat.postMessage", "github.issues.create"],
+        tool_path_calls: [2, 1],
+      },
+      { execution_id: "v1-run-b", tool_paths: [], tool_path_calls: [] },
+      { execution_id: "v1-run-c", tool_paths: ["github.issues.list"], tool_path_calls: [1] },
+    ]);
+    const counted = await ch.select<{ status: string; n: number }>(
+      "SELECT status, toUInt32(sum(runs)) AS n FROM run_counts WHERE scope_id = 'upgrade' GROUP BY status",
+    );
+    expect(counted).toEqual([{ status: "completed", n: 2 }]);
+    const tools = await ch.select<{ tool_path: string; n: number }>(
+      "SELECT tool_path, toUInt32(sum(calls)) AS n FROM tool_counts GROUP BY tool_path ORDER BY tool_path",
+    );
+    expect(tools).toEqual([
+      { tool_path: "github.issues.create", n: 1 },
+      { tool_path: "slack.chat.postMessage", n: 2 },
+    ]);
   });
 
   it("running the migrations again changes nothing", async () => {

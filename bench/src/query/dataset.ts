@@ -1,4 +1,4 @@
-import type { ClickHouse } from "@runtrace/clickhouse";
+import { type ClickHouse, EXECUTION_COLUMNS } from "@runtrace/clickhouse";
 import {
   ATTR_ERROR_TYPE,
   ATTR_EXCEPTION_MESSAGE,
@@ -302,42 +302,6 @@ function logsSql(): string {
 const ms = (expr: string) => `fromUnixTimestamp64Milli(toInt64(${expr}))`;
 const us = (expr: string) => `fromUnixTimestamp64Micro(toInt64(${expr}))`;
 const ns = (expr: string) => `fromUnixTimestamp64Nano(toInt64(${expr}))`;
-
-const EXECUTION_COLUMNS = [
-  "scope_id",
-  "execution_id",
-  "created_at",
-  "started_at",
-  "completed_at",
-  "duration_ms",
-  "updated_at",
-  "status",
-  "trigger_kind",
-  "trigger_meta",
-  "runtime",
-  "code",
-  "code_truncated",
-  "result",
-  "result_truncated",
-  "error",
-  "error_type",
-  "logs",
-  "tool_call_count",
-  "tool_paths",
-  "tool_path_calls",
-  "interaction_count",
-  "has_elicitation",
-  "pending_interaction_id",
-  "pending_interaction_kind",
-  "pending_interaction_purpose",
-  "pending_interaction_payload",
-  "pending_interaction_created_at",
-  "trace_id",
-  "span_id",
-  "service_name",
-  "segment",
-  "version",
-];
 
 /** Final runs into `executions`, unfinished ones into `execution_states`. */
 function executionsInsert(plan: DatasetPlan, from: number, count: number, final: boolean): string {

@@ -64,7 +64,7 @@ export type {
 } from "./rows/span-input.ts";
 export { EMPTY_ATTRIBUTES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from "./rows/span-input.ts";
 export { DEFAULT_SCOPE, type MapOptions, mapSpans } from "./rows/span-to-rows.ts";
-export { OTEL_TRACES_COLUMNS } from "./rows/tables.ts";
+export { EXECUTION_COLUMNS, OTEL_TRACES_COLUMNS } from "./rows/tables.ts";
 /** Schema */
 export {
   MIGRATIONS,

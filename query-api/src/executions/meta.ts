@@ -7,7 +7,7 @@ import {
 import { EXECUTION_STATUSES } from "@runtrace/semconv";
 import type { ExecutionFilter } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
-import { runConditions, runsUnion } from "./runs-source.ts";
+import { dimensionConditions, runConditions, runsUnion } from "./runs-source.ts";
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
 
 type StatusCounts = Record<string, number>;
@@ -134,7 +134,6 @@ export async function listMeta(
   };
 }
 
-/** Whole periods of `periodMs` within [fromMs, toMs] (ms, inclusive): [start, end). */
 /**
  * A rollup's conditions for the whole periods [start, end) and the run tables' condition for
  * what lies outside them.
@@ -152,6 +151,7 @@ function periodConditions(
   return { where, outside: `NOT (created_at >= ${start} AND created_at < ${end})` };
 }
 
+/** Whole periods of `periodMs` within [fromMs, toMs] (ms, inclusive): [start, end). */
 function wholePeriods(
   fromMs: number | undefined,
   toMs: number | undefined,
@@ -228,11 +228,7 @@ async function selectToolFacets(
   const finishedExtra: string[] = [];
   if (rollup) {
     const { where, outside } = periodConditions(p, scopes, rollup);
-    if (filter.statuses) where.push(`status IN ${p.add("Array(String)", filter.statuses)}`);
-    if (filter.triggers) where.push(`trigger_kind IN ${p.add("Array(String)", filter.triggers)}`);
-    if (filter.elicitation !== undefined) {
-      where.push(`has_elicitation = ${p.add("Bool", filter.elicitation)}`);
-    }
+    where.push(...dimensionConditions(p, filter));
     parts.push(`SELECT tool_path, calls AS n FROM tool_counts WHERE ${where.join(" AND ")}`);
     finishedExtra.push(outside);
   }

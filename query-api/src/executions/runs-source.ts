@@ -30,6 +30,26 @@ export function runConditions(p: QueryParams, o: SourceOptions, snapshots = fals
   if (filter.toMs !== undefined) {
     where.push(`created_at <= fromUnixTimestamp64Milli(${p.add("Int64", filter.toMs)})`);
   }
+  where.push(...dimensionConditions(p, filter, omit));
+  if (filter.code !== undefined) where.push(codeCondition(p, filter.code));
+  if (filter.tools && !omit.has("tool")) {
+    const match = toolMatch(p, filter.tools);
+    where.push(snapshots ? snapshotToolCondition(p, o, match) : match("tool_paths"));
+  }
+  where.push(...(o.extra ?? []));
+  return where;
+}
+
+/**
+ * The status, trigger and elicitation filters (less those omitted), over columns the run
+ * tables and the count tables share.
+ */
+export function dimensionConditions(
+  p: QueryParams,
+  filter: ExecutionFilter,
+  omit: ReadonlySet<FilterKey> = new Set(),
+): string[] {
+  const where: string[] = [];
   if (filter.statuses && !omit.has("status")) {
     where.push(`status IN ${p.add("Array(String)", filter.statuses)}`);
   }
@@ -39,12 +59,6 @@ export function runConditions(p: QueryParams, o: SourceOptions, snapshots = fals
   if (filter.elicitation !== undefined && !omit.has("elicitation")) {
     where.push(`has_elicitation = ${p.add("Bool", filter.elicitation)}`);
   }
-  if (filter.code !== undefined) where.push(codeCondition(p, filter.code));
-  if (filter.tools && !omit.has("tool")) {
-    const match = toolMatch(p, filter.tools);
-    where.push(snapshots ? snapshotToolCondition(p, o, match) : match("tool_paths"));
-  }
-  where.push(...(o.extra ?? []));
   return where;
 }
 

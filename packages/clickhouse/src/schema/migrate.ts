@@ -1,5 +1,5 @@
 import type { ClickHouse } from "../connection/client.ts";
-import type { Migration } from "./migration.ts";
+import type { Migration, MigrationContext } from "./migration.ts";
 import { TTL_TABLES, ttl } from "./retention.ts";
 import { v1Initial } from "./v1-initial.ts";
 import { v2Lookups } from "./v2-lookups.ts";
@@ -50,10 +50,13 @@ export async function migrate(
   const target = options.toVersion ?? SCHEMA_VERSION;
   const from = await schemaVersion(ch);
   const applied: number[] = [];
-  const [db] = await ch.selectForWrite<{ name: string }>("SELECT currentDatabase() AS name");
-  const context = { retentionDays: ch.config.retentionDays, database: db?.name ?? "default" };
+  let context: MigrationContext | undefined;
   for (const migration of MIGRATIONS) {
     if (migration.version <= from || migration.version > target) continue;
+    if (!context) {
+      const [db] = await ch.selectForWrite<{ name: string }>("SELECT currentDatabase() AS name");
+      context = { retentionDays: ch.config.retentionDays, database: db?.name ?? "default" };
+    }
     for (const statement of migration.statements(context)) {
       await ch.command(statement);
     }

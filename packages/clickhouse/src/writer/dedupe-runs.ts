@@ -31,6 +31,11 @@ type KeyRange = {
   toMs: number;
 };
 
+/** The runs of a {@link KeyRange}, located by primary key: scope, a time range, then ids. */
+const RUN_KEY_RANGE =
+  "scope_id IN {scopes:Array(String)} AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
+  "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)}";
+
 function rangeOf<T>(
   rows: readonly T[],
   scope: (r: T) => string,
@@ -76,13 +81,10 @@ export async function resolveExecutions(
     (r) => r.executionId,
     (r) => r.createdAt,
   );
-  const where =
-    "scope_id IN {scopes:Array(String)} AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
-    "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)}";
   const stored = await ch.selectForWrite<{ scope_id: string; execution_id: string; final: number }>(
-    `SELECT DISTINCT scope_id, execution_id, 1 AS final FROM executions WHERE ${where}
+    `SELECT DISTINCT scope_id, execution_id, 1 AS final FROM executions WHERE ${RUN_KEY_RANGE}
      UNION ALL
-     SELECT DISTINCT scope_id, execution_id, 0 AS final FROM execution_states WHERE ${where}`,
+     SELECT DISTINCT scope_id, execution_id, 0 AS final FROM execution_states WHERE ${RUN_KEY_RANGE}`,
     range,
   );
   const storedFinal = new Set<string>();
@@ -127,16 +129,12 @@ export async function deleteSettledStates(
     (r) => r.executionId,
     (r) => r.createdAt,
   );
-  const where =
-    "scope_id IN {scopes:Array(String)} " +
-    "AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
-    "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {ids:Array(String)}";
   await ch.command(
-    `DELETE FROM execution_states WHERE ${where} AND ${UNFINISHED_SNAPSHOT} SETTINGS lightweight_deletes_sync = 2`,
+    `DELETE FROM execution_states WHERE ${RUN_KEY_RANGE} AND ${UNFINISHED_SNAPSHOT} SETTINGS lightweight_deletes_sync = 2`,
     range,
   );
   await ch.command(
-    `DELETE FROM execution_states WHERE ${where} ` +
+    `DELETE FROM execution_states WHERE ${RUN_KEY_RANGE} ` +
       // Readers already skip these rows: a periodic delete need not hold up the next batch;
       // a flush waits for it.
       `SETTINGS lightweight_deletes_sync = ${wait ? 2 : 0}`,

@@ -42,7 +42,7 @@ function emptyCounts(): StatusCounts {
   return Object.fromEntries(EXECUTION_STATUSES.map((s) => [s, 0]));
 }
 
-/** Computes the list meta: three reads, whatever the number of facets. */
+/** Computes the list meta: one read, whatever the number of facets. */
 export async function listMeta(
   ch: ClickHouse,
   filter: ExecutionFilter,
@@ -69,25 +69,26 @@ export async function listMeta(
   }
   const step = chartBucketMs(fromMs, toMs);
 
+  // One statement for the three reads: embedded ClickHouse runs parameterized statements one
+  // at a time, while the branches of one UNION ALL run side by side on its threads.
   const p = new QueryParams();
-  const grouped = ch.select<Group>(
-    `SELECT status, trigger_kind, has_elicitation, bucket, sum(n) AS n
+  const rows = await ch.select<Group & { part: "groups" | "total" | "tools"; tool_path: string }>(
+    `SELECT 'groups' AS part, status, trigger_kind, has_elicitation, bucket, '' AS tool_path, sum(n) AS n
      FROM (${runCountsSource(p, filter, scopes, step)})
-     GROUP BY status, trigger_kind, has_elicitation, bucket`,
+     GROUP BY status, trigger_kind, has_elicitation, bucket
+     UNION ALL
+     SELECT 'total', '', '', false, 0, '', sum(n) FROM (${runCountsSource(p, {}, scopes, null)})
+     UNION ALL
+     SELECT 'tools', '', '', false, 0, tool_path, n FROM (${toolFacetsSource(p, filter, scopes)})`,
     p.values,
     { signal },
   );
-  const tp = new QueryParams();
-  const total = ch.select<{ n: number }>(
-    `SELECT sum(n) AS n FROM (${runCountsSource(tp, {}, scopes, null)})`,
-    tp.values,
-    { signal },
-  );
-  const [groups, [totalRow], toolFacets] = await Promise.all([
-    grouped,
-    total,
-    selectToolFacets(ch, filter, scopes, signal),
-  ]);
+  const groups = rows.filter((r) => r.part === "groups");
+  const totalRow = rows.find((r) => r.part === "total");
+  const toolFacets = rows
+    .filter((r) => r.part === "tools")
+    .sort((a, b) => Number(b.n) - Number(a.n) || a.tool_path.localeCompare(b.tool_path))
+    .map((r) => ({ toolPath: r.tool_path, count: Number(r.n) }));
 
   const statusOk = (g: Group) => !filter.statuses || filter.statuses.includes(g.status);
   const triggerOk = (g: Group) => !filter.triggers || filter.triggers.includes(g.trigger_kind);
@@ -205,16 +206,15 @@ function runCountsSource(
 
 /**
  * Top 20 tool paths by call count over the runs matching every filter except `tool` (the
- * calls recorded on each run's row). Without a code filter, whole hours are read from
- * `tool_counts` and only the range's partial hours and unfinished runs from the run tables.
+ * calls recorded on each run's row), as rows (tool_path, n). Without a code filter, whole
+ * hours are read from `tool_counts` and only the range's partial hours and unfinished runs
+ * from the run tables.
  */
-async function selectToolFacets(
-  ch: ClickHouse,
+function toolFacetsSource(
+  p: QueryParams,
   filter: ExecutionFilter,
   scopes: readonly string[] | null,
-  signal: AbortSignal,
-): Promise<{ toolPath: string; count: number }[]> {
-  const p = new QueryParams();
+): string {
   const calls = "path AS tool_path, toUInt64(calls) AS n";
   const arrayJoin = "ARRAY JOIN tool_paths AS path, tool_path_calls AS calls";
   const omit = ["tool"] as const;
@@ -236,12 +236,6 @@ async function selectToolFacets(
   parts.push(
     `SELECT ${calls} FROM execution_states FINAL ${arrayJoin} WHERE ${runWhere([UNFINISHED_SNAPSHOT])}`,
   );
-  const source = parts.join("\n UNION ALL\n");
-  const rows = await ch.select<{ tool_path: string; n: number }>(
-    `SELECT tool_path, sum(n) AS n FROM (${source})
-     GROUP BY tool_path ORDER BY n DESC, tool_path ASC LIMIT 20`,
-    p.values,
-    { signal },
-  );
-  return rows.map((r) => ({ toolPath: r.tool_path, count: Number(r.n) }));
+  return `SELECT tool_path, sum(n) AS n FROM (${parts.join("\n UNION ALL\n")})
+    GROUP BY tool_path ORDER BY n DESC, tool_path ASC LIMIT 20`;
 }

@@ -12,5 +12,15 @@ export {
   encodeExportTraceResponse,
   encodeStatus,
 } from "./responses.ts";
+export {
+  encodeTracesData,
+  type OtlpAnyValue,
+  type OtlpKeyValue,
+  type OtlpResourceSpans,
+  type OtlpSpan,
+  type OtlpTracesData,
+  writeTracesData,
+} from "./traces-encode.ts";
 export { decodeTracesJson } from "./traces-json.ts";
 export { decodeTracesProtobuf } from "./traces-protobuf.ts";
+export { WireWriter } from "./wire-writer.ts";

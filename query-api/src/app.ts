@@ -4,6 +4,7 @@ import { executionRoutes } from "./executions/routes.ts";
 import { type ApiTokens, access } from "./http/access.ts";
 import type { AppEnv } from "./http/env.ts";
 import { onError } from "./http/errors.ts";
+import { jaegerRoutes } from "./jaeger/index.ts";
 import { docsPage, openApiDocument } from "./openapi.ts";
 import { statsRoutes } from "./stats/routes.ts";
 
@@ -17,7 +18,7 @@ export interface QueryApiOptions {
 
 export const DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000;
 
-/** The query API's HTTP app: run history, stats, health, OpenAPI. */
+/** The query API's HTTP app: run history, stats, the Jaeger API, health, OpenAPI. */
 export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
   const { clickhouse } = options;
   const app = new Hono<AppEnv>();
@@ -56,6 +57,7 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
     executionRoutes({ staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS }),
   );
   app.route("/v1/stats", statsRoutes());
+  app.route("/api", jaegerRoutes());
   app.notFound((c) =>
     c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404),
   );

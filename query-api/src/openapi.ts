@@ -1,3 +1,4 @@
+import { jaegerOpenApiPaths } from "./jaeger/index.ts";
 import { statsOpenApiPaths } from "./stats/routes.ts";
 
 /**
@@ -259,6 +260,7 @@ export function openApiDocument(): object {
         },
       },
       ...statsOpenApiPaths,
+      ...jaegerOpenApiPaths,
       "/healthz": { get: { summary: "Liveness", responses: { "200": { description: "ok" } } } },
       "/readyz": {
         get: {

@@ -12,6 +12,8 @@ export default defineConfig({
       "query-api/src/**/*.test.ts",
       "query-api/test/**/*.test.ts",
       "examples/src/**/*.test.ts",
+      // Checks of the deployment files (docker-compose.yml, Dockerfile, grafana/) against the code.
+      "test/**/*.test.ts",
     ],
     pool: "forks",
     testTimeout: 60_000,

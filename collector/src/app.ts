@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { BatchingWriter, ClickHouse } from "@runtrace/clickhouse";
 import { Hono } from "hono";
+import type { OtlpForwarder } from "./forward/otlp-forwarder.ts";
 import { IngestStats } from "./ingest-stats.ts";
 import { GRPC, statusResponse, wireOf } from "./otlp-response.ts";
 import { PrometheusMetrics } from "./prometheus.ts";
@@ -12,6 +13,8 @@ export interface CollectorAppOptions {
   writer: BatchingWriter;
   maxBodyBytes: number;
   ingestToken?: string | undefined;
+  /** Receives a copy of every stored request. */
+  forwarder?: OtlpForwarder | undefined;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -24,7 +27,12 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 export function createCollectorApp(options: CollectorAppOptions): Hono {
   const app = new Hono();
   const stats = new IngestStats();
-  const prometheus = new PrometheusMetrics(options.clickhouse, options.writer, stats);
+  const prometheus = new PrometheusMetrics(
+    options.clickhouse,
+    options.writer,
+    stats,
+    options.forwarder,
+  );
   if (options.ingestToken) {
     const token = options.ingestToken;
     app.use("/v1/*", async (c, next) => {
@@ -38,7 +46,12 @@ export function createCollectorApp(options: CollectorAppOptions): Hono {
       );
     });
   }
-  ingestRoutes(app, { writer: options.writer, stats, maxBodyBytes: options.maxBodyBytes });
+  ingestRoutes(app, {
+    writer: options.writer,
+    stats,
+    maxBodyBytes: options.maxBodyBytes,
+    forwarder: options.forwarder,
+  });
   healthRoutes(app, options.clickhouse);
   app.get("/metrics", async (c) =>
     c.text(await prometheus.render(), 200, { "content-type": "text/plain; version=0.0.4" }),

@@ -101,18 +101,24 @@ async function decompress(input: Buffer, encoding: Encoding, limit: number): Pro
 
 /**
  * Reads a request body, decompressing `gzip` or `deflate`, and refuses it (413) once it is
- * larger than `limit` bytes, counted after decompression.
+ * larger than `limit` bytes, counted after decompression. `raw` is the body as it arrived (still
+ * compressed), so the request can be passed on unchanged.
  */
-export async function readBody(request: Request, limit: number): Promise<Buffer> {
+export async function readBody(
+  request: Request,
+  limit: number,
+): Promise<{ body: Buffer; raw: Buffer }> {
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) {
     throw new BodyError(413, `request body exceeds RUNTRACE_MAX_BODY_BYTES (${limit} bytes)`);
   }
   const raw = await readRaw(request.body, limit);
-  if (encoding === "identity" || encoding === "") return raw;
-  if (encoding === "gzip" || encoding === "x-gzip") return decompress(raw, "gzip", limit);
-  if (encoding === "deflate") return decompress(raw, "deflate", limit);
+  if (encoding === "identity" || encoding === "") return { body: raw, raw };
+  if (encoding === "gzip" || encoding === "x-gzip") {
+    return { body: await decompress(raw, "gzip", limit), raw };
+  }
+  if (encoding === "deflate") return { body: await decompress(raw, "deflate", limit), raw };
   throw new BodyError(
     415,
     `unsupported Content-Encoding "${encoding}": send gzip, deflate or none`,

@@ -2,11 +2,14 @@ import { BatchingWriter, type ClickHouse } from "@runtrace/clickhouse";
 import type { Hono } from "hono";
 import { createCollectorApp } from "./app.ts";
 import { type CollectorConfig, resolveCollectorConfig } from "./config.ts";
+import { OtlpForwarder } from "./forward/otlp-forwarder.ts";
 
 export interface Collector {
   app: Hono;
   writer: BatchingWriter;
   config: CollectorConfig;
+  /** Copies stored requests to `RUNTRACE_FORWARD_OTLP_ENDPOINT`, when set. */
+  forwarder: OtlpForwarder | undefined;
   /** Writes everything accepted; the HTTP server must be closed first. */
   close(): Promise<void>;
 }
@@ -33,11 +36,30 @@ export function createCollector(
     onError: (error) =>
       console.error(`collector: insert failed: ${(error as Error).message ?? error}`),
   });
+  const forwarder = config.forwardEndpoint
+    ? new OtlpForwarder({
+        endpoint: config.forwardEndpoint,
+        signals: config.forwardSignals,
+        timeoutMillis: config.forwardTimeoutMillis,
+        maxInFlight: config.forwardMaxInFlight,
+        maxInFlightBytes: config.forwardMaxInFlightBytes,
+      })
+    : undefined;
   const app = createCollectorApp({
     clickhouse,
     writer,
     maxBodyBytes: config.maxBodyBytes,
     ingestToken: config.ingestToken,
+    forwarder,
   });
-  return { app, writer, config, close: () => writer.close() };
+  return {
+    app,
+    writer,
+    config,
+    forwarder,
+    async close() {
+      await writer.close();
+      await forwarder?.close();
+    },
+  };
 }

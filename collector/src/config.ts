@@ -1,4 +1,5 @@
-import { parseInteger } from "@runtrace/clickhouse";
+import { ConfigError, parseInteger } from "@runtrace/clickhouse";
+import { FORWARD_SIGNALS, type ForwardSignal } from "./forward/otlp-forwarder.ts";
 
 /** The collector's settings, resolved once at start-up. */
 export interface CollectorConfig {
@@ -25,6 +26,70 @@ export interface CollectorConfig {
    * @default process.env.RUNTRACE_MAX_QUEUE_ROWS ?? 60000
    */
   maxQueueRows: number;
+  /**
+   * An OTLP/HTTP base URL (`http://jaeger:4318`) that every stored request is also sent to,
+   * unchanged, at `/v1/traces` and `/v1/metrics`. Unset: no copies.
+   * @default process.env.RUNTRACE_FORWARD_OTLP_ENDPOINT
+   */
+  forwardEndpoint: string | undefined;
+  /** Signals copied. @default process.env.RUNTRACE_FORWARD_SIGNALS ?? "traces,metrics" */
+  forwardSignals: readonly ForwardSignal[];
+  /** Longest one copy may take. @default process.env.RUNTRACE_FORWARD_TIMEOUT_MS ?? 5000 */
+  forwardTimeoutMillis: number;
+  /** Copies in flight beyond which more are dropped. @default process.env.RUNTRACE_FORWARD_MAX_IN_FLIGHT ?? 64 */
+  forwardMaxInFlight: number;
+  /**
+   * Bytes of the copies in flight beyond which more are dropped.
+   * @default process.env.RUNTRACE_FORWARD_MAX_IN_FLIGHT_BYTES ?? 32 MiB
+   */
+  forwardMaxInFlightBytes: number;
+}
+
+/** Checks a forward endpoint: a base http(s) URL that fetch can post to. */
+export function parseForwardEndpoint(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const key = "RUNTRACE_FORWARD_OTLP_ENDPOINT";
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(
+      key,
+      `"${value}" is not a URL; expected an OTLP/HTTP base URL such as http://jaeger:4318`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(key, `expected an http or https URL, got ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(key, "credentials in the URL are not supported");
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(
+      key,
+      "expected a base URL without query or fragment; /v1/traces and /v1/metrics are appended",
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function parseSignals(value: string | readonly ForwardSignal[] | undefined): ForwardSignal[] {
+  if (value === undefined || value === "") return [...FORWARD_SIGNALS];
+  const names = typeof value === "string" ? value.split(",").map((s) => s.trim()) : [...value];
+  const signals: ForwardSignal[] = [];
+  for (const name of names) {
+    if (!FORWARD_SIGNALS.includes(name as ForwardSignal)) {
+      throw new ConfigError(
+        "RUNTRACE_FORWARD_SIGNALS",
+        `unknown signal "${name}"; expected a comma list of ${FORWARD_SIGNALS.join(", ")}`,
+      );
+    }
+    if (!signals.includes(name as ForwardSignal)) signals.push(name as ForwardSignal);
+  }
+  if (signals.length === 0) {
+    throw new ConfigError("RUNTRACE_FORWARD_SIGNALS", "names no signal");
+  }
+  return signals;
 }
 
 export function resolveCollectorConfig(
@@ -61,6 +126,31 @@ export function resolveCollectorConfig(
       fallback: 60_000,
       min: 1_000,
       max: 10_000_000,
+    }),
+    forwardEndpoint: parseForwardEndpoint(
+      options.forwardEndpoint ?? env.RUNTRACE_FORWARD_OTLP_ENDPOINT,
+    ),
+    forwardSignals: parseSignals(options.forwardSignals ?? env.RUNTRACE_FORWARD_SIGNALS?.trim()),
+    forwardTimeoutMillis: parseInteger({
+      key: "RUNTRACE_FORWARD_TIMEOUT_MS",
+      value: options.forwardTimeoutMillis ?? env.RUNTRACE_FORWARD_TIMEOUT_MS,
+      fallback: 5_000,
+      min: 100,
+      max: 600_000,
+    }),
+    forwardMaxInFlight: parseInteger({
+      key: "RUNTRACE_FORWARD_MAX_IN_FLIGHT",
+      value: options.forwardMaxInFlight ?? env.RUNTRACE_FORWARD_MAX_IN_FLIGHT,
+      fallback: 64,
+      min: 1,
+      max: 10_000,
+    }),
+    forwardMaxInFlightBytes: parseInteger({
+      key: "RUNTRACE_FORWARD_MAX_IN_FLIGHT_BYTES",
+      value: options.forwardMaxInFlightBytes ?? env.RUNTRACE_FORWARD_MAX_IN_FLIGHT_BYTES,
+      fallback: 32 * 1024 * 1024,
+      min: 1024,
+      max: 4 * 1024 * 1024 * 1024,
     }),
   };
 }

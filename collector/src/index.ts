@@ -5,5 +5,11 @@
  */
 export { type CollectorAppOptions, createCollectorApp } from "./app.ts";
 export { type Collector, createCollector } from "./collector.ts";
-export { type CollectorConfig, resolveCollectorConfig } from "./config.ts";
+export { type CollectorConfig, parseForwardEndpoint, resolveCollectorConfig } from "./config.ts";
+export {
+  type ForwardResult,
+  type ForwardSignal,
+  OtlpForwarder,
+  type OtlpForwarderOptions,
+} from "./forward/otlp-forwarder.ts";
 export { type Listening, listen } from "./server.ts";

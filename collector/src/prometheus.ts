@@ -1,4 +1,5 @@
 import type { BatchingWriter, ClickHouse } from "@runtrace/clickhouse";
+import type { OtlpForwarder } from "./forward/otlp-forwarder.ts";
 import type { IngestStats } from "./ingest-stats.ts";
 
 const PARTS_CACHE_MILLIS = 10_000;
@@ -12,12 +13,19 @@ export class PrometheusMetrics {
   readonly #ch: ClickHouse;
   readonly #writer: BatchingWriter;
   readonly #stats: IngestStats;
+  readonly #forwarder: OtlpForwarder | undefined;
   #parts: { at: number; rows: { table: string; parts: number }[] } | undefined;
 
-  constructor(ch: ClickHouse, writer: BatchingWriter, stats: IngestStats) {
+  constructor(
+    ch: ClickHouse,
+    writer: BatchingWriter,
+    stats: IngestStats,
+    forwarder?: OtlpForwarder,
+  ) {
     this.#ch = ch;
     this.#writer = writer;
     this.#stats = stats;
+    this.#forwarder = forwarder;
   }
 
   async #activeParts(): Promise<{ table: string; parts: number }[]> {
@@ -94,6 +102,23 @@ export class PrometheusMetrics {
     metric("runtrace_writer_last_insert_duration_seconds", "gauge", "Time the last batch took.", [
       ["", w.lastInsertMillis / 1000],
     ]);
+    const forwarder = this.#forwarder;
+    if (forwarder) {
+      metric(
+        "runtrace_forward_requests_total",
+        "counter",
+        "Copies of stored requests sent to RUNTRACE_FORWARD_OTLP_ENDPOINT, by result: ok, failed (error, non-2xx or timeout), dropped (over the in-flight bound).",
+        forwarder
+          .counts()
+          .map(({ signal, result, n }) => [`{signal="${signal}",result="${result}"}`, n]),
+      );
+      metric("runtrace_forward_in_flight", "gauge", "Copies being sent.", [
+        ["", forwarder.inFlight],
+      ]);
+      metric("runtrace_forward_in_flight_bytes", "gauge", "Bytes of the copies being sent.", [
+        ["", forwarder.inFlightBytes],
+      ]);
+    }
     metric(
       "runtrace_clickhouse_active_parts",
       "gauge",

@@ -8,6 +8,7 @@ import {
 } from "@runtrace/otlp";
 import type { Context, Hono } from "hono";
 import { BodyError, readBody } from "../body.ts";
+import type { OtlpForwarder } from "../forward/otlp-forwarder.ts";
 import type { IngestStats } from "../ingest-stats.ts";
 import { exportResponse, GRPC, statusResponse, type Wire, wireOf } from "../otlp-response.ts";
 
@@ -15,6 +16,7 @@ export interface IngestDeps {
   writer: BatchingWriter;
   stats: IngestStats;
   maxBodyBytes: number;
+  forwarder?: OtlpForwarder | undefined;
 }
 
 type Signal = "traces" | "metrics";
@@ -23,7 +25,7 @@ type Signal = "traces" | "metrics";
 async function readRequest(
   c: Context,
   maxBodyBytes: number,
-): Promise<{ wire: Wire; body: Buffer } | Response> {
+): Promise<{ wire: Wire; body: Buffer; raw: Buffer } | Response> {
   const contentType = c.req.header("content-type");
   const wire = wireOf(contentType);
   if (!wire) {
@@ -35,7 +37,7 @@ async function readRequest(
     );
   }
   try {
-    return { wire, body: await readBody(c.req.raw, maxBodyBytes) };
+    return { wire, ...(await readBody(c.req.raw, maxBodyBytes)) };
   } catch (error) {
     if (error instanceof BodyError)
       return statusResponse(wire, error.status, GRPC.INVALID_ARGUMENT, error.message);
@@ -75,12 +77,20 @@ async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Res
   }
   const request = await readRequest(c, deps.maxBodyBytes);
   if (request instanceof Response) return request;
-  const { wire, body } = request;
+  const { wire, body, raw } = request;
+  // Only what was stored is copied: a payload refused here (400) or to be retried (429, 503)
+  // reaches the target once, with the retry that is stored.
+  const forward = () =>
+    deps.forwarder?.forward(signal, raw, {
+      contentType: c.req.header("content-type") ?? "",
+      contentEncoding: c.req.header("content-encoding"),
+    });
   try {
     if (signal === "traces") {
       const spans = wire === "protobuf" ? decodeTracesProtobuf(body) : decodeTracesJson(body);
       const result = await deps.writer.writeSpans(spans);
       if (result.status !== "stored") return notStored(wire, result);
+      forward();
       deps.stats.spansAccepted += result.stored;
       deps.stats.countRejectedSpans(result.rejectReasons);
       return exportResponse(wire, "traces", result.rejected, rejectMessage(result.rejectReasons));
@@ -88,6 +98,7 @@ async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Res
     const decoded = wire === "protobuf" ? decodeMetricsProtobuf(body) : decodeMetricsJson(body);
     const result = await deps.writer.writeMetrics(decoded.rows);
     if (result.status !== "stored") return notStored(wire, result);
+    forward();
     deps.stats.pointsAccepted += result.stored;
     deps.stats.pointsRejected += decoded.rejectedPoints;
     return exportResponse(wire, "metrics", decoded.rejectedPoints, decoded.rejectMessage);

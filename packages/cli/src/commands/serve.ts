@@ -1,5 +1,10 @@
 import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
-import { createCollector, type Listening, listen } from "@runtrace/collector";
+import {
+  createCollector,
+  type Listening,
+  listen,
+  resolveCollectorConfig,
+} from "@runtrace/collector";
 import { createQueryApiApp, resolveQueryApiConfig } from "@runtrace/query-api";
 
 export interface ServeOptions {
@@ -12,6 +17,8 @@ export interface ServeOptions {
  * drains: stops accepting, answers what is in flight, writes everything accepted, closes.
  */
 export async function serveCommand(options: ServeOptions): Promise<number> {
+  // A configuration mistake stops the process before it opens (and locks) any data.
+  const collectorConfig = options.collector ? resolveCollectorConfig() : undefined;
   const ch: ClickHouse = await createClickHouse();
   const servers: Listening[] = [];
   const closers: (() => Promise<void>)[] = [];
@@ -21,12 +28,17 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     console.log(
       `runtrace: ${ch.kind} ClickHouse, data in ${ch.location} (schema version ${migrated.to}, retention ${ch.config.retentionDays} days)`,
     );
-    if (options.collector) {
-      const collector = createCollector(ch);
+    if (collectorConfig) {
+      const collector = createCollector(ch, collectorConfig);
       const server = await listen(collector.app, collector.config.port, collector.config.host);
       servers.push(server);
       closers.push(collector.close);
       console.log(`runtrace: OTLP/HTTP collector on ${server.url} (POST /v1/traces, /v1/metrics)`);
+      if (collector.forwarder) {
+        console.log(
+          `runtrace: copying stored ${collectorConfig.forwardSignals.join(" and ")} requests to ${collector.forwarder.endpoint}`,
+        );
+      }
     }
     if (options.queryApi) {
       const config = resolveQueryApiConfig();

@@ -1,0 +1,45 @@
+# runtrace: the collector, the query API, or both in one process (the default).
+#
+#   docker build -t runtrace .
+#   docker run -p 4318:4318 -p 8080:8080 -v runtrace-data:/data runtrace            # all in one, embedded ClickHouse
+#   docker run -e CLICKHOUSE_URL=http://user:pass@host:8123/db -p 4318:4318 runtrace collector
+#   docker run -e CLICKHOUSE_URL=http://user:pass@host:8123/db -p 8080:8080 runtrace query-api
+#
+# runtrace runs from its TypeScript sources (tsx compiles them on load), so there is no build
+# stage: the image is the installed workspaces plus their sources. chdb, the embedded engine
+# (~550 MB with its native library), is a regular dependency of packages/clickhouse and is
+# installed even when the image only ever talks to a ClickHouse server.
+FROM node:20.20.2-bookworm-slim
+
+WORKDIR /app
+ENV NODE_ENV=production
+
+# The manifests first, so the dependency layer is rebuilt only when they change. Every
+# workspace named in package.json must be here: npm ci refuses a lock file whose workspaces
+# are missing.
+COPY package.json package-lock.json ./
+COPY packages/semconv/package.json packages/semconv/
+COPY packages/sdk/package.json packages/sdk/
+COPY packages/clickhouse/package.json packages/clickhouse/
+COPY packages/otlp/package.json packages/otlp/
+COPY packages/cli/package.json packages/cli/
+COPY collector/package.json collector/
+COPY query-api/package.json query-api/
+COPY examples/package.json examples/
+COPY bench/package.json bench/
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY . .
+
+# Embedded ClickHouse keeps its data here when CLICKHOUSE_URL is unset; mount a volume on it.
+RUN mkdir -p /data && chown node:node /data
+ENV RUNTRACE_DATA_DIR=/data \
+    RUNTRACE_HOST=0.0.0.0
+USER node
+
+# The collector (OTLP/HTTP) and the query API.
+EXPOSE 4318 8080
+
+# The command selects what runs: start (all in one), collector, query-api, migrate.
+ENTRYPOINT ["node", "packages/cli/bin/runtrace.js"]
+CMD ["start"]

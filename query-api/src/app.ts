@@ -7,6 +7,7 @@ import { onError } from "./http/errors.ts";
 import { jaegerRoutes } from "./jaeger/index.ts";
 import { docsPage, openApiDocument } from "./openapi.ts";
 import { statsRoutes } from "./stats/routes.ts";
+import { tempoRoutes } from "./tempo/index.ts";
 
 export interface QueryApiOptions {
   clickhouse: ClickHouse;
@@ -18,7 +19,7 @@ export interface QueryApiOptions {
 
 export const DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000;
 
-/** The query API's HTTP app: run history, stats, the Jaeger API, health, OpenAPI. */
+/** The query API's HTTP app: run history, stats, the Jaeger and Tempo APIs, health, OpenAPI. */
 export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
   const { clickhouse } = options;
   const app = new Hono<AppEnv>();
@@ -52,12 +53,14 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
   const guard = access(options.apiTokens);
   app.use("/v1/*", guard);
   app.use("/api/*", guard);
+  app.use("/tempo/*", guard);
   app.route(
     "/v1/executions",
     executionRoutes({ staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS }),
   );
   app.route("/v1/stats", statsRoutes());
   app.route("/api", jaegerRoutes());
+  app.route("/tempo", tempoRoutes());
   app.notFound((c) =>
     c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404),
   );

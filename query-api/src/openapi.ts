@@ -1,5 +1,6 @@
 import { jaegerOpenApiPaths } from "./jaeger/index.ts";
 import { statsOpenApiPaths } from "./stats/routes.ts";
+import { tempoOpenApiPaths } from "./tempo/index.ts";
 
 /**
  * The query API's OpenAPI 3.1 document, written by hand next to the routes it describes, and
@@ -203,7 +204,7 @@ export function openApiDocument(): object {
       title: "runtrace query API",
       version: "0.1.0",
       description:
-        "Run history of code executions from OpenTelemetry spans stored in ClickHouse. Times are epoch milliseconds. When RUNTRACE_API_TOKENS is set, every /v1 and /api route needs `Authorization: Bearer <token>` and reads only that token's scopes.",
+        "Run history of code executions from OpenTelemetry spans stored in ClickHouse. Times are epoch milliseconds. When RUNTRACE_API_TOKENS is set, every /v1, /api and /tempo route needs `Authorization: Bearer <token>` and reads only that token's scopes.",
     },
     components: {
       schemas,
@@ -261,6 +262,7 @@ export function openApiDocument(): object {
       },
       ...statsOpenApiPaths,
       ...jaegerOpenApiPaths,
+      ...tempoOpenApiPaths,
       "/healthz": { get: { summary: "Liveness", responses: { "200": { description: "ok" } } } },
       "/readyz": {
         get: {

@@ -67,6 +67,17 @@ describe("TraceQL subset", () => {
     expect(parseTraceQl("{span.retry=true}")[0]!.value).toEqual({ type: "bool", value: true });
   });
 
+  it("reads traceDuration, a condition on the whole trace", () => {
+    expect(parseTraceQl("{traceDuration>=2.5s}")).toEqual([
+      {
+        field: { kind: "intrinsic", name: "traceDuration" },
+        op: ">=",
+        value: { type: "duration", nanos: 2_500_000_000n },
+      },
+    ]);
+    expect(() => parseTraceQl('{traceDuration>"long"}')).toThrow(/traceDuration compares with/);
+  });
+
   it("refuses what it does not support with a message that says what is supported", () => {
     for (const q of [
       "{a=1}",

@@ -33,6 +33,7 @@ function sample(): OtlpTracesData {
                   { key: "i", value: { intValue: "-42" } },
                   { key: "big", value: { intValue: "9007199254740993" } },
                   { key: "d", value: { doubleValue: 0 } },
+                  { key: "inf", value: { doubleValue: "-Infinity" } },
                   { key: "b", value: { boolValue: false } },
                   {
                     key: "bytes",
@@ -113,6 +114,8 @@ describe("encodeTracesData", () => {
     expect(attrs.i).toEqual({ intValue: "-42" });
     expect(attrs.big).toEqual({ intValue: "9007199254740993" });
     expect(attrs.d).toEqual({ doubleValue: 0 });
+    // proto3 JSON's spelling of a non-finite double is written as that double.
+    expect(attrs.inf).toEqual({ doubleValue: Number.NEGATIVE_INFINITY });
     expect(attrs.b).toEqual({ boolValue: false });
     expect(Buffer.from(attrs.bytes.bytesValue, "base64")).toEqual(Buffer.from([1, 2, 255]));
     expect(attrs.arr).toEqual({

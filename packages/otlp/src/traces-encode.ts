@@ -9,7 +9,8 @@ export interface OtlpAnyValue {
   stringValue?: string;
   boolValue?: boolean;
   intValue?: string | number;
-  doubleValue?: number;
+  /** proto3 JSON spells the non-finite doubles as strings. */
+  doubleValue?: number | "NaN" | "Infinity" | "-Infinity";
   arrayValue?: { values: OtlpAnyValue[] };
   kvlistValue?: { values: OtlpKeyValue[] };
   /** base64 */
@@ -122,7 +123,7 @@ function anyValue(w: WireWriter, v: OtlpAnyValue): void {
   if (v.stringValue !== undefined) w.string(1, v.stringValue, true);
   else if (v.boolValue !== undefined) w.uint(2, v.boolValue, true);
   else if (v.intValue !== undefined) w.uint(3, BigInt(v.intValue), true);
-  else if (v.doubleValue !== undefined) w.double(4, v.doubleValue, true);
+  else if (v.doubleValue !== undefined) w.double(4, Number(v.doubleValue), true);
   else if (v.arrayValue !== undefined) {
     const values = v.arrayValue.values;
     w.message(5, () => {

@@ -1,35 +1,23 @@
 /**
  * The TraceQL subset Grafana's Tempo search builder writes: `{}` or one spanset whose
- * conditions are joined by `&&`, every condition about the same span.
+ * conditions are joined by `&&`, every condition about the same span (or, for `traceDuration`,
+ * its trace).
  */
 
-export type Operator = "=" | "!=" | "=~" | "!~" | ">" | ">=" | "<" | "<=";
+import type {
+  SpanPredicate as Condition,
+  PredicateField as Field,
+  PredicateOperator as Operator,
+  PredicateValue as Value,
+} from "../traces/index.ts";
 
-export type Field =
-  | { kind: "attribute"; scope: "resource" | "span" | "any"; name: string }
-  | { kind: "intrinsic"; name: "name" | "status" | "kind" | "duration" };
-
-export type Value =
-  | { type: "string"; value: string }
-  | { type: "number"; value: number }
-  | { type: "duration"; nanos: bigint }
-  | { type: "bool"; value: boolean }
-  | { type: "status"; value: "error" | "ok" | "unset" }
-  | {
-      type: "kind";
-      value: "unspecified" | "internal" | "server" | "client" | "producer" | "consumer";
-    };
-
-export interface Condition {
-  field: Field;
-  op: Operator;
-  value: Value;
-}
+/** A condition as the trace reader searches with it: the parser's output needs no mapping. */
+export type { Condition, Field, Operator, Value };
 
 export const TRACEQL_SUPPORTED =
   "supported TraceQL: {} or one spanset of conditions joined by &&, e.g. " +
   '{resource.service.name="svc" && name="op" && span.http.status_code>=500 && status=error && duration>100ms}; ' +
-  "fields resource.<attr>, span.<attr>, .<attr>, name, status, kind, duration; " +
+  "fields resource.<attr>, span.<attr>, .<attr>, name, status, kind, duration, traceDuration; " +
   "operators = != =~ !~ > >= < <=; values quoted strings, numbers, durations (ns us ms s m h), " +
   "true/false, error/ok/unset, server/client/producer/consumer/internal/unspecified";
 
@@ -122,7 +110,13 @@ function tokenize(text: string): Token[] {
 }
 
 function field(name: string): Field {
-  if (name === "name" || name === "status" || name === "kind" || name === "duration") {
+  if (
+    name === "name" ||
+    name === "status" ||
+    name === "kind" ||
+    name === "duration" ||
+    name === "traceDuration"
+  ) {
     return { kind: "intrinsic", name };
   }
   for (const scope of ["resource", "span"] as const) {
@@ -162,8 +156,8 @@ function check(c: Condition): Condition {
   if (regex && v.type !== "string")
     throw new TraceQlError(`${op} needs a quoted regular expression`);
   if (f.kind === "intrinsic") {
-    if (f.name === "duration" && v.type !== "duration") {
-      throw new TraceQlError("duration compares with a duration such as 100ms");
+    if ((f.name === "duration" || f.name === "traceDuration") && v.type !== "duration") {
+      throw new TraceQlError(`${f.name} compares with a duration such as 100ms`);
     }
     if (f.name === "status" && (v.type !== "status" || ordered || regex)) {
       throw new TraceQlError("status compares with = or != to error, ok or unset");

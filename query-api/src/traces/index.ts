@@ -1,8 +1,9 @@
 /**
  * @module
  * The trace reader every trace front end (Jaeger, Tempo) shares: traces by id with typed
- * attributes, search, services and span names, service dependencies, summaries and OTLP/JSON,
- * all over `otel_traces`, with state spans left out and the request's scopes applied.
+ * attributes, search (Jaeger's and TraceQL's spansets), services and span names, attribute keys
+ * and values, service dependencies, summaries and OTLP/JSON, all over `otel_traces`, with state
+ * spans left out and the request's scopes applied.
  */
 
 export { listOperations, listServices, type Operation } from "./catalog.ts";
@@ -29,5 +30,19 @@ export {
   type StoredSpan,
   type TypedAttribute,
 } from "./span.ts";
+export type {
+  PredicateField,
+  PredicateOperator,
+  PredicateValue,
+  SpanPredicate,
+} from "./span-predicate.ts";
+export { findSpanSets, type MatchedSpan, type SpanSet, type SpanSetSearch } from "./spansets.ts";
 export { type ServiceSummary, summarizeTrace, type TraceSummary } from "./summary.ts";
+export {
+  type AttributeScope,
+  listAttributeKeys,
+  listValues,
+  type TypedValue,
+  type ValueSource,
+} from "./tags.ts";
 export { parseTraceId } from "./trace-id.ts";

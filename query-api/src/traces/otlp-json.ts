@@ -1,47 +1,21 @@
+import type {
+  OtlpAnyValue as AnyValue,
+  OtlpKeyValue as KeyValue,
+  OtlpSpan,
+  OtlpResourceSpans as ResourceSpans,
+} from "@runtrace/otlp";
 import { SPAN_KINDS, STATUS_CODES, type StoredSpan, type TypedAttribute } from "./span.ts";
 
 /**
  * Stored spans as OTLP/JSON `ResourceSpans` (the protobuf JSON mapping: hex ids, enum numbers,
- * 64-bit integers as decimal strings, typed AnyValues), for api_v3 and Tempo.
+ * 64-bit integers as decimal strings, typed AnyValues), for api_v3 and Tempo. The types are
+ * `@runtrace/otlp`'s, so the same objects also encode as protobuf (`encodeTracesData`).
  */
 
-export type AnyValue =
-  | { stringValue: string }
-  | { boolValue: boolean }
-  | { intValue: string }
-  | { doubleValue: number | string }
-  | { bytesValue: string }
-  | { arrayValue: { values: AnyValue[] } }
-  | { kvlistValue: { values: KeyValue[] } }
-  | Record<string, never>;
-
-export interface KeyValue {
-  key: string;
-  value: AnyValue;
-}
-
-export interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  traceState?: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: KeyValue[];
-  events: { timeUnixNano: string; name: string; attributes: KeyValue[] }[];
-  links: { traceId: string; spanId: string; traceState?: string; attributes: KeyValue[] }[];
-  status: { code: number; message?: string };
-}
-
-export interface ResourceSpans {
-  resource: { attributes: KeyValue[] };
-  scopeSpans: { scope: { name: string; version?: string }; spans: OtlpSpan[] }[];
-}
+export type { AnyValue, KeyValue, OtlpSpan, ResourceSpans };
 
 /** proto3 JSON spells the non-finite doubles as strings; JSON itself has no such number. */
-function doubleValue(n: number): number | string {
+function doubleValue(n: number): NonNullable<AnyValue["doubleValue"]> {
   if (Number.isFinite(n)) return n;
   return Number.isNaN(n) ? "NaN" : n > 0 ? "Infinity" : "-Infinity";
 }

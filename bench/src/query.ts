@@ -144,6 +144,15 @@ async function prepareData(dataDir: string, options: Options): Promise<Prepared>
           `reusing the dataset in ${dataDir}: ${int(stored.executions)} executions generated ` +
             `${ageHours.toFixed(1)} h ago in ${stored.seconds.toFixed(0)} s; time windows end at its generation time`,
         );
+        // The oldest runs start an hour inside retention: past that, TTL deletes rows (and
+        // rewrites parts) while requests are timed.
+        if (ageHours > 1) {
+          console.log(
+            "  warning: older than an hour, so retention is deleting its oldest runs in the " +
+              "background while requests are timed; figures run high. Delete the directory for " +
+              "a fresh dataset",
+          );
+        }
       } else {
         console.log(`the dataset in ${dataDir} ${why}: generating it again`);
         await clearDataset(ch);

@@ -4,15 +4,9 @@ import { TTL_TABLES, ttl } from "./retention.ts";
 import { v1Initial } from "./v1-initial.ts";
 import { v2Lookups } from "./v2-lookups.ts";
 import { v3RunRollups } from "./v3-run-rollups.ts";
-import { v4UnpartitionedStates } from "./v4-unpartitioned-states.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
-export const MIGRATIONS: readonly Migration[] = [
-  v1Initial,
-  v2Lookups,
-  v3RunRollups,
-  v4UnpartitionedStates,
-];
+export const MIGRATIONS: readonly Migration[] = [v1Initial, v2Lookups, v3RunRollups];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 export interface MigrateOptions {

@@ -204,7 +204,7 @@ export const v1Initial: Migration = {
 };
 
 /** Columns shared by `executions` (final rows) and `execution_states` (snapshots). */
-export function executionColumns(): string {
+function executionColumns(): string {
   return `
       scope_id LowCardinality(String),
       execution_id String,

@@ -9,7 +9,6 @@ import {
   schemaVersion,
   selectRuns,
 } from "../../src/index.ts";
-import { v4UnpartitionedStates } from "../../src/schema/v4-unpartitioned-states.ts";
 import { removeDir, tempDataDir } from "../helpers.ts";
 
 const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
@@ -97,36 +96,6 @@ describe("migrations and persistence", () => {
     expect(tools).toEqual([
       { tool_path: "github.issues.create", n: 1 },
       { tool_path: "slack.chat.postMessage", n: 2 },
-    ]);
-    // Version 4 moved the snapshots to a table without partitions, the lookup view with them.
-    const states = await ch.select<{ partition_key: string; sorting_key: string }>(
-      "SELECT partition_key, sorting_key FROM system.tables WHERE database = currentDatabase() AND name = 'execution_states'",
-    );
-    expect(states).toEqual([
-      { partition_key: "", sorting_key: "scope_id, created_at, execution_id" },
-    ]);
-    await ch.command(
-      `INSERT INTO execution_states (scope_id, execution_id, created_at, status, version)
-       VALUES ('upgrade', 'v4-run-d', now64(3), 'running', 1)`,
-    );
-    const looked = await ch.select<{ scope_id: string }>(
-      "SELECT scope_id FROM execution_ids WHERE execution_id = 'v4-run-d'",
-    );
-    expect(looked).toEqual([{ scope_id: "upgrade" }]);
-  });
-
-  it("version 4's table swap, interrupted after the old table is dropped, completes when run again", async () => {
-    const swap = v4UnpartitionedStates.statements({ retentionDays: 30, database: "" });
-    const dropAt = swap.findIndex((s) => s.startsWith("DROP TABLE execution_states"));
-    expect(dropAt).toBeGreaterThan(0);
-    for (const statement of swap.slice(0, dropAt + 1)) await ch!.command(statement);
-    for (const statement of swap) await ch!.command(statement);
-    const runs = await selectRuns(ch!, { scopeId: "upgrade" });
-    expect(runs.map((r) => r.execution_id).sort()).toEqual([
-      "v1-run-a",
-      "v1-run-b",
-      "v1-run-c",
-      "v4-run-d",
     ]);
   });
 

@@ -1,6 +1,6 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
-import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
 import { notFound } from "../http/errors.ts";
+import { traceRowsQuery } from "../traces/index.ts";
 import { type ExecutionSummary, parseJson, summaryColumns, toSummary } from "./list.ts";
 import { QueryParams } from "./query-params.ts";
 
@@ -272,8 +272,7 @@ export async function traceTree(
   if (key.traceId === "")
     throw notFound(`execution ${JSON.stringify(key.executionId)} has no trace id`);
   const p = new QueryParams();
-  const traceId = p.add("String", key.traceId);
-  // The trace's own time range (from the lookup table) bounds the read to its days.
+  // The read every trace front end shares: bounded to the trace's days, state spans left out.
   const rows = await ch.select<{
     SpanId: string;
     ParentSpanId: string;
@@ -289,19 +288,15 @@ export async function traceTree(
     event_names: string[];
     event_attributes: Record<string, string>[];
   }>(
-    `WITH (SELECT (min(Start), max(End)) FROM otel_traces_trace_id_ts WHERE TraceId = ${traceId}) AS range
-     SELECT SpanId, ParentSpanId, SpanName, SpanKind, ServiceName,
+    traceRowsQuery(
+      p,
+      [key.traceId],
+      `SpanId, ParentSpanId, SpanName, SpanKind, ServiceName,
        toString(toUnixTimestamp64Nano(Timestamp)) AS start_ns, toString(Duration) AS Duration,
        StatusCode, StatusMessage, SpanAttributes,
        arrayMap(t -> toString(toUnixTimestamp64Nano(t)), Events.Timestamp) AS event_times,
-       Events.Name AS event_names, Events.Attributes AS event_attributes
-     FROM otel_traces
-     WHERE TraceId = ${traceId}
-       AND Timestamp >= toDateTime64(range.1, 9) - INTERVAL 1 SECOND
-       AND Timestamp <= toDateTime64(range.2, 9) + INTERVAL 1 SECOND
-       AND SpanName != ${p.add("String", SPAN_EXECUTION_STATE)}
-     ORDER BY Timestamp, SpanId
-     LIMIT 1 BY SpanId`,
+       Events.Name AS event_names, Events.Attributes AS event_attributes`,
+    ),
     p.values,
     { signal },
   );

@@ -17,7 +17,13 @@ export {
   toOtlpSpan,
   toResourceSpans,
 } from "./otlp-json.ts";
-export { type ReadOptions, readSpanOutlines, readTraces, type SpanOutline } from "./read.ts";
+export {
+  type ReadOptions,
+  readSpanOutlines,
+  readTraces,
+  type SpanOutline,
+  traceRowsQuery,
+} from "./read.ts";
 export { findTraceIds, type TraceQuery } from "./search.ts";
 export {
   type AttributeType,

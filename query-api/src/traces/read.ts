@@ -23,7 +23,7 @@ export interface ReadOptions {
  * only their days' parts; state spans never leave the store; a span stored twice (not merged
  * yet) counts once.
  */
-function traceRowsQuery(p: QueryParams, ids: readonly string[], columns: string): string {
+export function traceRowsQuery(p: QueryParams, ids: readonly string[], columns: string): string {
   const traceIds = p.add("Array(String)", ids);
   return `WITH (SELECT (min(Start), max(End)) FROM otel_traces_trace_id_ts WHERE TraceId IN ${traceIds}) AS range
     SELECT ${columns}

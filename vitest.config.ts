@@ -11,6 +11,9 @@ export default defineConfig({
       "collector/test/**/*.test.ts",
       "query-api/src/**/*.test.ts",
       "query-api/test/**/*.test.ts",
+      // The /runs page: its pure view logic, and the browser tests (Chromium via playwright-core).
+      "query-api/ui/src/**/*.test.ts",
+      "query-api/ui/test/**/*.test.ts",
       "examples/src/**/*.test.ts",
       // Checks of the deployment files (docker-compose.yml, Dockerfile, grafana/) against the code.
       "test/**/*.test.ts",

@@ -32,6 +32,15 @@ const BENCHMARKS: Record<string, Benchmark> = {
       "--chunk 1000000, --scope ws_alpha, --needle 42, --generate-only)",
     run: async (args) => (await import("./query.ts")).runQueryBenchmark(args),
   },
+  ui: {
+    description:
+      "the /runs page's first render with data in headless Chromium (`runtrace query-api` " +
+      "process on the query benchmark's synthetic executions): cold and warm HTTP cache, the " +
+      "API request's share, vs the goal < 1 s (--executions 1000000, --repeat 10, --warmups 1, " +
+      "--data-dir DIR to keep/reuse the data, --traces 20000, --chunk 1000000, --path /runs, " +
+      "--timeout-ms 60000)",
+    run: async (args) => (await import("./ui.ts")).runUiBenchmark(args),
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -8,6 +8,7 @@ import { jaegerRoutes } from "./jaeger/index.ts";
 import { docsPage, openApiDocument } from "./openapi.ts";
 import { statsRoutes } from "./stats/routes.ts";
 import { tempoRoutes } from "./tempo/index.ts";
+import { runsPageRoutes } from "./ui/index.ts";
 
 export interface QueryApiOptions {
   clickhouse: ClickHouse;
@@ -15,11 +16,19 @@ export interface QueryApiOptions {
   apiTokens?: ApiTokens;
   /** An unfinished run with no news for this long is marked stale (`RUNTRACE_STALE_AFTER`). */
   staleAfterMs?: number;
+  /**
+   * The built /runs page (Vite's output: index.html, assets/). Missing: /runs answers 503.
+   * @default the `query-api/ui/dist` folder of this checkout (`npm run build` fills it)
+   */
+  uiDir?: string;
 }
 
 export const DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000;
 
-/** The query API's HTTP app: run history, stats, the Jaeger and Tempo APIs, health, OpenAPI. */
+/**
+ * The query API's HTTP app: run history, stats, the Jaeger and Tempo APIs, health, OpenAPI,
+ * and the /runs page.
+ */
 export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
   const { clickhouse } = options;
   const app = new Hono<AppEnv>();
@@ -61,6 +70,8 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
   app.route("/v1/stats", statsRoutes());
   app.route("/api", jaegerRoutes());
   app.route("/tempo", tempoRoutes());
+  // The page holds no data, so it is outside the token guard; its API calls carry the token.
+  app.route("/", runsPageRoutes({ dir: options.uiDir }));
   app.notFound((c) =>
     c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404),
   );

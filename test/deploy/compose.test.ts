@@ -8,12 +8,18 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveClickHouseConfig } from "@runtrace/clickhouse";
 import { resolveCollectorConfig } from "@runtrace/collector";
-import { resolveQueryApiConfig } from "@runtrace/query-api";
+import { DEFAULT_UI_DIR, resolveQueryApiConfig } from "@runtrace/query-api";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
+
+/** The Dockerfile's stages, each from its FROM line to the next. */
+const dockerStages = () =>
+  read("Dockerfile")
+    .split(/^(?=FROM )/m)
+    .filter((part) => part.startsWith("FROM "));
 
 type Env = Record<string, string>;
 interface Service {
@@ -222,7 +228,10 @@ describe("docker-compose.yml", () => {
     expect(envOf(services.grafana!).GF_PLUGINS_PREINSTALL_SYNC).toMatch(
       /^grafana-clickhouse-datasource@\d+\.\d+\.\d+$/,
     );
-    expect(read("Dockerfile")).toMatch(/^FROM node:20\.\d+\.\d+-bookworm-slim$/m);
+    // Every stage on the same pinned Node image.
+    const bases = dockerStages().map((stage) => /^FROM (\S+)/.exec(stage)![1]);
+    expect(new Set(bases).size).toBe(1);
+    expect(bases[0]).toMatch(/^node:20\.\d+\.\d+-bookworm-slim$/);
   });
 
   it("builds runtrace from the Dockerfile and runs real `runtrace` subcommands", () => {
@@ -250,23 +259,71 @@ describe("docker-compose.yml", () => {
     expect(dockerfile).toMatch(/^CMD \["start"\]$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/RUNTRACE_HOST=0\.0\.0\.0/);
-    // npm ci needs the manifest of every workspace the lock file names.
+    // npm ci needs the manifest of every workspace the lock file names, in every stage that
+    // runs it, copied before it runs.
     const { workspaces } = JSON.parse(read("package.json")) as { workspaces: string[] };
-    for (const workspace of workspaces) {
-      expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+    expect(workspaces).toContain("query-api/ui");
+    const installing = dockerStages().filter((stage) => /^RUN npm ci\b/m.test(stage));
+    expect(installing).toHaveLength(2);
+    for (const stage of installing) {
+      const install = stage.search(/^RUN npm ci\b/m);
+      for (const workspace of workspaces) {
+        const copy = stage.indexOf(`COPY ${workspace}/package.json ${workspace}/`);
+        expect(copy, `${workspace}/package.json`).toBeGreaterThan(-1);
+        expect(copy, `${workspace}/package.json before npm ci`).toBeLessThan(install);
+      }
     }
-    for (const m of dockerfile.matchAll(/^COPY (.+) \S+$/gm)) {
+    // Sources from the build context must exist; --from=<stage> copies are checked below.
+    for (const m of dockerfile.matchAll(/^COPY (?!--from=)(.+) \S+$/gm)) {
       for (const source of m[1]!.split(" ")) {
         expect(existsSync(join(ROOT, source)), `COPY source ${source}`).toBe(true);
       }
     }
   });
 
-  it("keeps node_modules, data and .git out of the build context", () => {
+  it("builds the /runs page in a stage with the dev dependencies; the image gets only its output", () => {
+    const stages = dockerStages();
+    expect(stages).toHaveLength(2);
+    const [build, runtime] = stages as [string, string];
+    expect(build).toMatch(/^FROM \S+ AS build$/m);
+    // The build stage installs everything (Vite is a dev dependency), then builds.
+    expect(build).toMatch(/^RUN npm ci\b(?!.*--omit)/m);
+    expect(build).toMatch(/^RUN npm run build\b/m);
+    const { scripts } = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
+    expect(scripts.build).toBe("node scripts/build-ui.mjs");
+    expect(existsSync(join(ROOT, "scripts/build-ui.mjs"))).toBe(true);
+    const ui = JSON.parse(read("query-api/ui/package.json")) as { scripts: Record<string, string> };
+    expect(ui.scripts.build).toBe("vite build");
+    // The image: production dependencies only, without install scripts (the root `prepare`
+    // would try to build the page without Vite), and the page from the build stage, put
+    // where the query API looks for it by default.
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev --ignore-scripts\b/m);
+    expect(runtime).not.toMatch(/^RUN npm run build\b/m);
+    const workdir = (stage: string) => /^WORKDIR (\S+)$/m.exec(stage)?.[1];
+    expect(workdir(build)).toBe("/app");
+    expect(workdir(runtime)).toBe("/app");
+    const uiDir = relative(ROOT, DEFAULT_UI_DIR);
+    expect(uiDir).toBe("query-api/ui/dist");
+    const copies = [...runtime.matchAll(/^COPY --from=(\S+) (\S+) (\S+)$/gm)];
+    expect(copies.map((m) => [m[1], m[2], m[3]])).toEqual([
+      ["build", `${workdir(build)}/${uiDir}`, uiDir],
+    ]);
+    // After the sources, so a dist folder in the context (ignored anyway) cannot win.
+    expect(runtime.indexOf("COPY --from=build")).toBeGreaterThan(runtime.indexOf("COPY . ."));
+  });
+
+  it("keeps node_modules, data, .git and a host-built /runs page out of the build context", () => {
     const ignored = read(".dockerignore")
       .split("\n")
       .map((l) => l.trim());
-    for (const entry of ["node_modules", "**/node_modules", "data", ".git", "bench/tmp"]) {
+    for (const entry of [
+      "node_modules",
+      "**/node_modules",
+      "data",
+      ".git",
+      "bench/tmp",
+      "query-api/ui/dist",
+    ]) {
       expect(ignored).toContain(entry);
     }
   });

@@ -3,12 +3,11 @@
  * data source's macros expanded for the time range) against embedded ClickHouse filled by the
  * real demo load through a real collector.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { EXECUTION_STATUSES } from "@runtrace/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
+import { runDemo } from "../../examples/src/demo/run-demo.ts";
 import { expandMacros, type MacroRange } from "./grafana-macros.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -32,42 +31,6 @@ function panel(title: string): Panel {
   const found = dashboard.panels.find((p) => p.title === title);
   if (!found) throw new Error(`no panel "${title}" in executions.json`);
   return found;
-}
-
-/** Runs `npm run demo` against the collector; resolves to its closing per-status counts. */
-function runDemo(endpoint: string): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      `${ROOT}node_modules/.bin/tsx`,
-      [`${ROOT}examples/src/demo.ts`, "--endpoint", endpoint, "--concurrency", "12"],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) {
-        reject(new Error(`the demo exited with ${code}:\n${stdout}\n${stderr}`));
-        return;
-      }
-      const counts: Record<string, number> = {};
-      for (const status of EXECUTION_STATUSES) {
-        const m = new RegExp(`^\\s+${status}\\s+(\\d+)$`, "m").exec(stdout);
-        if (!m) {
-          reject(new Error(`no "${status}" count in the demo's summary:\n${stdout}`));
-          return;
-        }
-        counts[status] = Number(m[1]);
-      }
-      resolve(counts);
-    });
-  });
 }
 
 let collector: RunningCollector;

@@ -1,79 +1,36 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { type Agent, request } from "node:http";
-import { join } from "node:path";
+import { startQueryApiOnly } from "../../../query-api/ui/test/harness/server.ts";
 
 /** `runtrace query-api` in its own process, so the load generator never shares its event loop. */
 export interface QueryApi {
-  child: ChildProcess;
   pid: number;
   url: URL;
   /** SIGTERM, then SIGKILL after 30 s; resolves to the exit code. */
   stop(): Promise<number | null>;
 }
 
-export async function startQueryApi(repo: string, dataDir: string): Promise<QueryApi> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    RUNTRACE_DATA_DIR: dataDir,
-    RUNTRACE_QUERY_PORT: "0",
-    RUNTRACE_HOST: "127.0.0.1",
-    RUNTRACE_RETENTION_DAYS: "30",
-  };
-  // Embedded ClickHouse on the generated directory, no tokens.
-  delete env.CLICKHOUSE_URL;
-  delete env.RUNTRACE_API_TOKENS;
-  const child = spawn(process.execPath, [join(repo, "packages/cli/bin/runtrace.js"), "query-api"], {
-    cwd: repo,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
+/**
+ * Starts `runtrace query-api` on the generated directory (embedded ClickHouse, no tokens, a
+ * port the OS picks), with the harness the /runs browser tests use; its stderr is printed.
+ */
+export async function startQueryApi(dataDir: string): Promise<QueryApi> {
+  const server = await startQueryApiOnly({
+    dataDir,
+    env: { RUNTRACE_RETENTION_DAYS: "30" },
+    readyTimeoutMillis: 120_000,
+    stopTimeoutMillis: 30_000,
+    onLine: (line, stream) => {
+      if (stream === "stderr") console.error(`  [query-api] ${line}`);
+    },
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error("could not start the query API");
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  child.stderr!.setEncoding("utf8");
-  child.stderr!.on("data", (text: string) => {
-    for (const line of text.split("\n")) if (line) console.error(`  [query-api] ${line}`);
-  });
-  child.stdout!.setEncoding("utf8");
-  let log = "";
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    const code = await exited;
-    clearTimeout(timer);
-    return code;
+  return {
+    pid: server.pid,
+    url: new URL(server.queryUrl),
+    async stop() {
+      await server.stop();
+      return server.exitCode() ?? null;
+    },
   };
-  try {
-    const url = await new Promise<URL>((ok, fail) => {
-      const timer = setTimeout(
-        () => fail(new Error(`the query API did not start in 120 s:\n${log}`)),
-        120_000,
-      );
-      child.stdout!.on("data", (text: string) => {
-        log += text;
-        const m = /query API on (http:\/\/\S+)/.exec(log);
-        if (m) {
-          clearTimeout(timer);
-          ok(new URL(m[1]!));
-        }
-      });
-      void exited.then((code) => {
-        clearTimeout(timer);
-        fail(new Error(`the query API exited (${code}) before listening:\n${log}`));
-      });
-    });
-    for (let i = 0; ; i++) {
-      const res = await fetch(new URL("/readyz", url)).catch(() => undefined);
-      if (res?.ok) break;
-      if (i > 600) throw new Error("the query API never answered /readyz with 200");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return { child, pid, url, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
 
 export interface Answer {

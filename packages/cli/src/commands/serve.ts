@@ -53,7 +53,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
         ? `${config.apiTokens.size} API token(s)`
         : "open (no RUNTRACE_API_TOKENS)";
       console.log(
-        `runtrace: query API on ${server.url} (/v1/executions, /v1/stats, /docs, Jaeger API /api, Tempo /tempo; ${access})`,
+        `runtrace: query API on ${server.url} (the /runs page, /v1/executions, /v1/stats, /docs, Jaeger API /api, Tempo /tempo; ${access})`,
       );
     }
   } catch (error) {

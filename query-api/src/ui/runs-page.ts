@@ -1,0 +1,103 @@
+import { fileURLToPath } from "node:url";
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { type DistFile, DistFolder } from "./dist-folder.ts";
+
+/** Where `npm run build` puts the page: `query-api/ui/dist`, found from this module. */
+export const DEFAULT_UI_DIR = fileURLToPath(new URL("../../ui/dist", import.meta.url));
+
+export interface RunsPageOptions {
+  /**
+   * The built page's folder (Vite's `dist`: index.html and assets/).
+   * @default DEFAULT_UI_DIR
+   */
+  dir?: string;
+}
+
+/** Hashed names (`assets/index-abc123.js`) change with their content: cache them for good. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+/** index.html names the current assets, so a browser asks again every time. */
+const REVALIDATE = "no-cache";
+
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>runtrace: the /runs page is not built</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
+<h1>The /runs page is not built</h1>
+<p>This query API has no built page to serve. In the runtrace checkout, run
+<code>npm run build</code> (or <code>npm install</code>, which builds it too; both need the
+dev dependencies), then reload.</p>
+<p>The API itself works: see <a href="/docs">/docs</a>.</p>
+</body>
+</html>
+`;
+
+/**
+ * The /runs page: the React app built by Vite (`base: "/runs/"`). `/runs/assets/…` are its
+ * files; every other path under /runs is a route of the app, answered with index.html.
+ * `GET /` redirects to it. It holds no data, so it sits outside the API token guard: the
+ * app's own API calls carry the token.
+ */
+export function runsPageRoutes(options: RunsPageOptions = {}): Hono<AppEnv> {
+  const folder = new DistFolder(options.dir ?? DEFAULT_UI_DIR);
+  const routes = new Hono<AppEnv>();
+
+  const page = async (c: Context<AppEnv>) => {
+    if (!(await folder.built())) return notBuilt();
+    const path = pagePath(new URL(c.req.url).pathname);
+    if (path === undefined) return c.notFound();
+    const isAsset = path.startsWith("assets/");
+    const file = path === "" ? undefined : await folder.read(path);
+    if (file) return send(file, isAsset ? IMMUTABLE : REVALIDATE);
+    // A missing asset is a stale or mistyped link, not a route of the app.
+    if (isAsset) return c.notFound();
+    const index = await folder.read("index.html");
+    if (!index) return notBuilt();
+    return send(index, REVALIDATE);
+  };
+
+  routes.get("/", (c) => c.redirect("/runs", 302));
+  routes.get("/runs", page);
+  routes.get("/runs/*", page);
+  return routes;
+}
+
+/**
+ * The `/`-separated file path a `/runs/…` URL path names (`""` for /runs itself), each
+ * segment percent-decoded; undefined when a segment decodes to `..`, `.`, or holds a
+ * separator or NUL (`%2e%2e`, `..%2f`, `%5c`): such a request names no file and no route.
+ */
+export function pagePath(urlPath: string): string | undefined {
+  const rest = urlPath.replace(/^\/runs\/?/, "");
+  const segments: string[] = [];
+  for (const raw of rest.split("/")) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    if (segment === ".." || segment === "." || /[/\\\0]/.test(segment)) return undefined;
+    segments.push(segment);
+  }
+  return segments.join("/");
+}
+
+function notBuilt(): Response {
+  return new Response(NOT_BUILT_PAGE, {
+    status: 503,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+function send(file: DistFile, cacheControl: string): Response {
+  return new Response(file.body, {
+    status: 200,
+    headers: {
+      "content-type": file.contentType,
+      "content-length": String(file.body.byteLength),
+      "cache-control": cacheControl,
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

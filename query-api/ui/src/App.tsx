@@ -1,0 +1,248 @@
+import { useEffect, useRef, useState } from "react";
+import { storedToken, storeToken } from "./api/client.ts";
+import { ColumnsMenu } from "./components/ColumnsMenu.tsx";
+import { FilterBar } from "./components/FilterBar.tsx";
+import { FilterRail } from "./components/FilterRail.tsx";
+import { HelpOverlay } from "./components/HelpOverlay.tsx";
+import { RunDrawer } from "./components/RunDrawer.tsx";
+import { RunTable } from "./components/RunTable.tsx";
+import { Timeline } from "./components/Timeline.tsx";
+import { startedText } from "./format.ts";
+import { useColumns } from "./hooks/useColumns.ts";
+import { useRunsList } from "./hooks/useRunsList.ts";
+import { useShortcuts } from "./hooks/useShortcuts.ts";
+import { useView } from "./hooks/useView.ts";
+import { DEFAULT_VIEW, hasFilters } from "./view/view.ts";
+
+function TokenForm({ onSaved }: { onSaved(): void }) {
+  const [token, setToken] = useState(storedToken() ?? "");
+  return (
+    <form
+      className="token-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        storeToken(token.trim() || null);
+        onSaved();
+      }}
+    >
+      <label>
+        API token (RUNTRACE_API_TOKENS)
+        <input
+          type="password"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          autoComplete="off"
+        />
+      </label>
+      <button type="submit">Use token</button>
+    </form>
+  );
+}
+
+export function App() {
+  const [view, setView] = useView();
+  const list = useRunsList(view);
+  const [hidden, toggleColumn] = useColumns();
+  const [railOpen, setRailOpen] = useState(() => localStorage.getItem("runs.rail") !== "closed");
+  const [help, setHelp] = useState(false);
+  const [selected, setSelected] = useState(-1);
+  const filterInput = useRef<HTMLInputElement>(null);
+  const marked = useRef(false);
+
+  // The first page with data on screen: the figure the UI benchmark reads.
+  useEffect(() => {
+    if (marked.current || list.loading || list.rows.length === 0) return;
+    marked.current = true;
+    requestAnimationFrame(() => performance.mark("runs:first-data"));
+  }, [list.loading, list.rows.length]);
+
+  useEffect(() => {
+    localStorage.setItem("runs.rail", railOpen ? "open" : "closed");
+  }, [railOpen]);
+
+  // A new filter starts the keyboard selection over.
+  const rowCount = list.rows.length;
+  useEffect(() => {
+    if (selected >= rowCount) setSelected(rowCount - 1);
+  }, [rowCount, selected]);
+
+  const openIndex = view.executionId ? list.rows.findIndex((r) => r.id === view.executionId) : -1;
+  const open = (index: number) => {
+    const run = list.rows[index];
+    if (!run) return;
+    setSelected(index);
+    setView({ executionId: run.id }, { replace: view.executionId !== null });
+  };
+  const step = (delta: -1 | 1) => {
+    const from = view.executionId ? openIndex : selected;
+    const next = Math.min(list.rows.length - 1, Math.max(0, from + delta));
+    if (view.executionId) open(next);
+    else setSelected(next);
+    if (delta === 1 && next >= list.rows.length - 5) list.loadMore();
+  };
+
+  useShortcuts({
+    j: () => setView({ live: !view.live, sort: view.live ? view.sort : null }),
+    r: () => list.refresh(),
+    "/": () => filterInput.current?.focus(),
+    "?": () => setHelp((h) => !h),
+    b: () => setRailOpen((o) => !o),
+    ArrowDown: () => step(1),
+    ArrowUp: () => step(-1),
+    Enter: () => {
+      if (selected >= 0) open(selected);
+    },
+    Escape: (e) => {
+      const target = e.target as HTMLElement | null;
+      if (target && target !== document.body && "blur" in target) target.blur();
+      if (help) setHelp(false);
+      else if (view.executionId) setView({ executionId: null });
+    },
+  });
+
+  const { meta, error } = list;
+  const firstLoad = list.loading && list.loadedAt === null;
+  const empty = !list.loading && !error && list.rows.length === 0;
+
+  return (
+    <div
+      className={`app${railOpen ? "" : " rail-closed"}${view.executionId ? " drawer-open" : ""}`}
+    >
+      <header className="topbar">
+        <a className="brand" href="/runs">
+          runtrace <span>runs</span>
+        </a>
+        <FilterBar ref={filterInput} view={view} setView={setView} />
+        <div className="topbar-actions">
+          <button
+            type="button"
+            className={`live-toggle${view.live ? " on" : ""}`}
+            data-testid="live-toggle"
+            aria-pressed={view.live}
+            title={view.sort ? "Live mode lists newest first" : "Poll for new runs (j)"}
+            onClick={() => setView({ live: !view.live, sort: view.live ? view.sort : null })}
+          >
+            <span className="live-dot" aria-hidden="true" /> Live
+          </button>
+          <button type="button" onClick={list.refresh} data-testid="refresh" title="Refresh (r)">
+            Refresh
+          </button>
+          <ColumnsMenu hidden={hidden} onToggle={toggleColumn} />
+          <button
+            type="button"
+            onClick={() => setRailOpen(!railOpen)}
+            title="Filters (b)"
+            data-testid="rail-toggle"
+          >
+            Filters
+          </button>
+          <button type="button" onClick={() => setHelp(true)} title="Keyboard shortcuts (?)">
+            ?
+          </button>
+        </div>
+        <div
+          className={`progress${list.loading || list.loadingMore ? " active" : ""}`}
+          data-testid="progress"
+        />
+      </header>
+
+      {railOpen && <FilterRail view={view} setView={setView} meta={meta} />}
+
+      <main className="main">
+        <Timeline
+          bucketMs={meta?.chartBucketMs ?? 60_000}
+          data={meta?.chartData ?? []}
+          loading={list.loading}
+          onSelect={(from, to) => setView({ range: null, from, to })}
+        />
+        <div className="status-line" data-testid="status-line">
+          {meta && (
+            <span data-testid="filter-count">
+              {meta.filterRowCount.toLocaleString("en")} runs
+              {hasFilters(view) ? ` (of ${meta.totalRowCount.toLocaleString("en")})` : ""}
+            </span>
+          )}
+          {view.live && (
+            <span className="live-note" data-testid="live-note">
+              live · polling every 3 s
+              {list.loadedAt ? ` · since ${startedText(list.loadedAt)}` : ""}
+            </span>
+          )}
+        </div>
+        {error && (
+          <div className="banner error-banner" role="alert" data-testid="error">
+            <span>
+              {error.status === 401 || error.status === 403
+                ? "The query API wants an API token."
+                : error.status === 400
+                  ? `The API refused this filter: ${error.message}`
+                  : `Could not load runs: ${error.message}`}
+            </span>
+            {error.status === 401 || error.status === 403 ? (
+              <TokenForm onSaved={list.refresh} />
+            ) : (
+              <button type="button" onClick={list.refresh}>
+                Retry
+              </button>
+            )}
+          </div>
+        )}
+        {firstLoad ? (
+          <div className="skeleton" data-testid="loading">
+            {Array.from({ length: 12 }, (_, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: placeholders have no identity
+              <div key={i} className="skeleton-row" />
+            ))}
+          </div>
+        ) : empty ? (
+          <div className="empty" data-testid="empty">
+            {hasFilters(view) ? (
+              <>
+                <p>No runs match these filters.</p>
+                <button type="button" onClick={() => setView({ ...DEFAULT_VIEW, live: view.live })}>
+                  Clear filters
+                </button>
+              </>
+            ) : (
+              <>
+                <p>No runs in the last 24 hours.</p>
+                <p className="muted">
+                  Point an OpenTelemetry-instrumented runtime at the collector (port 4318), or try{" "}
+                  <code>npm run demo</code>.
+                </p>
+              </>
+            )}
+          </div>
+        ) : (
+          <RunTable
+            rows={list.rows}
+            hidden={hidden}
+            sort={view.sort}
+            onSort={(sort) => setView({ sort, live: sort ? false : view.live })}
+            selectedIndex={selected}
+            openId={view.executionId}
+            onOpen={open}
+            freshIds={list.freshIds}
+            live={view.live}
+            hasMore={list.hasMore}
+            loadingMore={list.loadingMore}
+            onMore={list.loadMore}
+          />
+        )}
+      </main>
+
+      {view.executionId && (
+        <RunDrawer
+          id={view.executionId}
+          onClose={() => setView({ executionId: null })}
+          onStep={step}
+          canStep={{
+            prev: openIndex > 0,
+            next: openIndex >= 0 && openIndex < list.rows.length - 1,
+          }}
+        />
+      )}
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

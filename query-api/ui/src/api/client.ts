@@ -1,0 +1,73 @@
+import type { ExecutionDetail, ListPage, ToolCall } from "./types.ts";
+
+const TOKEN_KEY = "runtrace.token";
+
+/** An answer other than 2xx, with the API's own `message` when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly parameter?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function storedToken(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function storeToken(token: string | null): void {
+  if (token) localStorage.setItem(TOKEN_KEY, token);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  const token = storedToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(path, { headers, signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, "the query API did not answer (is runtrace running?)");
+  }
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    let parameter: string | undefined;
+    try {
+      const body = (await response.json()) as { message?: string; parameter?: string };
+      if (body.message) message = body.message;
+      parameter = body.parameter;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(response.status, message, parameter);
+  }
+  return (await response.json()) as T;
+}
+
+export function listExecutions(params: URLSearchParams, signal?: AbortSignal): Promise<ListPage> {
+  return getJson<ListPage>(`/v1/executions?${params}`, signal);
+}
+
+export function getExecution(id: string, signal?: AbortSignal): Promise<ExecutionDetail> {
+  return getJson<ExecutionDetail>(`/v1/executions/${encodeURIComponent(id)}`, signal);
+}
+
+export async function getToolCalls(id: string, signal?: AbortSignal): Promise<ToolCall[]> {
+  const body = await getJson<{ toolCalls: ToolCall[] }>(
+    `/v1/executions/${encodeURIComponent(id)}/tool-calls`,
+    signal,
+  );
+  return body.toolCalls;
+}
+
+export function traceUrl(id: string): string {
+  return `/v1/executions/${encodeURIComponent(id)}/trace`;
+}

@@ -1,0 +1,45 @@
+import { useEffect, useRef, useState } from "react";
+import { COLUMNS, type ColumnId } from "../hooks/useColumns.ts";
+
+export function ColumnsMenu(props: {
+  hidden: ReadonlySet<ColumnId>;
+  onToggle(id: ColumnId): void;
+}) {
+  const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (!box.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener("mousedown", close);
+    return () => document.removeEventListener("mousedown", close);
+  }, [open]);
+  return (
+    <div className="menu" ref={box}>
+      <button
+        type="button"
+        data-testid="columns-button"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        Columns
+      </button>
+      {open && (
+        <div className="menu-pop" data-testid="columns-menu">
+          {COLUMNS.filter((c) => c.id !== "status").map((c) => (
+            <label key={c.id}>
+              <input
+                type="checkbox"
+                checked={!props.hidden.has(c.id)}
+                onChange={() => props.onToggle(c.id)}
+                data-testid={`column-${c.id}`}
+              />
+              {c.label}
+            </label>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+import { useEffect, useRef } from "react";
+import type { ExecutionSummary } from "../api/types.ts";
+import { durationText, fullTime, startedText } from "../format.ts";
+import type { ColumnId } from "../hooks/useColumns.ts";
+import { StatusText } from "./StatusDot.tsx";
+
+/** A run that took longer than this is marked in the list. */
+export const LONG_RUN_MS = 5000;
+
+interface Props {
+  rows: ExecutionSummary[];
+  hidden: ReadonlySet<ColumnId>;
+  sort: string | null;
+  onSort(sort: string | null): void;
+  selectedIndex: number;
+  openId: string | null;
+  onOpen(index: number): void;
+  freshIds: ReadonlySet<string>;
+  live: boolean;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onMore(): void;
+}
+
+/** desc → asc → off for duration; start time toggles desc ⇄ asc (off is newest first). */
+function nextSort(field: "createdAt" | "durationMs", sort: string | null): string | null {
+  const current = sort ?? "createdAt,desc";
+  if (field === "createdAt") return current === "createdAt,desc" ? "createdAt,asc" : null;
+  if (current === "durationMs,desc") return "durationMs,asc";
+  if (current === "durationMs,asc") return null;
+  return "durationMs,desc";
+}
+
+function SortHeader(props: {
+  field: "createdAt" | "durationMs";
+  label: string;
+  sort: string | null;
+  onSort(sort: string | null): void;
+  className: string;
+}) {
+  const current = props.sort ?? "createdAt,desc";
+  const direction = current.startsWith(props.field) ? current.split(",")[1] : null;
+  return (
+    <button
+      type="button"
+      className={`th sortable ${props.className}${direction ? " sorted" : ""}`}
+      data-testid={`sort-${props.field}`}
+      data-sort={direction ?? "none"}
+      aria-label={`${props.label}: ${direction === "asc" ? "ascending" : direction === "desc" ? "descending" : "not sorted"}`}
+      onClick={() => props.onSort(nextSort(props.field, props.sort))}
+    >
+      {props.label}
+      <span className="sort-arrow">
+        {direction === "asc" ? "↑" : direction === "desc" ? "↓" : ""}
+      </span>
+    </button>
+  );
+}
+
+export function RunTable(props: Props) {
+  const { rows, hidden } = props;
+  const show = (id: ColumnId) => !hidden.has(id);
+  const sentinel = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const onMore = useRef(props.onMore);
+  onMore.current = props.onMore;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-observe when the list grows
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) onMore.current();
+      },
+      { root: scroller.current, rootMargin: "600px 0px" },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+    // A new observer reports at once: a short page whose end is still in view loads the next.
+  }, [rows.length, props.hasMore]);
+
+  // Keep the keyboard selection in view.
+  useEffect(() => {
+    const row = scroller.current?.querySelector<HTMLElement>(
+      `[data-index="${props.selectedIndex}"]`,
+    );
+    row?.scrollIntoView({ block: "nearest" });
+  }, [props.selectedIndex]);
+
+  const firstOld = props.live ? rows.findIndex((r) => !props.freshIds.has(r.id)) : -1;
+  const showDivider = props.live && props.freshIds.size > 0 && firstOld > 0;
+
+  return (
+    <div className="table">
+      <div className="thead">
+        {show("status") && <div className="th col-status">Status</div>}
+        {show("started") && (
+          <SortHeader
+            field="createdAt"
+            label="Started"
+            sort={props.sort}
+            onSort={props.onSort}
+            className="col-started"
+          />
+        )}
+        {show("duration") && (
+          <SortHeader
+            field="durationMs"
+            label="Duration"
+            sort={props.sort}
+            onSort={props.onSort}
+            className="col-duration"
+          />
+        )}
+        {show("trigger") && <div className="th col-trigger">Trigger</div>}
+        {show("tools") && <div className="th col-tools">Tools</div>}
+        {show("scope") && <div className="th col-scope">Scope</div>}
+        {show("code") && <div className="th col-code">Code</div>}
+      </div>
+      <div className="tbody" ref={scroller} data-testid="run-list">
+        {rows.map((run, index) => {
+          const long = run.durationMs !== null && run.durationMs > LONG_RUN_MS;
+          const old = props.live && props.freshIds.size > 0 && !props.freshIds.has(run.id);
+          const classes = ["tr"];
+          if (index === props.selectedIndex) classes.push("selected");
+          if (run.id === props.openId) classes.push("open");
+          if (old) classes.push("older");
+          if (props.freshIds.has(run.id)) classes.push("fresh");
+          return (
+            <div key={run.id} className="row-wrap">
+              {showDivider && index === firstOld && (
+                <div className="live-divider" data-testid="live-divider">
+                  <span>new since live mode started ↑</span>
+                </div>
+              )}
+              <button
+                type="button"
+                className={classes.join(" ")}
+                tabIndex={-1}
+                data-testid="run-row"
+                data-id={run.id}
+                data-status={run.status}
+                data-index={index}
+                onClick={() => props.onOpen(index)}
+              >
+                {show("status") && (
+                  <span className="td col-status">
+                    <StatusText status={run.status} stale={run.stale} />
+                  </span>
+                )}
+                {show("started") && (
+                  <span className="td col-started" title={fullTime(run.createdAt)}>
+                    {startedText(run.createdAt)}
+                  </span>
+                )}
+                {show("duration") && (
+                  <span
+                    className={`td col-duration num${long ? " long" : ""}`}
+                    title={long ? `longer than ${LONG_RUN_MS / 1000} s` : undefined}
+                  >
+                    {durationText(run.durationMs)}
+                  </span>
+                )}
+                {show("trigger") && (
+                  <span className="td col-trigger">{run.trigger?.kind || "unknown"}</span>
+                )}
+                {show("tools") && (
+                  <span className="td col-tools num">
+                    {run.toolCallCount > 0 ? run.toolCallCount : "·"}
+                  </span>
+                )}
+                {show("scope") && <span className="td col-scope">{run.scope}</span>}
+                {show("code") && (
+                  <span className="td col-code">
+                    <code>{run.codePreview}</code>
+                  </span>
+                )}
+              </button>
+            </div>
+          );
+        })}
+        <div ref={sentinel} className="list-end" data-testid="list-end">
+          {props.loadingMore
+            ? "Loading more…"
+            : props.hasMore
+              ? ""
+              : rows.length > 0
+                ? `${rows.length} runs · end of list`
+                : ""}
+        </div>
+      </div>
+    </div>
+  );
+}

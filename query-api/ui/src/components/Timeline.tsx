@@ -1,0 +1,114 @@
+import { useRef, useState } from "react";
+import { STATUSES } from "../api/types.ts";
+import { bucketText, countText, fullTime, STATUS_LABEL } from "../format.ts";
+
+interface Props {
+  bucketMs: number;
+  data: { bucketStart: number; counts: Record<string, number> }[];
+  loading: boolean;
+  /** A drag across buckets: the range from the first bucket's start to the last one's end. */
+  onSelect(fromMs: number, toMs: number): void;
+}
+
+/** Stacked bars per status from `meta.chartData`; drag across it to narrow the time range. */
+export function Timeline({ bucketMs, data, loading, onSelect }: Props) {
+  const area = useRef<HTMLDivElement>(null);
+  const [drag, setDrag] = useState<{ start: number; end: number } | null>(null);
+  const [hover, setHover] = useState<number | null>(null);
+  const max = Math.max(1, ...data.map((b) => STATUSES.reduce((n, s) => n + (b.counts[s] ?? 0), 0)));
+
+  const indexAt = (clientX: number): number => {
+    const box = area.current?.getBoundingClientRect();
+    if (!box || data.length === 0) return 0;
+    const i = Math.floor(((clientX - box.left) / box.width) * data.length);
+    return Math.min(data.length - 1, Math.max(0, i));
+  };
+
+  const finish = () => {
+    if (!drag) return;
+    setDrag(null);
+    const lo = Math.min(drag.start, drag.end);
+    const hi = Math.max(drag.start, drag.end);
+    const first = data[lo];
+    const last = data[hi];
+    if (first && last) onSelect(first.bucketStart, last.bucketStart + bucketMs - 1);
+  };
+
+  const lo = drag ? Math.min(drag.start, drag.end) : -1;
+  const hi = drag ? Math.max(drag.start, drag.end) : -1;
+  const hovered = hover !== null ? data[hover] : undefined;
+  const ticks = data.length > 1 ? [0, Math.floor(data.length / 2), data.length - 1] : [0];
+
+  return (
+    <div className={`timeline${loading ? " is-loading" : ""}`} data-testid="timeline">
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a mouse drag surface; the rail's from/to fields are its keyboard equivalent */}
+      <div
+        className="timeline-bars"
+        ref={area}
+        data-testid="timeline-bars"
+        onMouseDown={(e) => {
+          if (e.button !== 0) return;
+          e.preventDefault();
+          const i = indexAt(e.clientX);
+          setDrag({ start: i, end: i });
+        }}
+        onMouseMove={(e) => {
+          const i = indexAt(e.clientX);
+          setHover(i);
+          if (drag) setDrag({ ...drag, end: i });
+        }}
+        onMouseUp={finish}
+        onMouseLeave={() => {
+          setHover(null);
+          finish();
+        }}
+        title="Drag across the bars to narrow the time range"
+      >
+        {data.map((bucket, i) => (
+          <div
+            key={bucket.bucketStart}
+            className={`bucket${i >= lo && i <= hi ? " in-drag" : ""}${i === hover ? " hovered" : ""}`}
+          >
+            {STATUSES.map((status) => {
+              const n = bucket.counts[status] ?? 0;
+              if (n === 0) return null;
+              return (
+                <div
+                  key={status}
+                  className={`seg seg-${status}`}
+                  style={{ height: `${(n / max) * 100}%` }}
+                />
+              );
+            })}
+          </div>
+        ))}
+        {data.length === 0 && !loading && (
+          <div className="timeline-empty">no runs in this range</div>
+        )}
+      </div>
+      <div className="timeline-axis">
+        {ticks.map((i) => {
+          const bucket = data[i];
+          if (!bucket) return null;
+          return (
+            <span key={i} style={{ left: `${((i + 0.5) / data.length) * 100}%` }}>
+              {bucketText(bucket.bucketStart, bucketMs)}
+            </span>
+          );
+        })}
+      </div>
+      {hovered && !drag && (
+        <div className="timeline-tip" data-testid="timeline-tip">
+          <strong title={fullTime(hovered.bucketStart)}>
+            {bucketText(hovered.bucketStart, bucketMs)}
+          </strong>
+          {STATUSES.filter((s) => (hovered.counts[s] ?? 0) > 0).map((s) => (
+            <span key={s} className={`tip-${s}`}>
+              {STATUS_LABEL[s]} {countText(hovered.counts[s] ?? 0)}
+            </span>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

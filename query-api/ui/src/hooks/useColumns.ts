@@ -1,0 +1,44 @@
+import { useCallback, useState } from "react";
+
+export const COLUMNS = [
+  { id: "status", label: "Status" },
+  { id: "started", label: "Started" },
+  { id: "duration", label: "Duration" },
+  { id: "trigger", label: "Trigger" },
+  { id: "tools", label: "Tools" },
+  { id: "scope", label: "Scope" },
+  { id: "code", label: "Code" },
+] as const;
+export type ColumnId = (typeof COLUMNS)[number]["id"];
+
+const KEY = "runs.columns";
+const DEFAULT_HIDDEN: ColumnId[] = ["scope"];
+
+function load(): Set<ColumnId> {
+  try {
+    const saved = localStorage.getItem(KEY);
+    if (saved) return new Set(JSON.parse(saved) as ColumnId[]);
+  } catch {
+    // unreadable: defaults
+  }
+  return new Set(DEFAULT_HIDDEN);
+}
+
+/** Which list columns are hidden, kept in localStorage across visits. */
+export function useColumns(): [ReadonlySet<ColumnId>, (id: ColumnId) => void] {
+  const [hidden, setHidden] = useState(load);
+  const toggle = useCallback((id: ColumnId) => {
+    setHidden((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      try {
+        localStorage.setItem(KEY, JSON.stringify([...next]));
+      } catch {
+        // private mode: the choice lasts for this page only
+      }
+      return next;
+    });
+  }, []);
+  return [hidden, toggle];
+}

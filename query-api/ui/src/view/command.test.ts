@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { formatCommand, parseCommand } from "./command.ts";
+import { parseView, viewSearch } from "./view.ts";
+
+describe("the typed filter bar", () => {
+  it("reads every key, aliases and quoted code", () => {
+    const r = parseCommand(
+      'status:failed,waiting trigger:mcp tool:github.*,db.query elicitation:yes after:1h code:"rate limit"',
+    );
+    expect(r).toEqual({
+      ok: true,
+      filter: {
+        statuses: ["failed", "waiting_for_interaction"],
+        triggers: ["mcp"],
+        tools: ["github.*", "db.query"],
+        elicitation: "true",
+        range: "1h",
+        from: null,
+        to: null,
+        code: "rate limit",
+      },
+    });
+  });
+
+  it("searches the code for words without a key and defaults to the last 24 h", () => {
+    const r = parseCommand("refund  webhook");
+    expect(r.ok && r.filter.code).toBe("refund webhook");
+    expect(r.ok && r.filter.range).toBe("24h");
+  });
+
+  it("turns dates into an absolute range", () => {
+    const r = parseCommand("after:2026-04-10 before:2026-04-11T12:00:00Z");
+    expect(r.ok && [r.filter.range, r.filter.from, r.filter.to]).toEqual([
+      null,
+      Date.parse("2026-04-10"),
+      Date.parse("2026-04-11T12:00:00Z"),
+    ]);
+  });
+
+  it.each([
+    ["status:done", 'status: "done" is not one of'],
+    ["colour:red", 'unknown filter "colour:"'],
+    ["duration_ms:>5000", "duration is not a filter"],
+    ["tool:a..b", 'tool: "a..b" is not a tool path'],
+    ["after:yesterday", 'after: "yesterday" is neither'],
+    ["elicitation:maybe", "elicitation: expected true or false"],
+    ["after:2026-04-12 before:2026-04-11", "must not be later"],
+    ["status:", "status: needs a value"],
+  ])("refuses %s with a readable message", (text, message) => {
+    const r = parseCommand(text);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toContain(message);
+  });
+
+  it("formats what it parses back to the same filter", () => {
+    for (const text of [
+      "status:failed tool:github.* after:1h",
+      'trigger:http,cli elicitation:false after:all code:"a b"',
+      "after:2026-04-10T00:00:00Z before:2026-04-11T00:00:00Z",
+    ]) {
+      const first = parseCommand(text);
+      if (!first.ok) throw new Error(first.error);
+      const again = parseCommand(formatCommand(first.filter));
+      expect(again).toEqual(first);
+      expect(formatCommand(first.filter)).toBe(text);
+    }
+  });
+});
+
+describe("the view in the URL", () => {
+  it("round-trips every field and leaves defaults out", () => {
+    const search =
+      "?status=failed,cancelled&trigger=mcp&tool=github.*&elicitation=true&from=2026-04-10T00:00:00Z&to=2026-04-11T00:00:00Z&code=fetch(&sort=durationMs,desc&live=1&executionId=run-1";
+    const view = parseView(search);
+    expect(view).toMatchObject({
+      statuses: ["failed", "cancelled"],
+      tools: ["github.*"],
+      range: null,
+      from: Date.parse("2026-04-10T00:00:00Z"),
+      code: "fetch(",
+      sort: "durationMs,desc",
+      live: true,
+      executionId: "run-1",
+    });
+    expect(parseView(viewSearch(view))).toEqual(view);
+    expect(viewSearch(parseView(""))).toBe("");
+    expect(parseView("").range).toBe("24h");
+  });
+
+  it("ignores values it cannot use instead of sending them", () => {
+    const view = parseView("?range=forever&sort=name&elicitation=maybe&from=yesterday");
+    expect(view.range).toBe("24h");
+    expect(view.sort).toBeNull();
+    expect(view.elicitation).toBeNull();
+  });
+});

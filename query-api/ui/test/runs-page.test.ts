@@ -1,0 +1,491 @@
+/**
+ * The /runs page in Debian's Chromium (playwright-core) against the real all-in-one server
+ * (`runtrace start`) filled by the real demo through the real OpenTelemetry SDK. Every
+ * expectation about the list and its counts is checked against the public API's own answer
+ * for the same filter. Screenshots go to query-api/ui/test/screenshots/ (git-ignored).
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type AllInOneServer,
+  CHROMIUM_MISSING,
+  findChromium,
+  launchChromium,
+  pageTimings,
+  RUN_ROW_SELECTOR,
+  runDemo,
+  startAllInOne,
+  submitRun,
+  waitForFirstData,
+} from "./harness/index.ts";
+
+const UI_DIR = fileURLToPath(new URL("..", import.meta.url));
+const SHOTS = `${UI_DIR}test/screenshots`;
+const DAY_MS = 86_400_000;
+
+interface Summary {
+  id: string;
+  status: string;
+  createdAt: number;
+  durationMs: number | null;
+}
+interface Meta {
+  totalRowCount: number;
+  filterRowCount: number;
+  statusCounts: { status: string; count: number }[];
+  triggerCounts: { triggerKind: string; count: number }[];
+  toolFacets: { toolPath: string; count: number }[];
+  interactionCounts: { withElicitation: number; withoutElicitation: number };
+}
+interface Page1 {
+  executions: Summary[];
+  meta: Meta;
+}
+
+const chromiumPath = findChromium();
+const title = chromiumPath
+  ? "the /runs page in Chromium"
+  : `the /runs page in Chromium (skipped: ${CHROMIUM_MISSING})`;
+
+describe.skipIf(!chromiumPath)(title, () => {
+  let server: AllInOneServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let all: Page1;
+
+  async function api<T>(path: string): Promise<T> {
+    const response = await fetch(`${server.queryUrl}${path}`);
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  /** The API's first page for a filter, over the page's default range (the last 24 h). */
+  function expected(query: string, range = true): Promise<Page1> {
+    const from = range ? `&from=${Date.now() - DAY_MS}` : "";
+    return api<Page1>(`/v1/executions?limit=50${from}${query ? `&${query}` : ""}`);
+  }
+
+  const shownIds = () =>
+    page.$$eval(RUN_ROW_SELECTOR, (rows) => rows.map((r) => r.getAttribute("data-id")));
+
+  /** Every count the rail shows, by facet test id. */
+  const railCounts = () =>
+    page.$$eval('[data-testid^="facet-"]', (facets) =>
+      Object.fromEntries(
+        facets.map((f) => [
+          f.getAttribute("data-testid"),
+          f.querySelector('[data-testid="count"]')?.textContent ?? "",
+        ]),
+      ),
+    );
+
+  /** What the rail should show for an answer's meta (counts are below 10 000 here). */
+  function countsOf(meta: Meta, current: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const s of meta.statusCounts) out[`facet-status-${s.status}`] = String(s.count);
+    for (const key of Object.keys(current)) {
+      if (key.startsWith("facet-trigger-")) out[key] = "0";
+    }
+    for (const t of meta.triggerCounts) {
+      out[`facet-trigger-${t.triggerKind || "unknown"}`] = String(t.count);
+    }
+    out["facet-elicitation-true"] = String(meta.interactionCounts.withElicitation);
+    out["facet-elicitation-false"] = String(meta.interactionCounts.withoutElicitation);
+    for (const key of Object.keys(current)) {
+      if (key.startsWith("facet-tool-")) out[key] = "";
+    }
+    for (const t of meta.toolFacets) out[`facet-tool-${t.toolPath}`] = String(t.count);
+    return out;
+  }
+
+  async function open(path: string): Promise<void> {
+    await page.goto(`${server.queryUrl}${path}`);
+    await page.waitForSelector(`${RUN_ROW_SELECTOR}, [data-testid="empty"], [data-testid="error"]`);
+  }
+
+  const search = () => new URL(page.url()).searchParams;
+
+  beforeAll(async () => {
+    if (!existsSync(`${UI_DIR}dist/index.html`)) {
+      throw new Error("query-api/ui/dist is missing: build the page with `npm run build`");
+    }
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startAllInOne();
+    await runDemo(server.collectorUrl);
+    all = await expected("");
+    browser = await launchChromium(chromiumPath as string);
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    page = await context.newPage();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  }, 60_000);
+
+  it("renders the newest runs with their counts and timeline, and scrolls to the rest", async () => {
+    await page.goto(`${server.queryUrl}/runs`);
+    const firstDataMs = await waitForFirstData(page);
+    const timings = await pageTimings(page);
+    console.info(
+      `first render with data (demo, ${all.meta.totalRowCount} runs): ${firstDataMs.toFixed(0)} ms ` +
+        `(document ${timings.responseEndMs.toFixed(0)} ms, DOMContentLoaded ${timings.domContentLoadedMs.toFixed(0)} ms)`,
+    );
+    expect(all.meta.totalRowCount).toBeGreaterThan(50);
+    expect(await shownIds()).toEqual(all.executions.map((r) => r.id));
+    expect(await page.textContent('[data-testid="totals"]')).toContain(
+      `${all.meta.filterRowCount} of ${all.meta.totalRowCount} runs`,
+    );
+    const counts = await railCounts();
+    expect(counts).toEqual(countsOf(all.meta, counts));
+    const bars = await page.$$('[data-testid="timeline-bars"] .seg');
+    expect(bars.length).toBeGreaterThan(0);
+    await page.screenshot({ path: `${SHOTS}/list-1280.png` });
+
+    // Infinite scroll: the end of the list loads the next cursor page.
+    await page.locator('[data-testid="list-end"]').scrollIntoViewIfNeeded();
+    await expect.poll(() => shownIds().then((ids) => ids.length)).toBe(all.meta.filterRowCount);
+    const everything: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const next: { executions: Summary[]; nextCursor: string | null } = await api(
+        `/v1/executions?limit=50&meta=false&from=${Date.now() - DAY_MS}${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      everything.push(...next.executions.map((r) => r.id));
+      cursor = next.nextCursor;
+    } while (cursor);
+    expect(await shownIds()).toEqual(everything);
+
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: `${SHOTS}/list-1920.png` });
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  describe("each facet filters the list and recounts the others", () => {
+    it.each([
+      ["status", "facet-status-failed", "status", "failed"],
+      ["trigger", "facet-trigger-mcp", "trigger", "mcp"],
+      ["elicitation", "facet-elicitation-true", "elicitation", "true"],
+      ["tool", "facet-tool-db.query", "tool", "db.query"],
+    ])("%s", async (_name, testId, param, value) => {
+      await open("/runs");
+      const before = await railCounts();
+      await page.click(`[data-testid="${testId}"] .facet-main`);
+      await expect.poll(() => search().get(param)).toBe(value);
+      const want = await expected(`${param}=${value}`);
+      expect(want.meta.filterRowCount).toBeLessThan(all.meta.filterRowCount);
+      await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+      await expect
+        .poll(() => page.textContent('[data-testid="totals"]'))
+        .toContain(`${want.meta.filterRowCount} of ${want.meta.totalRowCount} runs`);
+      const after = await railCounts();
+      expect(after).toEqual(countsOf(want.meta, after));
+      expect(after).not.toEqual(before);
+      expect(await page.getAttribute(`[data-testid="${testId}"] .facet-main`, "aria-pressed")).toBe(
+        "true",
+      );
+      // The status dots follow the filter.
+      if (param === "status") {
+        const statuses = await page.$$eval(RUN_ROW_SELECTOR, (rows) =>
+          rows.map((r) => r.getAttribute("data-status")),
+        );
+        expect(new Set(statuses)).toEqual(new Set(["failed"]));
+      }
+    });
+
+    it("code contains (debounced)", async () => {
+      await open("/runs");
+      await page.fill('[data-testid="code-input"]', "github");
+      await expect.poll(() => search().get("code"), { timeout: 5000 }).toBe("github");
+      const want = await expected("code=github");
+      expect(want.meta.filterRowCount).toBeGreaterThan(0);
+      expect(want.meta.filterRowCount).toBeLessThan(all.meta.filterRowCount);
+      await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+    });
+
+    it("time presets send the range to the API", async () => {
+      await open("/runs");
+      const asked: URL[] = [];
+      page.on("request", (r) => {
+        if (r.url().includes("/v1/executions?")) asked.push(new URL(r.url()));
+      });
+      await page.click('[data-testid="preset-15m"]');
+      await expect.poll(() => search().get("range")).toBe("15m");
+      await expect.poll(() => asked.length).toBeGreaterThan(0);
+      const from = Number(asked.at(-1)?.searchParams.get("from"));
+      expect(Math.abs(Date.now() - 15 * 60_000 - from)).toBeLessThan(60_000);
+      await page.click('[data-testid="preset-all"]');
+      await expect.poll(() => search().get("range")).toBe("all");
+      await expect.poll(() => asked.at(-1)?.searchParams.has("from")).toBe(false);
+      expect(await page.getAttribute('[data-testid="preset-all"]', "aria-pressed")).toBe("true");
+      page.removeAllListeners("request");
+    });
+  });
+
+  it("sorts by duration from the column header", async () => {
+    await open("/runs");
+    await page.click('[data-testid="sort-durationMs"]');
+    await expect.poll(() => search().get("sort")).toBe("durationMs,desc");
+    const want = await expected("sort=durationMs,desc");
+    await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+    const durations = want.executions.map((r) => r.durationMs ?? -1);
+    expect(durations.slice(0, 10)).toEqual([...durations.slice(0, 10)].sort((a, b) => b - a));
+    await page.click('[data-testid="sort-durationMs"]');
+    await expect.poll(() => search().get("sort")).toBe("durationMs,asc");
+    await page.click('[data-testid="sort-durationMs"]');
+    await expect.poll(() => search().has("sort")).toBe(false);
+  });
+
+  it("shows and hides columns, and remembers the choice", async () => {
+    await open("/runs");
+    expect(await page.$$(".tr .col-trigger")).not.toHaveLength(0);
+    await page.click('[data-testid="columns-button"]');
+    await page.click('[data-testid="column-trigger"]');
+    await expect.poll(() => page.$$(".tr .col-trigger").then((c) => c.length)).toBe(0);
+    await page.reload();
+    await page.waitForSelector(RUN_ROW_SELECTOR);
+    expect(await page.$$(".tr .col-trigger")).toHaveLength(0);
+    await page.click('[data-testid="columns-button"]');
+    await page.click('[data-testid="column-trigger"]');
+    await expect.poll(() => page.$$(".tr .col-trigger").then((c) => c.length)).toBeGreaterThan(0);
+  });
+
+  it("round-trips its whole state through the URL", async () => {
+    const failed = await expected("status=failed&trigger=mcp&sort=durationMs,desc", false);
+    const target = failed.executions[0];
+    expect(target).toBeDefined();
+    const link = `/runs?status=failed&trigger=mcp&range=all&sort=durationMs,desc&executionId=${target?.id}`;
+    await open(link);
+    const check = async () => {
+      expect(
+        await page.getAttribute('[data-testid="facet-status-failed"] .facet-main', "aria-pressed"),
+      ).toBe("true");
+      expect(
+        await page.getAttribute('[data-testid="facet-trigger-mcp"] .facet-main', "aria-pressed"),
+      ).toBe("true");
+      expect(await page.getAttribute('[data-testid="preset-all"]', "aria-pressed")).toBe("true");
+      expect(await page.inputValue('[data-testid="filter-bar"]')).toBe(
+        "status:failed trigger:mcp after:all",
+      );
+      expect(await page.getAttribute('[data-testid="sort-durationMs"]', "data-sort")).toBe("desc");
+      await expect.poll(shownIds).toEqual(failed.executions.map((r) => r.id));
+      await page.waitForSelector('[data-testid="drawer"] [data-testid="properties"]');
+      expect(await page.textContent('[data-testid="properties"]')).toContain(target?.id);
+    };
+    await check();
+    await page.reload();
+    await check();
+    // What the page does goes back into the URL, and Back undoes it.
+    await page.click('[data-testid="drawer-close"]');
+    await expect.poll(() => search().has("executionId")).toBe(false);
+    await page.click('[data-testid="facet-elicitation-false"] .facet-main');
+    await expect.poll(() => search().get("elicitation")).toBe("false");
+    await page.goBack();
+    await expect.poll(() => search().has("elicitation")).toBe(false);
+    expect(
+      await page.getAttribute(
+        '[data-testid="facet-elicitation-false"] .facet-main',
+        "aria-pressed",
+      ),
+    ).toBe("false");
+    await page.goBack();
+    await expect.poll(() => search().get("executionId")).toBe(target?.id);
+    await page.waitForSelector('[data-testid="drawer"]');
+  });
+
+  it("applies the typed filter bar and keeps it in step with the rail", async () => {
+    await open("/runs");
+    await page.keyboard.press("/");
+    expect(await page.getAttribute(":focus", "data-testid")).toBe("filter-bar");
+    await page.fill('[data-testid="filter-bar"]', "status:failed tool:http.* after:1h");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => search().get("status")).toBe("failed");
+    expect(search().get("tool")).toBe("http.*");
+    expect(search().get("range")).toBe("1h");
+    const want = await expected("status=failed&tool=http.*");
+    expect(want.meta.filterRowCount).toBeGreaterThan(0);
+    await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+    expect(
+      await page.getAttribute('[data-testid="facet-status-failed"] .facet-main', "aria-pressed"),
+    ).toBe("true");
+    expect(await page.getAttribute('[data-testid="preset-1h"]', "aria-pressed")).toBe("true");
+
+    // The rail writes back into the bar.
+    await page.click('[data-testid="facet-status-cancelled"] .facet-main');
+    await expect
+      .poll(() => page.inputValue('[data-testid="filter-bar"]'))
+      .toBe("status:failed,cancelled tool:http.* after:1h");
+
+    // A mistake is explained and changes nothing.
+    const before = page.url();
+    await page.fill('[data-testid="filter-bar"]', "status:done");
+    await page.keyboard.press("Enter");
+    expect(await page.textContent('[data-testid="filter-bar-error"]')).toContain(
+      'status: "done" is not one of',
+    );
+    expect(page.url()).toBe(before);
+    await page.keyboard.press("Escape");
+    expect(await page.$('[data-testid="filter-bar-error"]')).toBeNull();
+  });
+
+  it("narrows the time range when the timeline is dragged across", async () => {
+    const times = all.executions.map((r) => r.createdAt);
+    const from = Math.min(...times) - 2000;
+    const to = Math.max(...times) + 2000;
+    await open(
+      `/runs?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&sort=createdAt,asc`,
+    );
+    const box = await page.locator('[data-testid="timeline-bars"]').boundingBox();
+    if (!box) throw new Error("no timeline");
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => search().get("from")).not.toBe(new Date(from).toISOString());
+    const narrowedFrom = Date.parse(search().get("from") ?? "");
+    const narrowedTo = Date.parse(search().get("to") ?? "");
+    expect(narrowedFrom).toBeGreaterThan(from);
+    expect(narrowedTo).toBeLessThan(to);
+    expect(narrowedTo).toBeGreaterThan(narrowedFrom);
+    const want = await api<Page1>(
+      `/v1/executions?limit=50&sort=createdAt,asc&from=${narrowedFrom}&to=${narrowedTo}`,
+    );
+    expect(want.meta.filterRowCount).toBeGreaterThan(0);
+    expect(want.meta.filterRowCount).toBeLessThan(all.meta.filterRowCount);
+    await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+    expect(await page.textContent('[data-testid="custom-range-label"]')).toContain("custom");
+  });
+
+  it("opens a failed run with its error and tool-call waterfall", async () => {
+    const failed = await expected("status=failed");
+    let target: { id: string; calls: { status: string; error: string | null }[] } | undefined;
+    for (const run of failed.executions) {
+      const { toolCalls } = await api<{ toolCalls: { status: string; error: string | null }[] }>(
+        `/v1/executions/${run.id}/tool-calls`,
+      );
+      if (toolCalls.some((c) => c.status === "failed")) {
+        target = { id: run.id, calls: toolCalls };
+        break;
+      }
+    }
+    if (!target) throw new Error("the demo stored no failed run with a failed tool call");
+    const detail = await api<{ error: string; errorType: string | null; code: string }>(
+      `/v1/executions/${target.id}`,
+    );
+    await open("/runs?status=failed");
+    await page.click(`${RUN_ROW_SELECTOR}[data-id="${target.id}"]`);
+    await expect.poll(() => search().get("executionId")).toBe(target.id);
+    await page.waitForSelector('[data-testid="run-error"]');
+    expect(await page.textContent('[data-testid="run-error"]')).toContain(detail.error);
+    expect(await page.textContent('[data-testid="run-code"]')).toBe(detail.code);
+    const rows = await page.$$eval('[data-testid="waterfall-row"]', (r) =>
+      r.map((e) => e.getAttribute("data-status")),
+    );
+    expect(rows).toEqual(target.calls.map((c) => c.status));
+    expect(
+      await page.$$('[data-testid="waterfall-row"].failed [data-testid="waterfall-bar"]'),
+    ).not.toHaveLength(0);
+    await page.click('[data-testid="waterfall-row"].failed .wf-head');
+    const failedCall = target.calls.find((c) => c.status === "failed");
+    expect(await page.textContent('[data-testid="waterfall-row"].failed .wf-detail')).toContain(
+      failedCall?.error ?? "",
+    );
+    expect(await page.getAttribute('[data-testid="trace-link"]', "href")).toBe(
+      `/v1/executions/${target.id}/trace`,
+    );
+    await page.screenshot({ path: `${SHOTS}/drawer.png` });
+    await page.keyboard.press("Escape");
+    await expect.poll(() => search().has("executionId")).toBe(false);
+    expect(await page.$('[data-testid="drawer"]')).toBeNull();
+  });
+
+  it("shows a run submitted while it is live, above the divider", async () => {
+    await open("/runs?live=1");
+    expect(await page.getAttribute('[data-testid="live-toggle"]', "aria-pressed")).toBe("true");
+    const marker = `live-probe-${Date.now()}`;
+    const run = await submitRun(server.collectorUrl, { code: `return "${marker}";` });
+    const row = page.locator(`${RUN_ROW_SELECTOR}[data-id="${run.executionId}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    expect((await shownIds())[0]).toBe(run.executionId);
+    expect(await row.textContent()).toContain(marker);
+    await page.waitForSelector('[data-testid="live-divider"]');
+    // The divider sits right below the new run; the older rows are dimmed.
+    const order = await page.$$eval(".tbody > .row-wrap", (wraps) =>
+      wraps.slice(0, 2).map((w) => ({
+        divider: w.querySelector('[data-testid="live-divider"]') !== null,
+        older: w.querySelector(".tr")?.classList.contains("older") ?? false,
+      })),
+    );
+    expect(order).toEqual([
+      { divider: false, older: false },
+      { divider: true, older: true },
+    ]);
+    await page.screenshot({ path: `${SHOTS}/live.png` });
+    // Switching live off removes the divider.
+    await page.keyboard.press("j");
+    await expect.poll(() => search().has("live")).toBe(false);
+    expect(await page.$('[data-testid="live-divider"]')).toBeNull();
+  });
+
+  it("answers its keyboard shortcuts", async () => {
+    await open("/runs");
+    const requests: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/v1/executions?")) requests.push(r.url());
+    });
+
+    await page.keyboard.press("?");
+    await page.waitForSelector('[data-testid="help"]');
+    await page.keyboard.press("Escape");
+    expect(await page.$('[data-testid="help"]')).toBeNull();
+
+    await page.keyboard.press("b");
+    expect(await page.$('[data-testid="filter-rail"]')).toBeNull();
+    await page.keyboard.press("b");
+    await page.waitForSelector('[data-testid="filter-rail"]');
+
+    await page.keyboard.press("r");
+    await expect.poll(() => requests.length).toBeGreaterThan(0);
+
+    const ids = await shownIds();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getAttribute(`${RUN_ROW_SELECTOR}.selected`, "data-id")).toBe(ids[1]);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => search().get("executionId")).toBe(ids[1]);
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => search().get("executionId")).toBe(ids[2]);
+    await page.keyboard.press("ArrowUp");
+    await expect.poll(() => search().get("executionId")).toBe(ids[1]);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => search().has("executionId")).toBe(false);
+
+    await page.keyboard.press("j");
+    await expect.poll(() => search().get("live")).toBe("1");
+    await page.keyboard.press("j");
+    await expect.poll(() => search().has("live")).toBe(false);
+
+    await page.keyboard.press("/");
+    expect(await page.getAttribute(":focus", "data-testid")).toBe("filter-bar");
+    // Letters typed into the bar are text, not shortcuts.
+    await page.keyboard.type("b");
+    await page.waitForSelector('[data-testid="filter-rail"]');
+    await page.keyboard.press("Escape");
+    page.removeAllListeners("request");
+  });
+
+  it("explains an API error and an empty result", async () => {
+    await open("/runs?status=bogus");
+    expect(await page.textContent('[data-testid="error"]')).toContain("status");
+    await open("/runs?code=no-such-code-anywhere-4f1c");
+    expect(await page.textContent('[data-testid="empty"]')).toContain("No runs match");
+    await page.click('[data-testid="empty"] button');
+    await expect.poll(() => search().has("code")).toBe(false);
+    await page.waitForSelector(RUN_ROW_SELECTOR);
+  });
+});

@@ -1,0 +1,20 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// The query API serves the built page at /runs (query-api/src/ui), so every asset URL is
+// under /runs/. `npm run dev -w @runtrace/runs-ui` proxies the API to a running server.
+export default defineConfig({
+  base: "/runs/",
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 400,
+  },
+  server: {
+    proxy: {
+      "/v1": process.env.RUNTRACE_QUERY_URL ?? "http://127.0.0.1:8080",
+    },
+  },
+});

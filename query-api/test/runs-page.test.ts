@@ -8,6 +8,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Listening, listen } from "../../collector/src/index.ts";
 import { openMigrated } from "../../packages/clickhouse/test/helpers.ts";
@@ -31,6 +32,8 @@ const DIST: Record<string, string | Uint8Array> = {
   "assets/logo-abc123.png": PNG,
   "assets/inter-abc123.woff2": Uint8Array.from([0x77, 0x4f, 0x46, 0x32]),
   "assets/data-abc123.json": '{"ok":true}',
+  // Big enough to be worth compressing.
+  "assets/vendor-abc123.js": `${"export const rows = [];\n".repeat(200)}`,
   "favicon.ico": Uint8Array.from([0, 0, 1, 0]),
   "robots.txt": "User-agent: *\n",
 };
@@ -178,6 +181,37 @@ describe("the /runs page", () => {
       expect(res.headers["content-type"], path).toMatch(/^application\/json/);
       expect((JSON.parse(res.text) as Body).error, path).toBe("not_found");
     }
+  });
+
+  it("gzips text assets for clients that accept it, and only those", async () => {
+    const source = DIST["assets/vendor-abc123.js"] as string;
+    const zipped = await raw(api, "/runs/assets/vendor-abc123.js", {
+      headers: { "accept-encoding": "br, gzip, deflate" },
+    });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(zipped.headers.vary).toBe("accept-encoding");
+    expect(zipped.headers["content-length"]).toBe(String(zipped.body.length));
+    expect(zipped.body.length).toBeLessThan(Buffer.byteLength(source) / 4);
+    expect(gunzipSync(zipped.body).toString()).toBe(source);
+    const again = await raw(api, "/runs/assets/vendor-abc123.js", {
+      headers: { "accept-encoding": "gzip" },
+    });
+    expect(again.body.equals(zipped.body)).toBe(true);
+
+    const plain = await raw(api, "/runs/assets/vendor-abc123.js");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.text).toBe(source);
+    // Binary files and tiny ones go as they are.
+    const png = await raw(api, "/runs/assets/logo-abc123.png", {
+      headers: { "accept-encoding": "gzip" },
+    });
+    expect(png.headers["content-encoding"]).toBeUndefined();
+    expect(png.body.equals(Buffer.from(PNG))).toBe(true);
+    const tiny = await raw(api, "/runs/assets/index-abc123.css", {
+      headers: { "accept-encoding": "gzip" },
+    });
+    expect(tiny.headers["content-encoding"]).toBeUndefined();
   });
 
   it("answers HEAD with the headers and no body", async () => {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { type DistFile, DistFolder } from "./dist-folder.ts";
@@ -41,6 +42,21 @@ dev dependencies), then reload.</p>
 export function runsPageRoutes(options: RunsPageOptions = {}): Hono<AppEnv> {
   const folder = new DistFolder(options.dir ?? DEFAULT_UI_DIR);
   const routes = new Hono<AppEnv>();
+  // Gzipped assets, compressed once: a hashed name never changes its content.
+  const gzipped = new Map<string, Uint8Array>();
+
+  const sendAsset = (c: Context<AppEnv>, file: DistFile): Response => {
+    const accepts = /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
+    if (!accepts || !COMPRESSIBLE.test(file.contentType) || file.body.byteLength < 1024) {
+      return send(file, IMMUTABLE);
+    }
+    let body = gzipped.get(file.path);
+    if (!body) {
+      body = gzipSync(file.body);
+      gzipped.set(file.path, body);
+    }
+    return send({ ...file, body }, IMMUTABLE, { "content-encoding": "gzip" });
+  };
 
   const page = async (c: Context<AppEnv>) => {
     if (!(await folder.built())) return notBuilt();
@@ -48,7 +64,7 @@ export function runsPageRoutes(options: RunsPageOptions = {}): Hono<AppEnv> {
     if (path === undefined) return c.notFound();
     const isAsset = path.startsWith("assets/");
     const file = path === "" ? undefined : await folder.read(path);
-    if (file) return send(file, isAsset ? IMMUTABLE : REVALIDATE);
+    if (file) return isAsset ? sendAsset(c, file) : send(file, REVALIDATE);
     // A missing asset is a stale or mistyped link, not a route of the app.
     if (isAsset) return c.notFound();
     const index = await folder.read("index.html");
@@ -90,7 +106,10 @@ function notBuilt(): Response {
   });
 }
 
-function send(file: DistFile, cacheControl: string): Response {
+/** Text the browser inflates for free: scripts, styles, JSON, SVG, source maps. */
+const COMPRESSIBLE = /^(text\/|application\/(javascript|json)|image\/svg)/;
+
+function send(file: DistFile, cacheControl: string, extra: Record<string, string> = {}): Response {
   return new Response(file.body, {
     status: 200,
     headers: {
@@ -98,6 +117,8 @@ function send(file: DistFile, cacheControl: string): Response {
       "content-length": String(file.body.byteLength),
       "cache-control": cacheControl,
       "x-content-type-options": "nosniff",
+      vary: "accept-encoding",
+      ...extra,
     },
   });
 }

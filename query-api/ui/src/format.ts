@@ -43,13 +43,17 @@ export function countText(n: number): string {
   return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)}M`;
 }
 
-/** The bucket label on the timeline axis, precise enough for the bucket size. */
-export function bucketText(ms: number, bucketMs: number): string {
+/**
+ * The bucket label on the timeline axis: precise enough for the bucket size, with the date
+ * when the chart covers more than a day.
+ */
+export function bucketText(ms: number, bucketMs: number, spanMs = 0): string {
   const d = new Date(ms);
-  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  if (bucketMs < 60_000) return `${hm}:${pad(d.getSeconds())}`;
-  if (bucketMs < 86_400_000) return hm;
-  return `${d.toLocaleString("en", { month: "short" })} ${d.getDate()}`;
+  const day = `${d.toLocaleString("en", { month: "short" })} ${d.getDate()}`;
+  if (bucketMs >= 86_400_000) return day;
+  let time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (bucketMs < 60_000) time += `:${pad(d.getSeconds())}`;
+  return spanMs > 86_400_000 ? `${day} ${time}` : time;
 }
 
 export const STATUS_LABEL: Record<string, string> = {

@@ -37,6 +37,8 @@ export function Timeline({ bucketMs, data, loading, onSelect }: Props) {
   const lo = drag ? Math.min(drag.start, drag.end) : -1;
   const hi = drag ? Math.max(drag.start, drag.end) : -1;
   const hovered = hover !== null ? data[hover] : undefined;
+  const spanMs =
+    data.length > 0 ? (data.at(-1)?.bucketStart ?? 0) - (data[0]?.bucketStart ?? 0) : 0;
   const ticks = data.length > 1 ? [0, Math.floor(data.length / 2), data.length - 1] : [0];
 
   return (
@@ -92,7 +94,7 @@ export function Timeline({ bucketMs, data, loading, onSelect }: Props) {
           if (!bucket) return null;
           return (
             <span key={i} style={{ left: `${((i + 0.5) / data.length) * 100}%` }}>
-              {bucketText(bucket.bucketStart, bucketMs)}
+              {bucketText(bucket.bucketStart, bucketMs, spanMs)}
             </span>
           );
         })}
@@ -100,7 +102,7 @@ export function Timeline({ bucketMs, data, loading, onSelect }: Props) {
       {hovered && !drag && (
         <div className="timeline-tip" data-testid="timeline-tip">
           <strong title={fullTime(hovered.bucketStart)}>
-            {bucketText(hovered.bucketStart, bucketMs)}
+            {bucketText(hovered.bucketStart, bucketMs, spanMs)}
           </strong>
           {STATUSES.filter((s) => (hovered.counts[s] ?? 0) > 0).map((s) => (
             <span key={s} className={`tip-${s}`}>

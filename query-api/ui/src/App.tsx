@@ -10,9 +10,10 @@ import { Timeline } from "./components/Timeline.tsx";
 import { startedText } from "./format.ts";
 import { useColumns } from "./hooks/useColumns.ts";
 import { useRunsList } from "./hooks/useRunsList.ts";
-import { useShortcuts } from "./hooks/useShortcuts.ts";
+import { isField, type Shortcuts, useShortcuts } from "./hooks/useShortcuts.ts";
 import { useView } from "./hooks/useView.ts";
-import { DEFAULT_VIEW, hasFilters } from "./view/view.ts";
+import { relativeMs } from "./view/time.ts";
+import { DEFAULT_VIEW, filterKey, hasFilters } from "./view/view.ts";
 
 function TokenForm({ onSaved }: { onSaved(): void }) {
   const [token, setToken] = useState(storedToken() ?? "");
@@ -45,7 +46,8 @@ export function App() {
   const [hidden, toggleColumn] = useColumns();
   const [railOpen, setRailOpen] = useState(() => localStorage.getItem("runs.rail") !== "closed");
   const [help, setHelp] = useState(false);
-  const [selected, setSelected] = useState(-1);
+  // The keyboard selection is a run, not a position: live arrivals push rows down.
+  const [selectedId, setSelectedId] = useState<string | null>(null);
   const filterInput = useRef<HTMLInputElement>(null);
   const marked = useRef(false);
 
@@ -61,27 +63,27 @@ export function App() {
   }, [railOpen]);
 
   // A new filter starts the keyboard selection over.
-  const rowCount = list.rows.length;
-  useEffect(() => {
-    if (selected >= rowCount) setSelected(rowCount - 1);
-  }, [rowCount, selected]);
+  const key = filterKey(view);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset per filter
+  useEffect(() => setSelectedId(null), [key]);
+  const selected = selectedId ? list.rows.findIndex((r) => r.id === selectedId) : -1;
 
   const openIndex = view.executionId ? list.rows.findIndex((r) => r.id === view.executionId) : -1;
   const open = (index: number) => {
     const run = list.rows[index];
     if (!run) return;
-    setSelected(index);
+    setSelectedId(run.id);
     setView({ executionId: run.id }, { replace: view.executionId !== null });
   };
   const step = (delta: -1 | 1) => {
     const from = view.executionId ? openIndex : selected;
     const next = Math.min(list.rows.length - 1, Math.max(0, from + delta));
     if (view.executionId) open(next);
-    else setSelected(next);
+    else setSelectedId(list.rows[next]?.id ?? null);
     if (delta === 1 && next >= list.rows.length - 5) list.loadMore();
   };
 
-  useShortcuts({
+  const shortcuts: Shortcuts = {
     j: () => setView({ live: !view.live, sort: view.live ? view.sort : null }),
     r: () => list.refresh(),
     "/": () => filterInput.current?.focus(),
@@ -93,14 +95,24 @@ export function App() {
       if (selected >= 0) open(selected);
     },
     Escape: (e) => {
-      const target = e.target as HTMLElement | null;
-      if (target && target !== document.body && "blur" in target) target.blur();
+      // Esc in a field only leaves the field.
+      if (isField(e.target)) {
+        (e.target as HTMLElement).blur();
+        return;
+      }
       if (help) setHelp(false);
       else if (view.executionId) setView({ executionId: null });
     },
-  });
+  };
+  // Behind the help, only its own keys work.
+  useShortcuts(help ? { "?": shortcuts["?"], Escape: shortcuts.Escape } : shortcuts);
 
   const { meta, error } = list;
+  const span = view.range !== null ? relativeMs(view.range) : null;
+  const bounds = {
+    from: view.range === null ? view.from : span && list.loadedAt ? list.loadedAt - span : null,
+    to: view.range === null ? view.to : null,
+  };
   const firstLoad = list.loading && list.loadedAt === null;
   const empty = !list.loading && !error && list.rows.length === 0;
 
@@ -153,6 +165,8 @@ export function App() {
           bucketMs={meta?.chartBucketMs ?? 60_000}
           data={meta?.chartData ?? []}
           loading={list.loading}
+          boundFrom={bounds.from}
+          boundTo={bounds.to}
           onSelect={(from, to) => setView({ range: null, from, to })}
         />
         <div className="status-line" data-testid="status-line">
@@ -220,6 +234,7 @@ export function App() {
             sort={view.sort}
             onSort={(sort) => setView({ sort, live: sort ? false : view.live })}
             selectedIndex={selected}
+            resetKey={key}
             openId={view.executionId}
             onOpen={open}
             freshIds={list.freshIds}

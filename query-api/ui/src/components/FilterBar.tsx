@@ -46,10 +46,10 @@ export const FilterBar = forwardRef<HTMLInputElement, { view: RunsView; setView:
           value={draft}
           onFocus={() => setEditing(true)}
           onBlur={() => {
-            if (!error) {
-              setEditing(false);
-              setDraft(text);
-            }
+            // Leaving the bar drops an unapplied edit (and its error): it shows the filter again.
+            setEditing(false);
+            setError(null);
+            setDraft(text);
           }}
           onChange={(e) => {
             setDraft(e.target.value);

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { type ListMeta, STATUSES } from "../api/types.ts";
 import { countText, STATUS_LABEL } from "../format.ts";
 import type { SetView } from "../hooks/useView.ts";
@@ -113,9 +113,14 @@ export function FilterRail(props: { view: RunsView; setView: SetView; meta: List
   const { view, setView, meta } = props;
   const [code, setCode] = useState(view.code);
   useEffect(() => setCode(view.code), [view.code]);
+  // One history entry per edit of the box (Back undoes the search), not one per keystroke.
+  const editPushed = useRef(false);
   useEffect(() => {
     if (code === view.code) return;
-    const timer = setTimeout(() => setView({ code }, { replace: true }), CODE_DEBOUNCE_MS);
+    const timer = setTimeout(() => {
+      setView({ code }, { replace: editPushed.current });
+      editPushed.current = true;
+    }, CODE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [code, view.code, setView]);
 
@@ -250,6 +255,9 @@ export function FilterRail(props: { view: RunsView; setView: SetView; meta: List
           value={code}
           data-testid="code-input"
           onChange={(e) => setCode(e.target.value)}
+          onBlur={() => {
+            editPushed.current = false;
+          }}
           onKeyDown={(e) => {
             if (e.key === "Escape") (e.target as HTMLInputElement).blur();
           }}

@@ -13,6 +13,8 @@ interface Props {
   sort: string | null;
   onSort(sort: string | null): void;
   selectedIndex: number;
+  /** Changes with the filter: the list starts again at its top. */
+  resetKey: string;
   openId: string | null;
   onOpen(index: number): void;
   freshIds: ReadonlySet<string>;
@@ -80,13 +82,24 @@ export function RunTable(props: Props) {
     // A new observer reports at once: a short page whose end is still in view loads the next.
   }, [rows.length, props.hasMore]);
 
-  // Keep the keyboard selection in view.
+  // Keep the keyboard selection in view, and focused unless a field has the focus, so that
+  // Enter opens it.
   useEffect(() => {
     const row = scroller.current?.querySelector<HTMLElement>(
       `[data-index="${props.selectedIndex}"]`,
     );
-    row?.scrollIntoView({ block: "nearest" });
+    if (!row) return;
+    row.scrollIntoView({ block: "nearest" });
+    const active = document.activeElement;
+    if (!active || active === document.body || active.classList.contains("tr")) {
+      row.focus({ preventScroll: true });
+    }
   }, [props.selectedIndex]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs per filter
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [props.resetKey]);
 
   const firstOld = props.live ? rows.findIndex((r) => !props.freshIds.has(r.id)) : -1;
   const showDivider = props.live && props.freshIds.size > 0 && firstOld > 0;

@@ -6,14 +6,25 @@ interface Props {
   bucketMs: number;
   data: { bucketStart: number; counts: Record<string, number> }[];
   loading: boolean;
+  /** The range shown: a selection never reaches beyond it (edge buckets are aligned outside). */
+  boundFrom: number | null;
+  boundTo: number | null;
   /** A drag across buckets: the range from the first bucket's start to the last one's end. */
   onSelect(fromMs: number, toMs: number): void;
 }
 
+/** A press that moves less than this is a click, not a selection. */
+const DRAG_PX = 3;
+
 /** Stacked bars per status from `meta.chartData`; drag across it to narrow the time range. */
-export function Timeline({ bucketMs, data, loading, onSelect }: Props) {
+export function Timeline({ bucketMs, data, loading, boundFrom, boundTo, onSelect }: Props) {
   const area = useRef<HTMLDivElement>(null);
-  const [drag, setDrag] = useState<{ start: number; end: number } | null>(null);
+  const [drag, setDrag] = useState<{
+    start: number;
+    end: number;
+    x: number;
+    moved: boolean;
+  } | null>(null);
   const [hover, setHover] = useState<number | null>(null);
   const max = Math.max(1, ...data.map((b) => STATUSES.reduce((n, s) => n + (b.counts[s] ?? 0), 0)));
 
@@ -27,11 +38,15 @@ export function Timeline({ bucketMs, data, loading, onSelect }: Props) {
   const finish = () => {
     if (!drag) return;
     setDrag(null);
+    if (!drag.moved) return;
     const lo = Math.min(drag.start, drag.end);
     const hi = Math.max(drag.start, drag.end);
     const first = data[lo];
     const last = data[hi];
-    if (first && last) onSelect(first.bucketStart, last.bucketStart + bucketMs - 1);
+    if (!first || !last) return;
+    const from = Math.max(first.bucketStart, boundFrom ?? Number.NEGATIVE_INFINITY);
+    const to = Math.min(last.bucketStart + bucketMs - 1, boundTo ?? Number.POSITIVE_INFINITY);
+    if (from <= to) onSelect(from, to);
   };
 
   const lo = drag ? Math.min(drag.start, drag.end) : -1;
@@ -43,27 +58,29 @@ export function Timeline({ bucketMs, data, loading, onSelect }: Props) {
 
   return (
     <div className={`timeline${loading ? " is-loading" : ""}`} data-testid="timeline">
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: a mouse drag surface; the rail's from/to fields are its keyboard equivalent */}
       <div
         className="timeline-bars"
         ref={area}
         data-testid="timeline-bars"
-        onMouseDown={(e) => {
+        onPointerDown={(e) => {
           if (e.button !== 0) return;
           e.preventDefault();
+          // Captured: the drag goes on past the chart's edges until the button is released.
+          e.currentTarget.setPointerCapture(e.pointerId);
           const i = indexAt(e.clientX);
-          setDrag({ start: i, end: i });
+          setDrag({ start: i, end: i, x: e.clientX, moved: false });
         }}
-        onMouseMove={(e) => {
+        onPointerMove={(e) => {
           const i = indexAt(e.clientX);
           setHover(i);
-          if (drag) setDrag({ ...drag, end: i });
+          if (drag) {
+            const moved = drag.moved || Math.abs(e.clientX - drag.x) >= DRAG_PX;
+            setDrag({ ...drag, end: i, moved });
+          }
         }}
-        onMouseUp={finish}
-        onMouseLeave={() => {
-          setHover(null);
-          finish();
-        }}
+        onPointerUp={finish}
+        onPointerCancel={() => setDrag(null)}
+        onPointerLeave={() => setHover(null)}
         title="Drag across the bars to narrow the time range"
       >
         {data.map((bucket, i) => (
@@ -93,7 +110,17 @@ export function Timeline({ bucketMs, data, loading, onSelect }: Props) {
           const bucket = data[i];
           if (!bucket) return null;
           return (
-            <span key={i} style={{ left: `${((i + 0.5) / data.length) * 100}%` }}>
+            <span
+              key={i}
+              // The first and last labels sit inside the chart's edges.
+              style={
+                i === 0 && data.length > 1
+                  ? { left: 0, transform: "none" }
+                  : i === data.length - 1 && data.length > 1
+                    ? { right: 0, transform: "none" }
+                    : { left: `${((i + 0.5) / data.length) * 100}%` }
+              }
+            >
               {bucketText(bucket.bucketStart, bucketMs, spanMs)}
             </span>
           );

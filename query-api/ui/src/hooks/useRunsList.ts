@@ -4,6 +4,12 @@ import { type ExecutionSummary, type ListMeta, TERMINAL } from "../api/types.ts"
 import { filterKey, listParams, type RunsView } from "../view/view.ts";
 
 export const LIVE_POLL_MS = 3000;
+/** Polls in a row while `after` reports more waiting (a burst, or live switched on late). */
+const MAX_CATCH_UP_PAGES = 10;
+/** Slack on `updatedSince` for the clocks of the browser and the runtimes. */
+const UPDATE_SLACK_MS = 30_000;
+/** Unfinished runs are re-read this often, so that runs gone quiet show up as stale. */
+const UNFINISHED_EVERY_POLLS = 10;
 
 export interface RunsList {
   rows: ExecutionSummary[];
@@ -15,10 +21,20 @@ export interface RunsList {
   hasMore: boolean;
   /** Runs that arrived through live polling, shown above the divider. */
   freshIds: ReadonlySet<string>;
-  /** When the list was last answered (epoch ms). */
+  /** When the shown first page was asked for (epoch ms). */
   loadedAt: number | null;
   loadMore(): void;
   refresh(): void;
+}
+
+/** The first page a list was built from: later pages and live polls extend exactly it. */
+interface Loaded {
+  params: URLSearchParams;
+  requestedAt: number;
+}
+
+function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, String(e));
 }
 
 function byId(rows: ExecutionSummary[]): Map<string, ExecutionSummary> {
@@ -27,8 +43,8 @@ function byId(rows: ExecutionSummary[]): Map<string, ExecutionSummary> {
 
 /**
  * The list for a view: the first page with `meta`, cursor pages of 50 on demand, and in live
- * mode a poll that prepends runs newer than the newest one (`after`), refreshes runs still in
- * progress (`updatedSince`) and the counts.
+ * mode a poll that prepends runs newer than the newest one (`after`), refreshes runs that
+ * changed (`updatedSince`) and the counts.
  */
 export function useRunsList(view: RunsView): RunsList {
   const key = filterKey(view);
@@ -40,54 +56,59 @@ export function useRunsList(view: RunsView): RunsList {
   const [error, setError] = useState<ApiError | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [freshIds, setFreshIds] = useState<ReadonlySet<string>>(new Set());
-  const [loadedAt, setLoadedAt] = useState<number | null>(null);
-  // The parameters the first page was fetched with: later pages must use the same `from`.
-  const params = useRef<URLSearchParams | null>(null);
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const viewRef = useRef(view);
   viewRef.current = view;
+  // Aborted whenever a new first page starts, so a late cursor page never lands in a newer list.
+  const pageAbort = useRef(new AbortController());
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce stand for the view's filter
   useEffect(() => {
+    pageAbort.current.abort();
     const abort = new AbortController();
-    const now = Date.now();
-    const p = listParams(viewRef.current, now);
+    pageAbort.current = abort;
+    const requestedAt = Date.now();
+    const params = listParams(viewRef.current, requestedAt);
     setLoading(true);
-    listExecutions(p, abort.signal).then(
+    setLoadingMore(false);
+    listExecutions(params, abort.signal).then(
       (page) => {
-        params.current = p;
+        setLoaded({ params, requestedAt });
         setRows(page.executions);
         setMeta(page.meta ?? null);
         setCursor(page.nextCursor);
         setError(null);
         setFreshIds(new Set());
-        setLoadedAt(now);
         setLoading(false);
       },
       (e: unknown) => {
         if (abort.signal.aborted) return;
-        setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
+        // Nothing of the previous filter stays on screen under the new one.
+        setLoaded(null);
+        setRows([]);
+        setMeta(null);
+        setCursor(null);
+        setFreshIds(new Set());
+        setError(asApiError(e));
         setLoading(false);
       },
     );
     return () => abort.abort();
   }, [key, nonce]);
 
-  const loadingMoreRef = useRef(false);
   const loadMore = useCallback(() => {
-    if (!cursor || !params.current || loadingMoreRef.current) return;
-    loadingMoreRef.current = true;
+    if (loading || loadingMore || !cursor || !loaded) return;
+    const abort = pageAbort.current;
     setLoadingMore(true);
-    const p = new URLSearchParams(params.current);
+    const p = new URLSearchParams(loaded.params);
     p.set("cursor", cursor);
     p.set("meta", "false");
-    const current = key;
-    listExecutions(p).then(
+    listExecutions(p, abort.signal).then(
       (page) => {
-        loadingMoreRef.current = false;
+        if (abort.signal.aborted) return;
         setLoadingMore(false);
-        if (filterKey(viewRef.current) !== current) return;
         setRows((old) => {
           const seen = new Set(old.map((r) => r.id));
           return [...old, ...page.executions.filter((r) => !seen.has(r.id))];
@@ -95,44 +116,80 @@ export function useRunsList(view: RunsView): RunsList {
         setCursor(page.nextCursor);
       },
       (e: unknown) => {
-        loadingMoreRef.current = false;
+        if (abort.signal.aborted) return;
         setLoadingMore(false);
-        setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
+        setError(asApiError(e));
       },
     );
-  }, [cursor, key]);
+  }, [cursor, loaded, loading, loadingMore]);
 
-  // Live mode.
-  const live = view.live && view.sort === null && !loading;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: restarts per filter (key) and load
+  // Live mode: newest first only, and only over a loaded list.
+  const live = view.live && view.sort === null && !loading && loaded !== null;
   useEffect(() => {
-    if (!live || !params.current) return;
-    const base = params.current;
+    if (!live || !loaded) return;
+    const base = loaded.params;
     const abort = new AbortController();
     const newest = rowsRef.current[0];
-    // `after` as a time is "created later than"; one millisecond back keeps runs that share the
-    // newest run's millisecond, and ids already shown are skipped.
-    let after = String(newest ? newest.createdAt - 1 : Date.now() - 1000);
-    let lastPoll = Date.now();
+    // `after` as a time means "created later than": one millisecond back keeps runs sharing the
+    // newest run's millisecond (ids already shown are skipped). With nothing shown, start from
+    // when the first page was asked for, less the slack for the runtimes' clocks.
+    let after = String(newest ? newest.createdAt - 1 : loaded.requestedAt - UPDATE_SLACK_MS);
+    let lastPoll = loaded.requestedAt;
+    let polls = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const newer = async (): Promise<ExecutionSummary[]> => {
+      const arrived: ExecutionSummary[] = [];
+      for (let i = 0; i < MAX_CATCH_UP_PAGES; i++) {
+        const q = new URLSearchParams(base);
+        q.set("after", after);
+        q.set("meta", "false");
+        const page = await listExecutions(q, abort.signal);
+        if (page.nextCursor) after = page.nextCursor;
+        arrived.unshift(...page.executions);
+        if (!page.hasMore) break;
+      }
+      return arrived;
+    };
+
+    /** Runs of the list whose state changed: finished ones come back whatever their new status. */
+    const changed = async (since: number): Promise<ExecutionSummary[]> => {
+      const q = new URLSearchParams(base);
+      q.delete("status");
+      q.set("updatedSince", String(since));
+      q.set("meta", "false");
+      q.set("limit", "200");
+      const out: ExecutionSummary[] = [];
+      for (let i = 0; i < 5; i++) {
+        const page = await listExecutions(q, abort.signal);
+        out.push(...page.executions);
+        if (!page.nextCursor) break;
+        q.set("cursor", page.nextCursor);
+      }
+      return out;
+    };
+
+    /** The unfinished runs shown, re-read for their `stale` mark (which changes no update time). */
+    const unfinished = async (): Promise<ExecutionSummary[]> => {
+      const open = rowsRef.current.filter((r) => !TERMINAL.has(r.status));
+      if (open.length === 0) return [];
+      const q = new URLSearchParams(base);
+      q.set("status", "pending,running,waiting_for_interaction");
+      q.set("from", String(Math.min(...open.map((r) => r.createdAt))));
+      q.set("meta", "false");
+      q.set("limit", "200");
+      return (await listExecutions(q, abort.signal)).executions;
+    };
 
     const poll = async () => {
       const started = Date.now();
+      polls += 1;
       try {
-        const newer = new URLSearchParams(base);
-        newer.set("after", after);
-        newer.set("meta", "false");
-        const page = await listExecutions(newer, abort.signal);
-        if (page.nextCursor) after = page.nextCursor;
-        const arrived = page.executions;
-
-        let updated: ExecutionSummary[] = [];
+        const arrived = await newer();
+        const updates: ExecutionSummary[] = [];
         if (rowsRef.current.some((r) => !TERMINAL.has(r.status))) {
-          const changed = new URLSearchParams(base);
-          changed.set("updatedSince", String(lastPoll - 5000));
-          changed.set("meta", "false");
-          changed.set("limit", "200");
-          updated = (await listExecutions(changed, abort.signal)).executions;
+          updates.push(...(await changed(lastPoll - UPDATE_SLACK_MS)));
+          if (polls % UNFINISHED_EVERY_POLLS === 0) updates.push(...(await unfinished()));
         }
         // The counts and the timeline follow the clock when the range is relative.
         const counts = listParams(viewRef.current, Date.now());
@@ -140,16 +197,17 @@ export function useRunsList(view: RunsView): RunsList {
         const withMeta = await listExecutions(counts, abort.signal);
         lastPoll = started;
         if (withMeta.meta) setMeta(withMeta.meta);
-        const seen = byId(rowsRef.current);
-        const fresh = arrived.filter((r) => !seen.has(r.id));
-        const changes = byId(updated);
-        for (const r of arrived) if (seen.has(r.id)) changes.set(r.id, r);
-        if (fresh.length > 0 || changes.size > 0) {
+
+        const shown = byId(rowsRef.current);
+        const fresh = [...byId(arrived).values()].filter((r) => !shown.has(r.id));
+        const replace = byId(updates.filter((r) => shown.has(r.id)));
+        for (const r of arrived) if (shown.has(r.id)) replace.set(r.id, r);
+        if (fresh.length > 0 || replace.size > 0) {
           setRows((old) => {
             const ids = new Set(old.map((r) => r.id));
             return [
               ...fresh.filter((r) => !ids.has(r.id)),
-              ...old.map((r) => changes.get(r.id) ?? r),
+              ...old.map((r) => replace.get(r.id) ?? r),
             ];
           });
         }
@@ -159,7 +217,7 @@ export function useRunsList(view: RunsView): RunsList {
         setError(null);
       } catch (e) {
         if (abort.signal.aborted) return;
-        setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
+        setError(asApiError(e));
       }
       if (!abort.signal.aborted) timer = setTimeout(poll, LIVE_POLL_MS);
     };
@@ -169,7 +227,7 @@ export function useRunsList(view: RunsView): RunsList {
       clearTimeout(timer);
       setFreshIds(new Set());
     };
-  }, [live, key, nonce]);
+  }, [live, loaded]);
 
   const refresh = useCallback(() => setNonce((n) => n + 1), []);
 
@@ -181,7 +239,7 @@ export function useRunsList(view: RunsView): RunsList {
     error,
     hasMore: cursor !== null,
     freshIds,
-    loadedAt,
+    loadedAt: loaded?.requestedAt ?? null,
     loadMore,
     refresh,
   };

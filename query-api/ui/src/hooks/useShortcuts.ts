@@ -2,7 +2,8 @@ import { useEffect, useRef } from "react";
 
 export type Shortcuts = Partial<Record<string, (event: KeyboardEvent) => void>>;
 
-function typing(target: EventTarget | null): boolean {
+/** A text field, where keys are text. */
+export function isField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return (
     target.isContentEditable ||
@@ -10,6 +11,10 @@ function typing(target: EventTarget | null): boolean {
     target instanceof HTMLTextAreaElement ||
     target instanceof HTMLSelectElement
   );
+}
+
+function interactive(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && target.closest("button, a, summary, [role]") !== null;
 }
 
 /**
@@ -22,7 +27,9 @@ export function useShortcuts(shortcuts: Shortcuts): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.metaKey || event.ctrlKey || event.altKey) return;
-      if (typing(event.target) && event.key !== "Escape") return;
+      if (isField(event.target) && event.key !== "Escape") return;
+      // Enter and Space on a focused button or link are that control's own.
+      if ((event.key === "Enter" || event.key === " ") && interactive(event.target)) return;
       const handler = ref.current[event.key];
       if (handler) {
         event.preventDefault();

@@ -28,13 +28,23 @@ describe("the typed filter bar", () => {
     expect(r.ok && r.filter.range).toBe("24h");
   });
 
-  it("turns dates into an absolute range", () => {
+  it("turns dates into an absolute range: local days, before: exclusive", () => {
     const r = parseCommand("after:2026-04-10 before:2026-04-11T12:00:00Z");
     expect(r.ok && [r.filter.range, r.filter.from, r.filter.to]).toEqual([
       null,
-      Date.parse("2026-04-10"),
-      Date.parse("2026-04-11T12:00:00Z"),
+      new Date(2026, 3, 10).getTime(),
+      Date.parse("2026-04-11T12:00:00Z") - 1,
     ]);
+    const day = parseCommand("after:2026-04-10 before:2026-04-11");
+    expect(day.ok && day.filter.to).toBe(new Date(2026, 3, 11).getTime() - 1);
+  });
+
+  it("keeps quotes in a code search through a round trip", () => {
+    const r = parseCommand(`code:'say "hi"' status:failed`);
+    expect(r.ok && r.filter.code).toBe('say "hi"');
+    if (!r.ok) return;
+    expect(formatCommand(r.filter)).toBe(`status:failed after:24h code:'say "hi"'`);
+    expect(parseCommand(formatCommand(r.filter))).toEqual(r);
   });
 
   it.each([

@@ -38,7 +38,7 @@ const TOOL = /^[A-Za-z0-9_:$@/-]+(\.[A-Za-z0-9_:$@/-]+)*(\.\*)?$/;
 /** Splits on spaces, keeping `"quoted text"` (after a key or alone) together. */
 function tokens(text: string): string[] {
   const out: string[] = [];
-  const re = /(?:[^\s"]+)?"([^"]*)"?|[^\s"]+/g;
+  const re = /(?:[^\s"']+)?(?:"[^"]*"?|'[^']*'?)|[^\s"']+/g;
   for (const m of text.matchAll(re)) {
     out.push(m[0]);
   }
@@ -46,7 +46,7 @@ function tokens(text: string): string[] {
 }
 
 function unquote(value: string): string {
-  return value.replace(/^"|"$/g, "");
+  return value.replace(/^(["'])(.*?)\1?$/s, "$2");
 }
 
 function values(value: string): string[] {
@@ -80,7 +80,7 @@ export function parseCommand(text: string): CommandResult {
           error: "duration is not a filter the API offers: sort by duration instead",
         };
       }
-      if (key && !token.startsWith('"')) {
+      if (key && !/^["']/.test(token)) {
         return {
           ok: false,
           error: `unknown filter "${key}:" (use ${COMMAND_KEYS.map((k) => `${k}:`).join(" ")})`,
@@ -142,7 +142,8 @@ export function parseCommand(text: string): CommandResult {
         if (ms === undefined || ms === null) {
           return { ok: false, error: `before: "${value}" is neither a relative time nor a date` };
         }
-        before = ms;
+        // Before that instant: the range's end is inclusive, so one millisecond earlier.
+        before = ms - 1;
         break;
       }
     }
@@ -167,8 +168,10 @@ export function parseCommand(text: string): CommandResult {
   return { ok: true, filter };
 }
 
+/** Quoted when it has spaces or quotes: in '…' when it holds a ", else in "…". */
 function quoted(value: string): string {
-  return /[\s"]/.test(value) ? `"${value.replaceAll('"', "")}"` : value;
+  if (!/[\s"']/.test(value)) return value;
+  return value.includes('"') ? `'${value.replaceAll("'", "")}'` : `"${value}"`;
 }
 
 /** The bar's text for a view: parsing it gives the same filter back. */
@@ -181,7 +184,7 @@ export function formatCommand(view: FilterFields): string {
   if (view.range !== null) parts.push(`after:${view.range}`);
   else {
     if (view.from !== null) parts.push(`after:${isoTime(view.from)}`);
-    if (view.to !== null) parts.push(`before:${isoTime(view.to)}`);
+    if (view.to !== null) parts.push(`before:${isoTime(view.to + 1)}`);
   }
   if (view.code) parts.push(`code:${quoted(view.code)}`);
   return parts.join(" ");

@@ -20,9 +20,14 @@ export function relativeMs(text: string): number | null | undefined {
   return n * (UNIT_MS[m[2] as string] as number);
 }
 
-/** An absolute time typed or linked: epoch ms, or a date / date-time ISO 8601 can parse. */
+/**
+ * An absolute time typed or linked: epoch ms, or an ISO 8601 date or date-time. A date alone,
+ * like a date-time without an offset, is local time (the day the user sees).
+ */
 export function absoluteMs(text: string): number | undefined {
   if (/^\d{10,}$/.test(text)) return Number(text);
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (day) return new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])).getTime();
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;

@@ -15,6 +15,7 @@ import {
   launchChromium,
   pageTimings,
   RUN_ROW_SELECTOR,
+  resumeRun,
   runDemo,
   startAllInOne,
   submitRun,
@@ -145,9 +146,13 @@ describe.skipIf(!chromiumPath)(title, () => {
     expect(bars.length).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/list-1280.png` });
 
-    // Infinite scroll: the end of the list loads the next cursor page.
-    await page.locator('[data-testid="list-end"]').scrollIntoViewIfNeeded();
-    await expect.poll(() => shownIds().then((ids) => ids.length)).toBe(all.meta.filterRowCount);
+    // Infinite scroll: reaching the end of the list loads the next cursor page, until none is left.
+    await expect
+      .poll(async () => {
+        await page.locator('[data-testid="list-end"]').scrollIntoViewIfNeeded();
+        return (await shownIds()).length;
+      })
+      .toBe(all.meta.filterRowCount);
     const everything: string[] = [];
     let cursor: string | null = null;
     do {
@@ -159,7 +164,23 @@ describe.skipIf(!chromiumPath)(title, () => {
     } while (cursor);
     expect(await shownIds()).toEqual(everything);
 
+    // Usable at both widths: nothing runs off the side, the top bar stays one line.
+    // Evaluated in the page (this file is type-checked without the DOM's types).
+    const layout = () =>
+      page.evaluate(`({
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        topbar: document.querySelector(".topbar").getBoundingClientRect().height,
+        code: document.querySelector(".tr .col-code").getBoundingClientRect().width,
+      })`) as Promise<{ overflow: number; topbar: number; code: number }>;
+    const at1280 = await layout();
+    expect(at1280.overflow).toBe(0);
+    expect(at1280.topbar).toBe(52);
+    expect(at1280.code).toBeGreaterThan(300);
     await page.setViewportSize({ width: 1920, height: 1080 });
+    const at1920 = await layout();
+    expect(at1920.overflow).toBe(0);
+    expect(at1920.topbar).toBe(52);
+    expect(at1920.code).toBeGreaterThan(at1280.code);
     await page.screenshot({ path: `${SHOTS}/list-1920.png` });
     await page.setViewportSize({ width: 1280, height: 860 });
   });
@@ -204,6 +225,12 @@ describe.skipIf(!chromiumPath)(title, () => {
       expect(want.meta.filterRowCount).toBeGreaterThan(0);
       expect(want.meta.filterRowCount).toBeLessThan(all.meta.filterRowCount);
       await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+      // One history entry per search: Back returns to the list before it.
+      await page.locator('[data-testid="code-input"]').blur();
+      await page.goBack();
+      await expect.poll(() => search().has("code")).toBe(false);
+      expect(await page.inputValue('[data-testid="code-input"]')).toBe("");
+      await expect.poll(shownIds).toEqual(all.executions.map((r) => r.id));
     });
 
     it("time presets send the range to the API", async () => {
@@ -338,20 +365,37 @@ describe.skipIf(!chromiumPath)(title, () => {
     await open(
       `/runs?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&sort=createdAt,asc`,
     );
+    const chart = await api<{
+      meta: { chartBucketMs: number; chartData: { bucketStart: number }[] };
+    }>(`/v1/executions?limit=1&from=${from}&to=${to}`);
+    const buckets = chart.meta.chartData;
+    expect(buckets.length).toBeGreaterThan(5);
     const box = await page.locator('[data-testid="timeline-bars"]').boundingBox();
     if (!box) throw new Error("no timeline");
     const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.3, y);
+    // A click is not a selection.
+    await page.mouse.click(box.x + box.width * 0.5, y);
+    expect(Date.parse(search().get("from") ?? "")).toBe(from);
+    // Dragged from 31 % to 69 % of the chart: from the start of the bucket under the first
+    // point to the end of the bucket under the last, inside the range shown.
+    await page.mouse.move(box.x + box.width * 0.31, y);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
-    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.69, y, { steps: 5 });
     await page.mouse.up();
-    await expect.poll(() => search().get("from")).not.toBe(new Date(from).toISOString());
+    await expect.poll(() => Date.parse(search().get("from") ?? "")).not.toBe(from);
+    const first = buckets[Math.floor(buckets.length * 0.31)];
+    const last = buckets[Math.floor(buckets.length * 0.69)];
+    if (!first || !last) throw new Error("no buckets under the drag");
     const narrowedFrom = Date.parse(search().get("from") ?? "");
     const narrowedTo = Date.parse(search().get("to") ?? "");
-    expect(narrowedFrom).toBeGreaterThan(from);
-    expect(narrowedTo).toBeLessThan(to);
-    expect(narrowedTo).toBeGreaterThan(narrowedFrom);
+    expect(narrowedFrom).toBe(Math.max(from, first.bucketStart));
+    expect(narrowedTo).toBe(Math.min(to, last.bucketStart + chart.meta.chartBucketMs - 1));
+    expect(search().has("range")).toBe(false);
+    // The bar shows the new range; before: is the instant after it.
+    expect(await page.inputValue('[data-testid="filter-bar"]')).toBe(
+      `after:${new Date(narrowedFrom).toISOString().replace(".000Z", "Z")} before:${new Date(narrowedTo + 1).toISOString().replace(".000Z", "Z")}`,
+    );
     const want = await api<Page1>(
       `/v1/executions?limit=50&sort=createdAt,asc&from=${narrowedFrom}&to=${narrowedTo}`,
     );
@@ -426,6 +470,39 @@ describe.skipIf(!chromiumPath)(title, () => {
       { divider: true, older: true },
     ]);
     await page.screenshot({ path: `${SHOTS}/live.png` });
+
+    // A run that is still waiting shows up as waiting, then the same row turns completed when
+    // another process finishes it (updatedSince); nothing is listed twice.
+    const status = (id: string) =>
+      page
+        .getAttribute(`${RUN_ROW_SELECTOR}[data-id="${id}"]`, "data-status", { timeout: 500 })
+        .catch(() => null);
+    const paused = await submitRun(server.collectorUrl, {
+      code: [
+        `const answer = await elicit({ kind: "form", message: "${marker}: go on?",`,
+        '  schema: { type: "object", properties: { approve: { type: "boolean" } } } });',
+        "return answer;",
+      ].join("\n"),
+      pauseAtElicitation: true,
+    });
+    expect(paused.status).toBe("paused");
+    if (!paused.state) throw new Error("the paused run has no state to resume");
+    await expect
+      .poll(() => status(paused.executionId), { timeout: 20_000 })
+      .toBe("waiting_for_interaction");
+    await resumeRun(server.collectorUrl, paused.state, {
+      content: { approve: true },
+      code: "return { approved: resumed.content.approve };",
+    });
+    await expect.poll(() => status(paused.executionId), { timeout: 20_000 }).toBe("completed");
+    const ids = await shownIds();
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.slice(0, 2)).toEqual([paused.executionId, run.executionId]);
+    const divider = await page.$$eval(".tbody > .row-wrap", (wraps) =>
+      wraps.findIndex((w) => w.querySelector('[data-testid="live-divider"]') !== null),
+    );
+    expect(divider).toBe(2);
+
     // Switching live off removes the divider.
     await page.keyboard.press("j");
     await expect.poll(() => search().has("live")).toBe(false);
@@ -441,6 +518,9 @@ describe.skipIf(!chromiumPath)(title, () => {
 
     await page.keyboard.press("?");
     await page.waitForSelector('[data-testid="help"]');
+    // Behind the help, other keys do nothing.
+    await page.keyboard.press("b");
+    expect(await page.$('[data-testid="filter-rail"]')).not.toBeNull();
     await page.keyboard.press("Escape");
     expect(await page.$('[data-testid="help"]')).toBeNull();
 
@@ -465,6 +545,14 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.keyboard.press("Escape");
     await expect.poll(() => search().has("executionId")).toBe(false);
 
+    // Enter on a focused control is that control's, not "open the selected run".
+    await page.focus('[data-testid="columns-button"]');
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('[data-testid="columns-menu"]');
+    expect(search().has("executionId")).toBe(false);
+    await page.keyboard.press("Escape");
+    await page.click('[data-testid="columns-button"]');
+
     await page.keyboard.press("j");
     await expect.poll(() => search().get("live")).toBe("1");
     await page.keyboard.press("j");
@@ -472,10 +560,13 @@ describe.skipIf(!chromiumPath)(title, () => {
 
     await page.keyboard.press("/");
     expect(await page.getAttribute(":focus", "data-testid")).toBe("filter-bar");
-    // Letters typed into the bar are text, not shortcuts.
-    await page.keyboard.type("b");
+    // Letters typed into the bar are text, not shortcuts; Esc puts the filter back and leaves.
+    await page.keyboard.type(" b");
+    expect(await page.inputValue('[data-testid="filter-bar"]')).toBe("after:24h b");
     await page.waitForSelector('[data-testid="filter-rail"]');
     await page.keyboard.press("Escape");
+    expect(await page.inputValue('[data-testid="filter-bar"]')).toBe("after:24h");
+    expect(await page.evaluate("document.activeElement === document.body")).toBe(true);
     page.removeAllListeners("request");
   });
 

@@ -28,4 +28,4 @@ export type { AllInOneServer, RuntraceServer, ServerOptions } from "./server.ts"
 export { startAllInOne, startQueryApiOnly } from "./server.ts";
 /** Data: one run through the real SDK. */
 export type { SubmitRunOptions, SubmittedRun } from "./submit-run.ts";
-export { submitRun } from "./submit-run.ts";
+export { resumeRun, submitRun } from "./submit-run.ts";

@@ -4,7 +4,10 @@
  * OpenTelemetry Node SDK (`startTelemetry`) over OTLP/HTTP to a running collector.
  */
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
+import type { ExecutionState } from "@runtrace/sdk";
 import { type ExecutionTrigger, startTelemetry } from "@runtrace/sdk";
+import { pauseForLater } from "../../../../examples/src/demo/answers.ts";
+import { type ResumedRun, resumeInAnotherProcess } from "../../../../examples/src/demo/handoff.ts";
 import { createSandbox, type ExecuteResult } from "../../../../examples/src/sandbox/index.ts";
 import { createTools } from "../../../../examples/src/tools.ts";
 
@@ -24,6 +27,11 @@ export interface SubmitRunOptions {
   timeoutMillis?: number;
   /** `service.name` of the telemetry. @default "quickjs-sandbox" (the demo's) */
   serviceName?: string;
+  /**
+   * Nobody answers the code's `elicit(…)` here: the run pauses and is stored as
+   * `waiting_for_interaction`; {@link resumeRun} finishes it later, from another process.
+   */
+  pauseAtElicitation?: boolean;
 }
 
 /** The finished run, as the sandbox reported it. */
@@ -35,6 +43,8 @@ export interface SubmittedRun {
   durationMillis: number;
   /** The code's return value, when it completed. */
   result?: unknown;
+  /** The paused execution, for {@link resumeRun}. */
+  state?: ExecutionState;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -75,6 +85,7 @@ async function submitOne(collectorUrl: string, options: SubmitRunOptions): Promi
       scopeId: options.scopeId ?? "ws_acme",
       code: options.code,
       trigger: options.trigger ?? { kind: "cli" },
+      ...(options.pauseAtElicitation ? { onElicitation: pauseForLater } : {}),
     });
   } finally {
     try {
@@ -93,5 +104,23 @@ async function submitOne(collectorUrl: string, options: SubmitRunOptions): Promi
     status: outcome.status,
     durationMillis: outcome.durationMillis,
     ...(outcome.status === "completed" ? { result: outcome.result } : {}),
+    ...(outcome.status === "paused" ? { state: outcome.state } : {}),
   };
+}
+
+/**
+ * Answers a run paused by {@link submitRun} (`pauseAtElicitation`) with `content` and runs
+ * `code` after it, in another Node process with telemetry of its own (the demo's
+ * resume-process.ts), as a service does when an approval arrives later elsewhere. Resolves
+ * once that process exported the run's end.
+ */
+export function resumeRun(
+  collectorUrl: string,
+  state: ExecutionState,
+  resume: { content: Record<string, unknown>; code: string },
+): Promise<ResumedRun> {
+  return resumeInAnotherProcess(
+    { version: 1, state, resume: { action: "accept", content: resume.content, code: resume.code } },
+    collectorUrl,
+  );
 }

@@ -50,6 +50,9 @@ const title = chromiumPath
   ? "the /runs page in Chromium"
   : `the /runs page in Chromium (skipped: ${CHROMIUM_MISSING})`;
 
+// Said out loud as well: a skipped file's test titles are not printed by the default reporter.
+if (!chromiumPath) console.warn(`/runs browser tests skipped: ${CHROMIUM_MISSING}`);
+
 describe.skipIf(!chromiumPath)(title, () => {
   let server: AllInOneServer;
   let browser: Browser;

@@ -30,6 +30,8 @@ export function fullTime(ms: number): string {
 
 export function durationText(ms: number | null): string {
   if (ms === null) return "—";
+  // Sub-10 ms fractions only come from axis ticks of a short window: keep them apart.
+  if (ms < 10 && !Number.isInteger(ms)) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   const minutes = Math.floor(ms / 60_000);

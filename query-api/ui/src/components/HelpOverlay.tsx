@@ -1,3 +1,5 @@
+import { useEffect, useRef } from "react";
+
 const KEYS: [string, string][] = [
   ["j", "live mode on / off"],
   ["r", "refresh"],
@@ -13,6 +15,9 @@ const SYNTAX =
   'status:failed,cancelled  trigger:mcp  tool:github.*  elicitation:true  after:1h  before:2026-04-11  code:"rate limit"';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
+  const dialog = useRef<HTMLDivElement>(null);
+  // The dialog takes the focus, so a screen reader reads it and Tab starts inside it.
+  useEffect(() => dialog.current?.focus(), []);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog closes it; Esc does the same from the keyboard
     <div
@@ -22,7 +27,15 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
         if (e.target === e.currentTarget) onClose();
       }}
     >
-      <div className="help" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
+      <div
+        className="help"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Keyboard shortcuts"
+        data-testid="help"
+        ref={dialog}
+        tabIndex={-1}
+      >
         <h2>Keyboard</h2>
         <dl>
           {KEYS.map(([key, what]) => (

@@ -155,6 +155,8 @@ export function RunTable(props: Props) {
                 data-id={run.id}
                 data-status={run.status}
                 data-index={index}
+                aria-current={index === props.selectedIndex ? "true" : undefined}
+                aria-label={`${run.status} run started ${fullTime(run.createdAt)}: open`}
                 onClick={() => props.onOpen(index)}
               >
                 {show("status") && (

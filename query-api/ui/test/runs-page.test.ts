@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ExecutionSummary, ListMeta, ListPage } from "../src/api/types.ts";
 import {
   type AllInOneServer,
   CHROMIUM_MISSING,
@@ -26,24 +27,10 @@ const UI_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SHOTS = `${UI_DIR}test/screenshots`;
 const DAY_MS = 86_400_000;
 
-interface Summary {
-  id: string;
-  status: string;
-  createdAt: number;
-  durationMs: number | null;
-}
-interface Meta {
-  totalRowCount: number;
-  filterRowCount: number;
-  statusCounts: { status: string; count: number }[];
-  triggerCounts: { triggerKind: string; count: number }[];
-  toolFacets: { toolPath: string; count: number }[];
-  interactionCounts: { withElicitation: number; withoutElicitation: number };
-}
-interface Page1 {
-  executions: Summary[];
-  meta: Meta;
-}
+/** A first page: the list with its meta. */
+type Page1 = Required<Pick<ListPage, "executions" | "meta">>;
+type Meta = ListMeta;
+type Summary = ExecutionSummary;
 
 const chromiumPath = findChromium();
 const title = chromiumPath

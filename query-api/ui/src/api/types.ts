@@ -1,16 +1,9 @@
 /** The shapes of the public `/v1` API the page reads (see the README's query API section). */
+import { EXECUTION_STATUSES, TERMINAL_STATUSES } from "@runtrace/semconv";
 
-export const STATUSES = [
-  "pending",
-  "running",
-  "waiting_for_interaction",
-  "completed",
-  "failed",
-  "cancelled",
-] as const;
-export type Status = (typeof STATUSES)[number];
-
-export const TERMINAL: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
+/** The six statuses, in the order the API counts them. */
+export const STATUSES = EXECUTION_STATUSES;
+export const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 
 export interface Trigger {
   kind: string | null;

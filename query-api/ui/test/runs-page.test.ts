@@ -219,7 +219,7 @@ describe.skipIf(!chromiumPath)(title, () => {
       await page.locator('[data-testid="code-input"]').blur();
       await page.goBack();
       await expect.poll(() => search().has("code")).toBe(false);
-      expect(await page.inputValue('[data-testid="code-input"]')).toBe("");
+      await expect.poll(() => page.inputValue('[data-testid="code-input"]')).toBe("");
       await expect.poll(shownIds).toEqual(all.executions.map((r) => r.id));
     });
 
@@ -237,7 +237,9 @@ describe.skipIf(!chromiumPath)(title, () => {
       await page.click('[data-testid="preset-all"]');
       await expect.poll(() => search().get("range")).toBe("all");
       await expect.poll(() => asked.at(-1)?.searchParams.has("from")).toBe(false);
-      expect(await page.getAttribute('[data-testid="preset-all"]', "aria-pressed")).toBe("true");
+      await expect
+        .poll(() => page.getAttribute('[data-testid="preset-all"]', "aria-pressed"))
+        .toBe("true");
       page.removeAllListeners("request");
     });
   });
@@ -302,12 +304,11 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect.poll(() => search().get("elicitation")).toBe("false");
     await page.goBack();
     await expect.poll(() => search().has("elicitation")).toBe(false);
-    expect(
-      await page.getAttribute(
-        '[data-testid="facet-elicitation-false"] .facet-main',
-        "aria-pressed",
-      ),
-    ).toBe("false");
+    await expect
+      .poll(() =>
+        page.getAttribute('[data-testid="facet-elicitation-false"] .facet-main', "aria-pressed"),
+      )
+      .toBe("false");
     await page.goBack();
     await expect.poll(() => search().get("executionId")).toBe(target?.id);
     await page.waitForSelector('[data-testid="drawer"]');
@@ -383,9 +384,11 @@ describe.skipIf(!chromiumPath)(title, () => {
     expect(narrowedTo).toBe(Math.min(to, last.bucketStart + chart.meta.chartBucketMs - 1));
     expect(search().has("range")).toBe(false);
     // The bar shows the new range; before: is the instant after it.
-    expect(await page.inputValue('[data-testid="filter-bar"]')).toBe(
-      `after:${new Date(narrowedFrom).toISOString().replace(".000Z", "Z")} before:${new Date(narrowedTo + 1).toISOString().replace(".000Z", "Z")}`,
-    );
+    await expect
+      .poll(() => page.inputValue('[data-testid="filter-bar"]'))
+      .toBe(
+        `after:${new Date(narrowedFrom).toISOString().replace(".000Z", "Z")} before:${new Date(narrowedTo + 1).toISOString().replace(".000Z", "Z")}`,
+      );
     const want = await api<Page1>(
       `/v1/executions?limit=50&sort=createdAt,asc&from=${narrowedFrom}&to=${narrowedTo}`,
     );

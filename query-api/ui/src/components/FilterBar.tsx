@@ -1,4 +1,4 @@
-import { forwardRef, useEffect, useState } from "react";
+import { forwardRef, useState } from "react";
 import type { SetView } from "../hooks/useView.ts";
 import { formatCommand, parseCommand } from "../view/command.ts";
 import type { RunsView } from "../view/view.ts";
@@ -10,23 +10,23 @@ import type { RunsView } from "../view/view.ts";
 export const FilterBar = forwardRef<HTMLInputElement, { view: RunsView; setView: SetView }>(
   function FilterBar({ view, setView }, ref) {
     const text = formatCommand(view);
-    const [draft, setDraft] = useState(text);
-    const [editing, setEditing] = useState(false);
+    // While the user types, the bar shows the draft; otherwise, always the view's filter.
+    const [draft, setDraft] = useState<string | null>(null);
     const [error, setError] = useState<string | null>(null);
-    useEffect(() => {
-      if (!editing) setDraft(text);
-    }, [text, editing]);
+    const stopEditing = () => {
+      setDraft(null);
+      setError(null);
+    };
 
     const apply = () => {
+      if (draft === null) return;
       const parsed = parseCommand(draft);
       if (!parsed.ok) {
         setError(parsed.error);
         return;
       }
-      setError(null);
-      setEditing(false);
+      stopEditing();
       setView({ ...parsed.filter });
-      setDraft(formatCommand(parsed.filter));
     };
 
     return (
@@ -43,14 +43,9 @@ export const FilterBar = forwardRef<HTMLInputElement, { view: RunsView; setView:
           aria-label="Filter runs"
           data-testid="filter-bar"
           placeholder="status:failed tool:github.* after:1h code:text"
-          value={draft}
-          onFocus={() => setEditing(true)}
-          onBlur={() => {
-            // Leaving the bar drops an unapplied edit (and its error): it shows the filter again.
-            setEditing(false);
-            setError(null);
-            setDraft(text);
-          }}
+          value={draft ?? text}
+          // Leaving the bar drops an unapplied edit (and its error): it shows the filter again.
+          onBlur={stopEditing}
           onChange={(e) => {
             setDraft(e.target.value);
             setError(null);
@@ -58,9 +53,7 @@ export const FilterBar = forwardRef<HTMLInputElement, { view: RunsView; setView:
           onKeyDown={(e) => {
             if (e.key === "Enter") apply();
             if (e.key === "Escape") {
-              setError(null);
-              setDraft(text);
-              setEditing(false);
+              stopEditing();
               e.currentTarget.blur();
             }
           }}

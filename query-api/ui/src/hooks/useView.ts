@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { parseView, type RunsView, viewSearch } from "../view/view.ts";
 
 export type SetView = (change: Partial<RunsView>, options?: { replace?: boolean }) => void;
@@ -9,24 +9,28 @@ export type SetView = (change: Partial<RunsView>, options?: { replace?: boolean 
  */
 export function useView(): [RunsView, SetView] {
   const [view, setState] = useState(() => parseView(window.location.search));
+  // The latest view, so that changes made in one tick build on each other.
+  const latest = useRef(view);
 
   useEffect(() => {
-    const onPop = () => setState(parseView(window.location.search));
+    const onPop = () => {
+      latest.current = parseView(window.location.search);
+      setState(latest.current);
+    };
     window.addEventListener("popstate", onPop);
     return () => window.removeEventListener("popstate", onPop);
   }, []);
 
   const setView = useCallback<SetView>((change, options) => {
-    setState((current) => {
-      const next = { ...current, ...change };
-      const search = viewSearch(next);
-      if (search !== window.location.search) {
-        const url = `${window.location.pathname}${search}`;
-        if (options?.replace) window.history.replaceState(null, "", url);
-        else window.history.pushState(null, "", url);
-      }
-      return next;
-    });
+    const next = { ...latest.current, ...change };
+    latest.current = next;
+    const search = viewSearch(next);
+    if (search !== window.location.search) {
+      const url = `${window.location.pathname}${search}`;
+      if (options?.replace) window.history.replaceState(null, "", url);
+      else window.history.pushState(null, "", url);
+    }
+    setState(next);
   }, []);
 
   return [view, setView];

@@ -33,6 +33,7 @@ function TokenForm({ onSaved }: { onSaved(): void }) {
           value={token}
           onChange={(e) => setToken(e.target.value)}
           autoComplete="off"
+          data-testid="token-input"
         />
       </label>
       <button type="submit">Use token</button>

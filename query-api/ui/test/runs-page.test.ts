@@ -563,6 +563,64 @@ describe.skipIf(!chromiumPath)(title, () => {
     page.removeAllListeners("request");
   });
 
+  it("narrows the range with the custom from/to fields", async () => {
+    const times = all.executions.map((r) => r.createdAt).sort((a, b) => a - b);
+    // Whole local minutes around the middle of the demo's runs (the fields are minute-precise).
+    const middle = times[Math.floor(times.length / 2)] as number;
+    const fromMs = Math.floor(middle / 60_000) * 60_000;
+    const local = (ms: number) => {
+      const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+      return d.toISOString().slice(0, 16);
+    };
+    await open("/runs");
+    await page.fill('[data-testid="range-from"]', local(fromMs));
+    await page.fill('[data-testid="range-to"]', local(fromMs));
+    await page.click('[data-testid="rail-time"] button[type="submit"]');
+    await expect.poll(() => search().has("range")).toBe(false);
+    expect(Date.parse(search().get("from") ?? "")).toBe(fromMs);
+    expect(Date.parse(search().get("to") ?? "")).toBe(fromMs + 59_999);
+    const want = await api<Page1>(`/v1/executions?limit=50&from=${fromMs}&to=${fromMs + 59_999}`);
+    expect(want.meta.filterRowCount).toBeGreaterThan(0);
+    await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+    // A preset clears the custom range.
+    await page.click('[data-testid="preset-24h"]');
+    await expect.poll(() => search().has("from")).toBe(false);
+  });
+
+  it("asks for a token when the API wants one, and shows only that token's scope", async () => {
+    const guarded = await startAllInOne({ env: { RUNTRACE_API_TOKENS: "tok-acme=ws_acme" } });
+    const mine = await submitRun(guarded.collectorUrl, { code: 'return "mine";' });
+    const theirs = await submitRun(guarded.collectorUrl, {
+      code: 'return "theirs";',
+      scopeId: "ws_globex",
+    });
+    expect(theirs.status).toBe("completed");
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    try {
+      const p = await fresh.newPage();
+      await p.goto(`${guarded.queryUrl}/runs`);
+      await p.waitForSelector('[data-testid="token-input"]');
+      expect(await p.textContent('[data-testid="error"]')).toContain("wants an API token");
+      await p.fill('[data-testid="token-input"]', "tok-acme");
+      await p.keyboard.press("Enter");
+      await p.waitForSelector(RUN_ROW_SELECTOR);
+      expect(
+        await p.$$eval(RUN_ROW_SELECTOR, (rows) => rows.map((r) => r.getAttribute("data-id"))),
+      ).toEqual([mine.executionId]);
+      // The drawer's requests carry the token too.
+      await p.click(RUN_ROW_SELECTOR);
+      await p.waitForSelector('[data-testid="run-code"]');
+      expect(await p.textContent('[data-testid="run-code"]')).toBe('return "mine";');
+      // Kept for the next visit.
+      await p.reload();
+      await p.waitForSelector(RUN_ROW_SELECTOR);
+      expect(await p.$('[data-testid="token-input"]')).toBeNull();
+    } finally {
+      await fresh.close();
+      await guarded.stop();
+    }
+  }, 90_000);
+
   it("explains an API error and an empty result", async () => {
     await open("/runs?status=bogus");
     expect(await page.textContent('[data-testid="error"]')).toContain("status");

@@ -26,6 +26,7 @@ import {
   TOOL_CALL_COLUMNS,
   toolCallLine,
 } from "../../packages/clickhouse/src/rows/tables.ts";
+import { integerOption } from "./options.ts";
 import { type GeneratedSpans, generateSpans } from "./realistic-spans.ts";
 
 /**
@@ -59,12 +60,6 @@ interface Options {
   rounds: number;
 }
 
-function positiveInt(text: string, flag: string): number {
-  const n = Number(text.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: not a positive integer: ${text}`);
-  return n;
-}
-
 function parseOptions(args: string[]): Options {
   const { values } = parseArgs({
     args,
@@ -83,14 +78,14 @@ function parseOptions(args: string[]): Options {
       throw new Error(`--variants: expected MAXBATCHROWSxINFLIGHT, got ${pair}`);
     }
     return {
-      maxBatchRows: positiveInt(rows, "--variants"),
-      inflight: positiveInt(inflight, "--variants"),
+      maxBatchRows: integerOption(rows, "--variants"),
+      inflight: integerOption(inflight, "--variants"),
     };
   });
   return {
-    spans: positiveInt(values.spans, "--spans"),
+    spans: integerOption(values.spans, "--spans"),
     variants,
-    rounds: positiveInt(values.rounds, "--rounds"),
+    rounds: integerOption(values.rounds, "--rounds"),
   };
 }
 

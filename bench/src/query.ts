@@ -3,6 +3,7 @@ import { Agent } from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { integerOption } from "./options.ts";
 import { getJson, type QueryApi, startQueryApi } from "./query/api.ts";
 import { COMMON_CODE_WORD, NEEDLE_COUNT, NEEDLE_MIN, SCOPES } from "./query/dataset.ts";
 import { prepareData } from "./query/prepare.ts";
@@ -29,12 +30,6 @@ interface Options {
   generateOnly: boolean;
 }
 
-function positiveInteger(text: string, flag: string): number {
-  const n = Number(text.replace(/_/g, ""));
-  if (!(n > 0) || !Number.isInteger(n)) throw new Error(`${flag}: not a positive integer: ${text}`);
-  return n;
-}
-
 function parseOptions(args: string[]): Options {
   const { values } = parseArgs({
     args,
@@ -50,7 +45,7 @@ function parseOptions(args: string[]): Options {
     },
     strict: true,
   });
-  const needle = positiveInteger(values.needle, "--needle");
+  const needle = integerOption(values.needle, "--needle");
   if (needle < NEEDLE_MIN || needle >= NEEDLE_MIN + NEEDLE_COUNT) {
     throw new Error(
       `--needle: the codes hold needle_${NEEDLE_MIN} … needle_${NEEDLE_MIN + NEEDLE_COUNT - 1}`,
@@ -60,11 +55,11 @@ function parseOptions(args: string[]): Options {
     throw new Error(`--scope: one of ${SCOPES.map((s) => s.id).join(", ")}`);
   }
   return {
-    executions: positiveInteger(values.executions, "--executions"),
-    repeat: positiveInteger(values.repeat, "--repeat"),
+    executions: integerOption(values.executions, "--executions"),
+    repeat: integerOption(values.repeat, "--repeat"),
     dataDir: values["data-dir"] === undefined ? undefined : resolve(values["data-dir"]),
-    traces: positiveInteger(values.traces, "--traces"),
-    chunk: positiveInteger(values.chunk, "--chunk"),
+    traces: integerOption(values.traces, "--traces"),
+    chunk: integerOption(values.chunk, "--chunk"),
     scope: values.scope,
     needle,
     generateOnly: values["generate-only"],

@@ -8,6 +8,7 @@ import {
   findChromium,
   launchChromium,
 } from "../../query-api/ui/test/harness/chromium.ts";
+import { integerOption } from "./options.ts";
 import { type QueryApi, startQueryApi } from "./query/api.ts";
 import { prepareData } from "./query/prepare.ts";
 import { type Navigation, navigate, watchProblems } from "./ui/measure.ts";
@@ -35,13 +36,6 @@ interface Options {
   timeoutMillis: number;
 }
 
-function positiveInteger(text: string, flag: string, min = 1): number {
-  const n = Number(text.replace(/_/g, ""));
-  if (!(n >= min) || !Number.isInteger(n))
-    throw new Error(`${flag}: not an integer ≥ ${min}: ${text}`);
-  return n;
-}
-
 function parseOptions(args: string[]): Options {
   const { values } = parseArgs({
     args,
@@ -59,14 +53,14 @@ function parseOptions(args: string[]): Options {
   });
   if (!values.path.startsWith("/")) throw new Error(`--path: starts with /: ${values.path}`);
   return {
-    executions: positiveInteger(values.executions, "--executions"),
-    repeat: positiveInteger(values.repeat, "--repeat"),
-    warmups: positiveInteger(values.warmups, "--warmups", 0),
+    executions: integerOption(values.executions, "--executions"),
+    repeat: integerOption(values.repeat, "--repeat"),
+    warmups: integerOption(values.warmups, "--warmups", 0),
     dataDir: values["data-dir"] === undefined ? undefined : resolve(values["data-dir"]),
-    traces: positiveInteger(values.traces, "--traces"),
-    chunk: positiveInteger(values.chunk, "--chunk"),
+    traces: integerOption(values.traces, "--traces"),
+    chunk: integerOption(values.chunk, "--chunk"),
     path: values.path,
-    timeoutMillis: positiveInteger(values["timeout-ms"], "--timeout-ms"),
+    timeoutMillis: integerOption(values["timeout-ms"], "--timeout-ms"),
   };
 }
 

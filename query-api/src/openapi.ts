@@ -81,9 +81,21 @@ const schemas = {
       completedAt: nullable(int),
       durationMs: nullable(int),
       updatedAt: { ...int, description: "Last state change (epoch ms)." },
-      toolCallCount: int,
-      interactionCount: int,
-      hadElicitation: { type: "boolean" },
+      toolCallCount: {
+        ...int,
+        description:
+          "The run's tool-call spans stored (each span once), whatever order they arrived in; equals the length of /tool-calls.",
+      },
+      interactionCount: {
+        ...int,
+        description:
+          "The run's interaction spans stored; equals the length of the detail's interactions.",
+      },
+      hadElicitation: {
+        type: "boolean",
+        description:
+          "An interaction span is stored, the root span claims one (executor.execution.interaction_count, or the seed's executor.interaction.kind), or one is pending.",
+      },
       pendingInteraction: nullable({
         type: "object",
         properties: { id: str, kind: str, purpose: nullable(str) },
@@ -112,8 +124,11 @@ const schemas = {
       toolFacets: {
         type: "array",
         description:
-          "Top 20 tool paths by call count, every filter except tool: the calls of the runs started within from–to that the other filters keep (an unfinished run: the calls its latest report lists).",
-        items: { type: "object", properties: { toolPath: str, count: int } },
+          "Top 20 tool paths by calls, every filter except tool, over the runs started within from–to that the other filters keep: runs = runs that called the path (what tool=<path> lists), calls = their calls of it, count = calls (the seed's meaning: tool-call rows per path).",
+        items: {
+          type: "object",
+          properties: { toolPath: str, count: int, runs: int, calls: int },
+        },
       },
       interactionCounts: {
         type: "object",
@@ -228,7 +243,10 @@ export function openApiDocument(): object {
             "One execution: stored code, result, error, logs, trigger meta, interactions, pending interaction",
           parameters: [idParam],
           responses: {
-            "200": { description: "The execution" },
+            "200": {
+              description:
+                "The execution: the list row's fields plus code, result, error, errorType, logs, interactions (its interaction spans stored), pendingInteraction, spanId, serviceName, and reportedToolCallCount (the tool calls the root span itself claims; toolCallCount counts the tool-call spans stored)",
+            },
             "404": {
               description: "Unknown id, or a run of a scope the token cannot read",
               content: json("Error"),
@@ -240,7 +258,7 @@ export function openApiDocument(): object {
       "/v1/executions/{id}/tool-calls": {
         get: {
           summary:
-            "An execution's tool calls in start order, with status, duration, args and result where recorded",
+            "An execution's tool calls in start order, with status, duration, args and result where recorded: the tool spans naming its id, in its scope or naming none, started at most a minute before it was created",
           parameters: [idParam],
           responses: {
             "200": { description: "`{ executionId, toolCalls }`" },

@@ -312,15 +312,23 @@ describe("meta", () => {
         (r) => !r.elicitation && r.status === "failed" && r.trigger === "cli" && withTool(r),
       ),
     });
-    // Tool facets: calls of the runs the other filters keep, top paths by count.
+    // Tool facets: calls of the runs the other filters keep, and the runs calling each path.
     const calls = new Map<string, number>();
+    const runs = new Map<string, number>();
     for (const r of a.filter(
       (r) => r.status === "failed" && r.trigger === "cli" && !r.elicitation,
     )) {
       for (const t of r.tools) calls.set(t.path, (calls.get(t.path) ?? 0) + 1);
+      for (const path of new Set(r.tools.map((t) => t.path))) {
+        runs.set(path, (runs.get(path) ?? 0) + 1);
+      }
     }
-    const facets = Object.fromEntries(m.toolFacets.map((f: Body) => [f.toolPath, f.count]));
-    expect(facets).toEqual(Object.fromEntries(calls));
+    const facets = Object.fromEntries(
+      m.toolFacets.map((f: Body) => [f.toolPath, [f.count, f.calls, f.runs]]),
+    );
+    expect(facets).toEqual(
+      Object.fromEntries([...calls].map(([path, n]) => [path, [n, n, runs.get(path)]])),
+    );
   });
 
   it("builds the timeline: bucket size, alignment, zero fill, sums", async () => {

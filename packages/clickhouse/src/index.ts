@@ -32,7 +32,13 @@ export {
 } from "./exporter/span-exporter.ts";
 export { spanInputFromReadable } from "./exporter/span-input-from-readable.ts";
 /** Reading */
-export { type RunFilter, type StoredRun, selectRuns, UNFINISHED_SNAPSHOT } from "./read/runs.ts";
+export {
+  currentVersion,
+  type RunFilter,
+  type StoredRun,
+  selectRuns,
+  UNFINISHED_SNAPSHOT,
+} from "./read/runs.ts";
 export {
   emptyMetricRows,
   type GaugePoint,
@@ -76,10 +82,11 @@ export {
 } from "./schema/migrate.ts";
 export { retentionCutoffMs } from "./schema/retention.ts";
 export { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "./schema/v3-run-rollups.ts";
-/** Writing */
 export {
   BatchingWriter,
   type BatchingWriterOptions,
   type WriterStats,
 } from "./writer/batching-writer.ts";
 export type { WriteResult } from "./writer/result.ts";
+/** Writing */
+export { CHILD_START_SLACK_MS } from "./writer/run-state.ts";

@@ -1,4 +1,4 @@
-import type { ClickHouse } from "@runtrace/clickhouse";
+import { CHILD_START_SLACK_MS, type ClickHouse, currentVersion } from "@runtrace/clickhouse";
 import { notFound } from "../http/errors.ts";
 import { traceRowsQuery } from "../traces/index.ts";
 import { type ExecutionSummary, parseJson, summaryColumns, toSummary } from "./list.ts";
@@ -46,6 +46,17 @@ function keyCondition(p: QueryParams, key: RunKey): string {
     AND execution_id = ${p.add("String", key.executionId)}`;
 }
 
+/**
+ * A run's child spans (tool calls, interactions): those naming its id, in its scope or naming
+ * none, started no earlier than the run's creation less a clock-skew margin. The writer counts
+ * the run's children by the same rule, so the counts on its row match these lists.
+ */
+function childCondition(p: QueryParams, key: RunKey, timeColumn: string): string {
+  return `scope_id IN ${p.add("Array(String)", [key.scopeId, ""])}
+    AND ${timeColumn} >= fromUnixTimestamp64Milli(${p.add("Int64", key.createdAtMs - CHILD_START_SLACK_MS)})
+    AND execution_id = ${p.add("String", key.executionId)}`;
+}
+
 export interface InteractionDetail {
   id: string;
   kind: string;
@@ -77,9 +88,16 @@ export interface ExecutionDetail extends Omit<ExecutionSummary, "pendingInteract
   } | null;
   spanId: string | null;
   serviceName: string | null;
+  /**
+   * The tool calls the run's root span itself claims (`executor.execution.tool_call_count`);
+   * `toolCallCount` counts the tool-call spans stored. They differ while spans are on their
+   * way, or when some were lost or sampled out.
+   */
+  reportedToolCallCount: number;
 }
 
 interface DetailRow {
+  reported_tool_call_count: number;
   code: string;
   code_truncated: boolean;
   result: string;
@@ -105,14 +123,18 @@ export async function executionDetail(
     final: 0 | 1,
   ) => `${summaryOf(final)}, code, code_truncated, result, result_truncated,
     error, error_type, logs, pending_interaction_payload,
-    toUnixTimestamp64Milli(pending_interaction_created_at) AS pending_created_ms, span_id, service_name`;
+    toUnixTimestamp64Milli(pending_interaction_created_at) AS pending_created_ms, span_id, service_name,
+    reported_tool_call_count`;
   const where = keyCondition(p, key);
+  // The run's current row: its final one when it has finished (the newest version, should a
+  // replaced one not be recorded as superseded yet), else its latest snapshot.
   const runs = ch.select<Parameters<typeof toSummary>[0] & DetailRow>(
     `SELECT * FROM (
-       SELECT ${columns(1)}, 1 AS final FROM executions WHERE ${where}
+       SELECT ${columns(1)}, 1 AS final, version AS rank_version, row_id AS rank_row
+       FROM executions WHERE ${where} AND ${currentVersion(where)}
        UNION ALL
-       SELECT ${columns(0)}, 0 AS final FROM execution_states FINAL WHERE ${where}
-     ) ORDER BY final DESC LIMIT 1`,
+       SELECT ${columns(0)}, 0 AS final, version, row_id FROM execution_states FINAL WHERE ${where}
+     ) ORDER BY final DESC, rank_version DESC, span_id DESC, rank_row DESC LIMIT 1`,
     p.values,
     { signal },
   );
@@ -133,10 +155,9 @@ export async function executionDetail(
        response_truncated, toUnixTimestamp64Milli(created_at) AS created_ms,
        toUnixTimestamp64Milli(resolved_at) AS resolved_ms
      FROM interactions
-     WHERE scope_id = ${ip.add("String", key.scopeId)}
-       AND created_at >= fromUnixTimestamp64Milli(${ip.add("Int64", key.createdAtMs)})
-       AND execution_id = ${ip.add("String", key.executionId)}
-     ORDER BY created_at, interaction_id`,
+     WHERE ${childCondition(ip, key, "created_at")}
+     ORDER BY created_at, interaction_id
+     LIMIT 1 BY span_id`,
     ip.values,
     { signal },
   );
@@ -174,6 +195,7 @@ export async function executionDetail(
       : null,
     spanId: row.span_id === "" ? null : row.span_id,
     serviceName: row.service_name === "" ? null : row.service_name,
+    reportedToolCallCount: Number(row.reported_tool_call_count),
   };
 }
 
@@ -221,10 +243,9 @@ export async function toolCalls(
        toUnixTimestamp64Micro(started_at) AS started_us, toUnixTimestamp64Micro(completed_at) AS completed_us,
        duration_us, args, args_truncated, result, result_truncated, error, error_type
      FROM tool_calls
-     WHERE scope_id = ${p.add("String", key.scopeId)}
-       AND started_at >= fromUnixTimestamp64Milli(${p.add("Int64", key.createdAtMs)})
-       AND execution_id = ${p.add("String", key.executionId)}
-     ORDER BY started_at, span_id`,
+     WHERE ${childCondition(p, key, "started_at")}
+     ORDER BY started_at, span_id
+     LIMIT 1 BY span_id`,
     p.values,
     { signal },
   );

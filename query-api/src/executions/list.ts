@@ -186,6 +186,7 @@ export async function listExecutions(
 ): Promise<ListPage> {
   const p = new QueryParams();
   const extra: string[] = [];
+  const keyExtra: string[] = [];
   if (req.updatedSince !== undefined) {
     extra.push(`updated_at >= fromUnixTimestamp64Milli(${p.add("Int64", req.updatedSince)})`);
   }
@@ -204,7 +205,8 @@ export async function listExecutions(
   } else {
     ({ orderBy, keyset } = ordering(p, sort, req.cursor));
   }
-  if (keyset) extra.push(keyset);
+  // A keyset by start time is on the run key alone, so it also bounds the superseded lookup.
+  if (keyset) (sort.field === "createdAt" ? keyExtra : extra).push(keyset);
   const columns = summaryColumns(p, staleAfterMs);
   const limit = p.add("UInt32", req.limit + 1);
   const tail = `ORDER BY ${orderBy} LIMIT ${limit}`;
@@ -212,7 +214,7 @@ export async function listExecutions(
   const outer = orderBy.replaceAll("created_at", "created_ms");
   const read = (window: string[]) =>
     ch.select<SummaryRow>(
-      `SELECT * FROM (${runsUnion(p, { filter: req.filter, scopes, extra: [...extra, ...window] }, columns, tail)})
+      `SELECT * FROM (${runsUnion(p, { filter: req.filter, scopes, extra, keyExtra: [...keyExtra, ...window] }, columns, tail)})
        ORDER BY ${outer} LIMIT ${limit}`,
       p.values,
       { signal },

@@ -7,7 +7,12 @@ import {
 import { EXECUTION_STATUSES } from "@runtrace/semconv";
 import type { ExecutionFilter } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
-import { dimensionConditions, runConditions, runsUnion } from "./runs-source.ts";
+import {
+  dimensionConditions,
+  finishedConditions,
+  runConditions,
+  runsUnion,
+} from "./runs-source.ts";
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
 
 type StatusCounts = Record<string, number>;
@@ -21,8 +26,12 @@ export interface ExecutionListMeta {
   statusCounts: { status: string; count: number }[];
   /** Counted with every filter except `trigger`; `null` = no trigger recorded. */
   triggerCounts: { triggerKind: string | null; count: number }[];
-  /** Top 20 tool paths by call count of the runs matching every filter except `tool`. */
-  toolFacets: { toolPath: string; count: number }[];
+  /**
+   * Top 20 tool paths by calls, over the runs matching every filter except `tool`: `runs` that
+   * called the path (what picking it lists), its `calls`, and `count` = calls (the seed's
+   * meaning: tool-call rows per path).
+   */
+  toolFacets: { toolPath: string; count: number; runs: number; calls: number }[];
   /** Counted with every filter except `elicitation`. */
   interactionCounts: { withElicitation: number; withoutElicitation: number };
   chartBucketMs: number;
@@ -72,14 +81,17 @@ export async function listMeta(
   // One statement for the three reads: embedded ClickHouse runs parameterized statements one
   // at a time, while the branches of one UNION ALL run side by side on its threads.
   const p = new QueryParams();
-  const rows = await ch.select<Group & { part: "groups" | "total" | "tools"; tool_path: string }>(
-    `SELECT 'groups' AS part, status, trigger_kind, has_elicitation, bucket, '' AS tool_path, sum(n) AS n
+  const rows = await ch.select<
+    Group & { part: "groups" | "total" | "tools"; tool_path: string; runs: number }
+  >(
+    `SELECT 'groups' AS part, status, trigger_kind, has_elicitation, bucket, '' AS tool_path,
+       sum(n) AS n, toInt64(0) AS runs
      FROM (${runCountsSource(p, filter, scopes, step)})
      GROUP BY status, trigger_kind, has_elicitation, bucket
      UNION ALL
-     SELECT 'total', '', '', false, 0, '', sum(n) FROM (${runCountsSource(p, {}, scopes, null)})
+     SELECT 'total', '', '', false, 0, '', sum(n), 0 FROM (${runCountsSource(p, {}, scopes, null)})
      UNION ALL
-     SELECT 'tools', '', '', false, 0, tool_path, n FROM (${toolFacetsSource(p, filter, scopes)})`,
+     SELECT 'tools', '', '', false, 0, tool_path, calls, runs FROM (${toolFacetsSource(p, filter, scopes)})`,
     p.values,
     { signal },
   );
@@ -88,7 +100,12 @@ export async function listMeta(
   const toolFacets = rows
     .filter((r) => r.part === "tools")
     .sort((a, b) => Number(b.n) - Number(a.n) || a.tool_path.localeCompare(b.tool_path))
-    .map((r) => ({ toolPath: r.tool_path, count: Number(r.n) }));
+    .map((r) => ({
+      toolPath: r.tool_path,
+      count: Number(r.n),
+      runs: Number(r.runs),
+      calls: Number(r.n),
+    }));
 
   const statusOk = (g: Group) => !filter.statuses || filter.statuses.includes(g.status);
   const triggerOk = (g: Group) => !filter.triggers || filter.triggers.includes(g.trigger_kind);
@@ -143,13 +160,14 @@ function periodConditions(
   p: QueryParams,
   scopes: readonly string[] | null,
   periods: { start: number; end: number },
-): { where: string[]; outside: string } {
+): { where: string[]; inside: string; outside: string } {
   const start = `toDateTime(${p.add("Int64", periods.start / 1000)}, 'UTC')`;
   // DateTime ends in 2106; "no end" stops there.
   const end = `toDateTime(${p.add("Int64", Math.min(periods.end / 1000, 4_000_000_000))}, 'UTC')`;
   const where = [`period_start >= ${start}`, `period_start < ${end}`];
   if (scopes !== null) where.unshift(`scope_id IN ${p.add("Array(String)", scopes)}`);
-  return { where, outside: `NOT (created_at >= ${start} AND created_at < ${end})` };
+  const inside = `created_at >= ${start} AND created_at < ${end}`;
+  return { where, inside, outside: `NOT (${inside})` };
 }
 
 /** Whole periods of `periodMs` within [fromMs, toMs] (ms, inclusive): [start, end). */
@@ -189,24 +207,42 @@ function runCountsSource(
       ? wholePeriods(filter.fromMs, filter.toMs, periodMs)
       : null;
   if (!rollup) {
-    return runsUnion(p, { filter, scopes, omit }, columns("toUInt64(1)"));
+    return runsUnion(p, { filter, scopes, omit }, columns("toInt64(1)"));
   }
-  const { where: periodWhere, outside } = periodConditions(p, scopes, rollup);
-  const edges = runConditions(p, { filter, scopes, omit, extra: [outside] }).join(" AND ");
+  const { where: periodWhere, inside, outside } = periodConditions(p, scopes, rollup);
+  const edges = finishedConditions(p, { filter, scopes, omit, keyExtra: [outside] }).join(" AND ");
   const unfinished = runConditions(p, { filter, scopes, omit }).join(" AND ") || "1";
   return `SELECT status, trigger_kind, has_elicitation,
       ${bucketOf("toUnixTimestamp(period_start) * 1000")} AS bucket, runs AS n
     FROM run_counts WHERE ${periodWhere.join(" AND ")}
     UNION ALL
-    SELECT ${columns("toUInt64(1)")} FROM executions WHERE ${edges}
+    SELECT status, trigger_kind, has_elicitation,
+      ${bucketOf("toUnixTimestamp64Milli(created_at)")} AS bucket, toInt64(1) AS n
+    FROM (${supersededRepeats(p, scopes, inside)})
     UNION ALL
-    SELECT ${columns("toUInt64(1)")} FROM execution_states FINAL
+    SELECT ${columns("toInt64(1)")} FROM executions WHERE ${edges}
+    UNION ALL
+    SELECT ${columns("toInt64(1)")} FROM execution_states FINAL
       WHERE ${unfinished} AND ${UNFINISHED_SNAPSHOT}`;
 }
 
 /**
- * Top 20 tool paths by call count over the runs matching every filter except `tool` (the
- * calls recorded on each run's row), as rows (tool_path, n). Without a code filter, whole
+ * Rows recorded as superseded twice (two writers at once): each repeat took the row's counts
+ * out of the rollups once more than it should, so it is counted back, once per (row, record).
+ */
+function supersededRepeats(
+  p: QueryParams,
+  scopes: readonly string[] | null,
+  inside: string,
+): string {
+  const where = [inside];
+  if (scopes !== null) where.unshift(`scope_id IN ${p.add("Array(String)", scopes)}`);
+  return `SELECT * FROM superseded_repeats WHERE ${where.join(" AND ")} LIMIT 1 BY row_id, record_id`;
+}
+
+/**
+ * Top 20 tool paths by calls over the runs matching every filter except `tool` (the calls
+ * recorded on each run's row), as rows (tool_path, calls, runs). Without a code filter, whole
  * hours are read from `tool_counts` and only the range's partial hours and unfinished runs
  * from the run tables.
  */
@@ -215,27 +251,35 @@ function toolFacetsSource(
   filter: ExecutionFilter,
   scopes: readonly string[] | null,
 ): string {
-  const calls = "path AS tool_path, toUInt64(calls) AS n";
-  const arrayJoin = "ARRAY JOIN tool_paths AS path, tool_path_calls AS calls";
+  const perRun = "path AS tool_path, toInt64(n) AS calls, toInt64(1) AS runs";
+  const arrayJoin = "ARRAY JOIN tool_paths AS path, tool_path_calls AS n";
   const omit = ["tool"] as const;
   const rollup =
     filter.code === undefined
       ? wholePeriods(filter.fromMs, filter.toMs, TOOL_COUNTS_PERIOD_SECONDS * 1000)
       : null;
-  const runWhere = (extra: string[]) =>
-    runConditions(p, { filter, scopes, omit, extra }).join(" AND ") || "1";
   const parts: string[] = [];
-  const finishedExtra: string[] = [];
+  const keyExtra: string[] = [];
   if (rollup) {
-    const { where, outside } = periodConditions(p, scopes, rollup);
-    where.push(...dimensionConditions(p, filter));
-    parts.push(`SELECT tool_path, calls AS n FROM tool_counts WHERE ${where.join(" AND ")}`);
-    finishedExtra.push(outside);
+    const { where, inside, outside } = periodConditions(p, scopes, rollup);
+    const dimensions = dimensionConditions(p, filter);
+    parts.push(
+      `SELECT tool_path, calls, runs FROM tool_counts WHERE ${[...where, ...dimensions].join(" AND ")}`,
+      `SELECT ${perRun} FROM (${supersededRepeats(p, scopes, inside)}) ${arrayJoin}
+       WHERE ${dimensions.join(" AND ") || "1"}`,
+    );
+    keyExtra.push(outside);
   }
-  parts.push(`SELECT ${calls} FROM executions ${arrayJoin} WHERE ${runWhere(finishedExtra)}`);
   parts.push(
-    `SELECT ${calls} FROM execution_states FINAL ${arrayJoin} WHERE ${runWhere([UNFINISHED_SNAPSHOT])}`,
+    `SELECT ${perRun} FROM executions ${arrayJoin}
+     WHERE ${finishedConditions(p, { filter, scopes, omit, keyExtra }).join(" AND ")}`,
   );
-  return `SELECT tool_path, sum(n) AS n FROM (${parts.join("\n UNION ALL\n")})
-    GROUP BY tool_path ORDER BY n DESC, tool_path ASC LIMIT 20`;
+  parts.push(
+    `SELECT ${perRun} FROM execution_states FINAL ${arrayJoin}
+     WHERE ${runConditions(p, { filter, scopes, omit, extra: [UNFINISHED_SNAPSHOT] }).join(" AND ")}`,
+  );
+  // A path whose calls were all taken back out (a superseded row's) sums to zero.
+  return `SELECT tool_path, sum(calls) AS calls, sum(runs) AS runs
+    FROM (${parts.join("\n UNION ALL\n")})
+    GROUP BY tool_path HAVING calls > 0 ORDER BY calls DESC, tool_path ASC LIMIT 20`;
 }

@@ -1,4 +1,4 @@
-import { UNFINISHED_SNAPSHOT } from "@runtrace/clickhouse";
+import { currentVersion, UNFINISHED_SNAPSHOT } from "@runtrace/clickhouse";
 import type { ExecutionFilter } from "./list-params.ts";
 import type { QueryParams } from "./query-params.ts";
 
@@ -12,32 +12,51 @@ export interface SourceOptions {
   omit?: readonly FilterKey[];
   /** Extra conditions on both tables' shared columns (keyset, live mode, updatedSince). */
   extra?: string[];
+  /**
+   * Extra conditions on the run key alone (scope_id, created_at, execution_id): they also
+   * bound the lookup of superseded versions.
+   */
+  keyExtra?: string[];
+}
+
+/**
+ * The conditions on the run key alone (scope, created_at, and key-only extras): the primary
+ * key's prefix, shared by the run tables and `superseded_executions`.
+ */
+export function keyConditions(p: QueryParams, o: SourceOptions): string[] {
+  const where: string[] = [];
+  if (o.scopes !== null) where.push(`scope_id IN ${p.add("Array(String)", o.scopes)}`);
+  if (o.filter.fromMs !== undefined) {
+    where.push(`created_at >= fromUnixTimestamp64Milli(${p.add("Int64", o.filter.fromMs)})`);
+  }
+  if (o.filter.toMs !== undefined) {
+    where.push(`created_at <= fromUnixTimestamp64Milli(${p.add("Int64", o.filter.toMs)})`);
+  }
+  where.push(...(o.keyExtra ?? []));
+  return where;
 }
 
 /**
  * The WHERE conditions of a run filter, over the columns `executions` and `execution_states`
- * share. Scope and time come first: they are the primary key's prefix. `snapshots`: the
- * conditions are for `execution_states`, whose rows may not list calls made since.
+ * share. Scope and time come first: they are the primary key's prefix.
  */
-export function runConditions(p: QueryParams, o: SourceOptions, snapshots = false): string[] {
+export function runConditions(p: QueryParams, o: SourceOptions): string[] {
   const { filter } = o;
   const omit = new Set(o.omit ?? []);
-  const where: string[] = [];
-  if (o.scopes !== null) where.push(`scope_id IN ${p.add("Array(String)", o.scopes)}`);
-  if (filter.fromMs !== undefined) {
-    where.push(`created_at >= fromUnixTimestamp64Milli(${p.add("Int64", filter.fromMs)})`);
-  }
-  if (filter.toMs !== undefined) {
-    where.push(`created_at <= fromUnixTimestamp64Milli(${p.add("Int64", filter.toMs)})`);
-  }
+  const where = keyConditions(p, o);
   where.push(...dimensionConditions(p, filter, omit));
   if (filter.code !== undefined) where.push(codeCondition(p, filter.code));
-  if (filter.tools && !omit.has("tool")) {
-    const match = toolMatch(p, filter.tools);
-    where.push(snapshots ? snapshotToolCondition(p, o, match) : match("tool_paths"));
-  }
+  if (filter.tools && !omit.has("tool")) where.push(toolMatch(p, filter.tools)("tool_paths"));
   where.push(...(o.extra ?? []));
   return where;
+}
+
+/**
+ * `executions` rows of the current version: a run's older versions (replaced when a span of
+ * it arrived after its row was written) are listed in `superseded_executions` and left out.
+ */
+export function finishedConditions(p: QueryParams, o: SourceOptions): string[] {
+  return [...runConditions(p, o), currentVersion(keyConditions(p, o).join(" AND "))];
 }
 
 /**
@@ -98,34 +117,10 @@ function toolMatch(
 }
 
 /**
- * An unfinished run's row lists the paths called up to its latest snapshot; calls since are
- * found in `tool_calls`, among the calls of the unfinished runs in range only.
- */
-function snapshotToolCondition(
-  p: QueryParams,
-  o: SourceOptions,
-  match: (paths: string) => string,
-): string {
-  const runs = runConditions(p, {
-    filter: { fromMs: o.filter.fromMs, toMs: o.filter.toMs },
-    scopes: o.scopes,
-  });
-  const calls: string[] = [];
-  if (o.scopes !== null) calls.push(`scope_id IN ${p.add("Array(String)", o.scopes)}`);
-  // A run's calls start at or after the run itself; they may end after `to`.
-  if (o.filter.fromMs !== undefined) {
-    calls.push(`started_at >= fromUnixTimestamp64Milli(${p.add("Int64", o.filter.fromMs)})`);
-  }
-  calls.push(match("[tool_path]"));
-  calls.push(
-    `execution_id IN (SELECT execution_id FROM execution_states WHERE ${runs.join(" AND ") || "1"})`,
-  );
-  return `(${match("tool_paths")} OR execution_id IN (SELECT execution_id FROM tool_calls WHERE ${calls.join(" AND ")}))`;
-}
-
-/**
- * Every run matching the conditions exactly once: finished runs from `executions` (one row
- * each) and unfinished ones, the latest snapshot in `execution_states` when it is not final.
+ * Every run matching the conditions exactly once: finished runs from `executions` (the current
+ * version of each) and unfinished ones, the latest snapshot in `execution_states` when it is
+ * not final. A row of either lists the run's calls and interactions as stored when it was
+ * written; the writer writes a new one whenever more of them arrive.
  * `columns` is selected in both branches (a function gets the branch's `final`, 1 or 0, for
  * columns that depend on it); each row's `final` column tells them apart.
  * `tail` (ORDER BY … LIMIT …) is applied inside each branch, so each reads in key order.
@@ -137,8 +132,8 @@ export function runsUnion(
   tail = "",
 ): string {
   const select = typeof columns === "string" ? () => columns : columns;
-  const where = runConditions(p, o).join(" AND ") || "1";
-  const snapshotWhere = runConditions(p, o, true).join(" AND ") || "1";
+  const where = finishedConditions(p, o).join(" AND ");
+  const snapshotWhere = runConditions(p, o).join(" AND ") || "1";
   return `(SELECT ${select(1)}, 1 AS final FROM executions WHERE ${where} ${tail})
     UNION ALL
     (SELECT ${select(0)}, 0 AS final FROM execution_states FINAL

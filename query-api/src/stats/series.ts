@@ -55,6 +55,18 @@ const SERIES = `PARTITION BY cityHash64(MetricName, Attributes, ResourceAttribut
       StartTimeUnix, AggregationTemporality
     ORDER BY TimeUnix ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
 
+/**
+ * The points of a table matching the filter, each once: a point stored twice (two collectors
+ * storing one re-sent request at the same instant) would otherwise count twice for a delta
+ * series.
+ */
+function distinctPoints(table: string, columns: string, filter: string): string {
+  return `(SELECT ${columns} FROM ${table}
+      WHERE ${filter}
+      LIMIT 1 BY cityHash64(MetricName, Attributes, ResourceAttributes, ScopeName, ScopeVersion),
+        StartTimeUnix, AggregationTemporality, TimeUnix)`;
+}
+
 function pointFilter(scoped: boolean, extraConditions: readonly string[]): string {
   const conditions = [
     "MetricName = {metric:String}",
@@ -99,8 +111,11 @@ export function sumIncreases(
     SELECT TimeUnix, StartTimeUnix, Attributes, Value, AggregationTemporality, IsMonotonic,
       lagInFrame(Value) OVER series AS previous_value,
       row_number() OVER series AS point_number
-    FROM otel_metrics_sum
-    WHERE ${pointFilter(window.scopes !== null, extraConditions)}
+    FROM ${distinctPoints(
+      "otel_metrics_sum",
+      "MetricName, Attributes, ResourceAttributes, ScopeName, ScopeVersion, TimeUnix, StartTimeUnix, Value, AggregationTemporality, IsMonotonic",
+      pointFilter(window.scopes !== null, extraConditions),
+    )}
     WINDOW series AS (${SERIES})
   )
   WHERE TimeUnix >= fromUnixTimestamp64Milli({from:Int64})`;
@@ -145,8 +160,11 @@ export function histogramIncreases(
       lagInFrame(BucketCounts) OVER series AS previous_buckets,
       lagInFrame(ExplicitBounds) OVER series AS previous_bounds,
       row_number() OVER series AS point_number
-    FROM otel_metrics_histogram
-    WHERE ${pointFilter(window.scopes !== null, extraConditions)}
+    FROM ${distinctPoints(
+      "otel_metrics_histogram",
+      "MetricName, Attributes, ResourceAttributes, ScopeName, ScopeVersion, TimeUnix, StartTimeUnix, Count, Sum, BucketCounts, ExplicitBounds, Max, AggregationTemporality",
+      pointFilter(window.scopes !== null, extraConditions),
+    )}
     WINDOW series AS (${SERIES})
   )
   WHERE TimeUnix >= fromUnixTimestamp64Milli({from:Int64})`;

@@ -88,7 +88,8 @@ describe.skipIf(!chromiumPath)(title, () => {
     for (const key of Object.keys(current)) {
       if (key.startsWith("facet-tool-")) out[key] = "";
     }
-    for (const t of meta.toolFacets) out[`facet-tool-${t.toolPath}`] = String(t.count);
+    // The rail shows the runs a tool was called in: what clicking it lists.
+    for (const t of meta.toolFacets) out[`facet-tool-${t.toolPath}`] = String(t.runs);
     return out;
   }
 

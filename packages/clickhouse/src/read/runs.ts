@@ -23,6 +23,7 @@ export interface StoredRun {
   error_type: string;
   logs: string;
   tool_call_count: number;
+  reported_tool_call_count: number;
   tool_paths: string[];
   tool_path_calls: number[];
   interaction_count: number;
@@ -45,7 +46,7 @@ const COLUMNS = `scope_id, execution_id, toUnixTimestamp64Milli(created_at) AS c
   toUnixTimestamp64Milli(started_at) AS started_at_ms, toUnixTimestamp64Milli(completed_at) AS completed_at_ms,
   duration_ms, toUnixTimestamp64Milli(updated_at) AS updated_at_ms, status,
   trigger_kind, trigger_meta, runtime, code, code_truncated, code_preview, result, result_truncated,
-  error, error_type, logs, tool_call_count, tool_paths, tool_path_calls, interaction_count, has_elicitation, pending_interaction_id,
+  error, error_type, logs, tool_call_count, reported_tool_call_count, tool_paths, tool_path_calls, interaction_count, has_elicitation, pending_interaction_id,
   pending_interaction_kind, pending_interaction_purpose, pending_interaction_payload, trace_id, span_id,
   service_name, segment, version`;
 
@@ -64,6 +65,15 @@ export interface RunFilter {
 export const UNFINISHED_SNAPSHOT = `status NOT IN (${TERMINAL_STATUSES.map((s) => `'${s}'`).join(", ")})`;
 
 /**
+ * The condition that leaves out, of `executions`, the versions of runs that a newer version
+ * replaced (listed in `superseded_executions`). `range` are conditions on scope_id, created_at
+ * and execution_id (the key both tables share) that bound the lookup to the rows being read.
+ */
+export function currentVersion(range: string): string {
+  return `row_id NOT IN (SELECT row_id FROM superseded_executions WHERE ${range || "1"})`;
+}
+
+/**
  * Every run of a scope exactly once, newest first: finished runs from `executions` (one row
  * each, no FINAL needed) plus unfinished ones, the latest snapshot in the small
  * `execution_states` table. The run-history API builds its lists and counts on this same union.
@@ -78,7 +88,7 @@ export function selectRuns(
     "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64})";
   return ch.select<StoredRun>(
     `SELECT * FROM (
-       SELECT ${COLUMNS}, 1 AS final FROM executions WHERE ${where}
+       SELECT ${COLUMNS}, 1 AS final FROM executions WHERE ${where} AND ${currentVersion(where)}
        UNION ALL
        SELECT ${COLUMNS}, 0 AS final FROM execution_states FINAL WHERE ${where}
          AND ${UNFINISHED_SNAPSHOT}

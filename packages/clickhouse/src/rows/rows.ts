@@ -1,11 +1,19 @@
 import type { ExecutionStatus } from "@runtrace/semconv";
 import type { SpanInput } from "./span-input.ts";
 
-/** A row of `executions` (when `final`) or `execution_states` (a snapshot). Times in epoch ms. */
+/**
+ * A row of `executions` (when `final`) or `execution_states` (a snapshot). Times in epoch ms.
+ *
+ * The span → rows mapping fills what the run's root span says (status, times, code…); the
+ * writer then derives the rest from the run's stored child spans (tool calls, interactions)
+ * and gives the row its `version` and `rowId`.
+ */
 export interface ExecutionRow {
   final: boolean;
   scopeId: string;
   executionId: string;
+  /** Set by the writer: random, non-zero; tells apart two versions of one run. */
+  rowId: bigint;
   createdAt: number;
   startedAt: number | null;
   completedAt: number | null;
@@ -24,16 +32,21 @@ export interface ExecutionRow {
   errorType: string;
   /** JSON array of `{ time, severity, message }`, "" when there are none. */
   logs: string;
+  /** Derived: the run's distinct stored tool-call spans. */
   toolCallCount: number;
-  /** Distinct tool paths called (first call first) and the calls of each, same order. */
+  /** What the root span itself claimed (`executor.execution.tool_call_count`), 0 if nothing. */
+  reportedToolCallCount: number;
+  /** Derived: distinct tool paths called (first call first) and the calls of each, same order. */
   toolPaths: string[];
   toolPathCalls: number[];
-  /**
-   * False when the span listed no tool paths and did not say it made no calls (a runtime
-   * without our SDK): the writer fills the paths from the run's stored tool calls.
-   */
-  toolPathsRecorded: boolean;
+  /** Derived: the run's distinct stored interaction spans. */
   interactionCount: number;
+  /**
+   * What the root span claimed: `executor.execution.interaction_count`, or 1 when it only
+   * names an interaction kind (the seed's annotation of an elicitation).
+   */
+  reportedInteractionCount: number;
+  /** Derived: an interaction is stored, claimed or pending. */
   hasElicitation: boolean;
   pendingInteractionId: string;
   pendingInteractionKind: string;
@@ -44,12 +57,18 @@ export interface ExecutionRow {
   spanId: string;
   serviceName: string;
   segment: number;
-  /** Orders snapshots of one run: the higher wins. */
-  version: number;
+  /**
+   * Orders the root spans of one run, after final-ness: the SDK's `executor.execution.seq`,
+   * else the span's end (ms).
+   */
+  rootVersion: number;
+  /** Set by the writer: final-ness, `rootVersion` and the child count packed (run-version.ts). */
+  version: bigint;
 }
 
 /** A row of `tool_calls`. Times in epoch microseconds. */
 export interface ToolCallRow {
+  /** The span's own `executor.scope.id`, "" when it names none (the run's scope applies). */
   scopeId: string;
   executionId: string;
   spanId: string;
@@ -73,6 +92,7 @@ export interface ToolCallRow {
 
 /** A row of `interactions`. Times in epoch ms. */
 export interface InteractionRow {
+  /** As for tool calls: "" when the span names no scope. */
   scopeId: string;
   executionId: string;
   interactionId: string;

@@ -13,8 +13,6 @@ import {
   ATTR_EXECUTION_STARTED_AT,
   ATTR_EXECUTION_STATUS,
   ATTR_EXECUTION_TOOL_CALL_COUNT,
-  ATTR_EXECUTION_TOOL_PATH_CALLS,
-  ATTR_EXECUTION_TOOL_PATHS,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_TOOL_CALL_ID,
   ATTR_GEN_AI_TOOL_NAME,
@@ -42,7 +40,6 @@ import {
   GEN_AI_OPERATION_EXECUTE_TOOL,
   isExecutionStatus,
   isTerminalStatus,
-  MAX_RECORDED_TOOL_PATHS,
   SEED_INTERACTION_KIND_ALIASES,
   SEED_SPAN_TOOL_PREFIX,
   SPAN_EXECUTION,
@@ -162,38 +159,6 @@ function intAttr(value: string | undefined): number | undefined {
   return Number.isFinite(n) ? Math.trunc(n) : undefined;
 }
 
-/**
- * The run's tool paths and their call counts, from two parallel JSON arrays; entries that are
- * not a non-empty string with a non-negative count are dropped, as are paths past the cap.
- */
-function toolPathsOf(values: Record<string, string>): { paths: string[]; calls: number[] } {
-  const paths: string[] = [];
-  const calls: number[] = [];
-  const names = jsonArray(values[ATTR_EXECUTION_TOOL_PATHS]);
-  const counts = jsonArray(values[ATTR_EXECUTION_TOOL_PATH_CALLS]);
-  const seen = new Set<string>();
-  for (let i = 0; i < names.length && paths.length < MAX_RECORDED_TOOL_PATHS; i++) {
-    const path = names[i];
-    const n = counts[i];
-    if (typeof path !== "string" || path === "" || seen.has(path)) continue;
-    if (typeof n !== "number" || !Number.isFinite(n) || n < 0) continue;
-    seen.add(path);
-    paths.push(path);
-    calls.push(Math.min(Math.trunc(n), 0xffffffff));
-  }
-  return { paths, calls };
-}
-
-function jsonArray(text: string | undefined): unknown[] {
-  if (text === undefined || !text.startsWith("[")) return [];
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value : [];
-  } catch {
-    return [];
-  }
-}
-
 function flag(values: Record<string, string>, key: string): boolean {
   return values[truncatedFlag(key)] === "true";
 }
@@ -213,15 +178,17 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     intAttr(a[ATTR_EXECUTION_STARTED_AT]) ?? (status === "pending" ? null : createdAt);
   const completedAt = final ? (intAttr(a[ATTR_EXECUTION_COMPLETED_AT]) ?? spanEndMs) : null;
   const trigger = a[ATTR_TRIGGER_KIND] ?? "";
-  const interactionCount = intAttr(a[ATTR_EXECUTION_INTERACTION_COUNT]) ?? 0;
   const pendingId = status === "waiting_for_interaction" ? (a[ATTR_INTERACTION_ID] ?? "") : "";
   const rawKind = a[ATTR_INTERACTION_KIND] ?? "";
+  // The seed marks an elicitation only by annotating the root span with its kind.
+  const reportedInteractions =
+    intAttr(a[ATTR_EXECUTION_INTERACTION_COUNT]) ?? (rawKind !== "" && !pendingId ? 1 : 0);
   const seq = intAttr(a[ATTR_EXECUTION_SEQ]);
-  const tools = toolPathsOf(a);
   return {
     final,
     scopeId: a[ATTR_SCOPE_ID] || DEFAULT_SCOPE,
     executionId,
+    rowId: 0n,
     createdAt,
     startedAt,
     completedAt,
@@ -239,14 +206,14 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     error: a[ATTR_EXECUTION_ERROR] ?? (status === "failed" ? span.statusMessage : ""),
     errorType: a[ATTR_ERROR_TYPE] ?? "",
     logs: logsOf(span),
-    toolCallCount: intAttr(a[ATTR_EXECUTION_TOOL_CALL_COUNT]) ?? 0,
-    toolPaths: tools.paths,
-    toolPathCalls: tools.calls,
-    toolPathsRecorded:
-      a[ATTR_EXECUTION_TOOL_PATHS] !== undefined || a[ATTR_EXECUTION_TOOL_CALL_COUNT] === "0",
-    interactionCount,
-    // The seed marks an elicitation by annotating the root span with its kind.
-    hasElicitation: interactionCount > 0 || pendingId !== "" || rawKind !== "",
+    // What the run's stored child spans give is derived by the writer (derive-runs.ts).
+    toolCallCount: 0,
+    reportedToolCallCount: Math.max(0, intAttr(a[ATTR_EXECUTION_TOOL_CALL_COUNT]) ?? 0),
+    toolPaths: [],
+    toolPathCalls: [],
+    interactionCount: 0,
+    reportedInteractionCount: Math.max(0, reportedInteractions),
+    hasElicitation: reportedInteractions > 0 || pendingId !== "",
     pendingInteractionId: pendingId,
     pendingInteractionKind: pendingId ? (SEED_INTERACTION_KIND_ALIASES[rawKind] ?? rawKind) : "",
     pendingInteractionPurpose: pendingId ? (a[ATTR_INTERACTION_PURPOSE] ?? "") : "",
@@ -259,7 +226,8 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     serviceName: span.resource.serviceName,
     segment: intAttr(a[ATTR_EXECUTION_SEGMENT]) ?? 1,
     // Without a sequence number (a runtime not using our SDK), later snapshots win.
-    version: seq ?? spanEndMs,
+    rootVersion: Math.max(0, seq ?? spanEndMs),
+    version: 0n,
   };
 }
 
@@ -365,24 +333,4 @@ function interactionRow(span: SpanInput): InteractionRow | undefined {
     resolvedAt: nsToMs(span.endNs),
     serviceName: span.resource.serviceName,
   };
-}
-
-/**
- * Tool calls and interactions name their execution but, from a runtime other than ours, maybe
- * not its scope: take it from the execution's own span when the batch holds it.
- */
-export function fillScopes(
-  rows: SpanRows,
-  known: (executionId: string) => string | undefined,
-): void {
-  let scopes: Map<string, string> | undefined;
-  const scopeOf = (executionId: string): string => {
-    if (!scopes) {
-      scopes = new Map();
-      for (const e of rows.executions) scopes.set(e.executionId, e.scopeId);
-    }
-    return scopes.get(executionId) ?? known(executionId) ?? DEFAULT_SCOPE;
-  };
-  for (const t of rows.toolCalls) if (!t.scopeId) t.scopeId = scopeOf(t.executionId);
-  for (const i of rows.interactions) if (!i.scopeId) i.scopeId = scopeOf(i.executionId);
 }

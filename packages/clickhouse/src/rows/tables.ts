@@ -110,6 +110,7 @@ export function otelTracesLine(span: SpanInput): string {
 export const EXECUTION_COLUMNS = [
   "scope_id",
   "execution_id",
+  "row_id",
   "created_at",
   "started_at",
   "completed_at",
@@ -127,9 +128,11 @@ export const EXECUTION_COLUMNS = [
   "error_type",
   "logs",
   "tool_call_count",
+  "reported_tool_call_count",
   "tool_paths",
   "tool_path_calls",
   "interaction_count",
+  "reported_interaction_count",
   "has_elicitation",
   "pending_interaction_id",
   "pending_interaction_kind",
@@ -148,7 +151,7 @@ function nullableMillis(ms: number | null): string {
 }
 
 export function executionLine(r: ExecutionRow): string {
-  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${r.interactionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\n`;
+  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.rowId}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${r.reportedToolCallCount}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${r.interactionCount}\t${r.reportedInteractionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\n`;
 }
 
 export const TOOL_CALL_COLUMNS = [
@@ -197,4 +200,35 @@ export const INTERACTION_COLUMNS = [
 
 export function interactionLine(r: InteractionRow): string {
   return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${tsvString(r.interactionId)}\t${r.spanId}\t${r.traceId}\t${tsvString(r.kind)}\t${tsvString(r.purpose)}\t${tsvString(r.status)}\t${tsvString(r.payload)}\t${bool(r.payloadTruncated)}\t${tsvString(r.response)}\t${bool(r.responseTruncated)}\t${millisText(r.createdAt)}\t${millisText(r.resolvedAt)}\t${tsvString(r.serviceName)}\n`;
+}
+
+/** A row of `superseded_executions` / `superseded_repeats`: a replaced run row's counts. */
+export interface SupersededRow {
+  scopeId: string;
+  createdAt: number;
+  executionId: string;
+  rowId: bigint;
+  recordId: bigint;
+  status: string;
+  triggerKind: string;
+  hasElicitation: boolean;
+  toolPaths: readonly string[];
+  toolPathCalls: readonly number[];
+}
+
+export const SUPERSEDED_COLUMNS = [
+  "scope_id",
+  "created_at",
+  "execution_id",
+  "row_id",
+  "record_id",
+  "status",
+  "trigger_kind",
+  "has_elicitation",
+  "tool_paths",
+  "tool_path_calls",
+] as const;
+
+export function supersededLine(r: SupersededRow): string {
+  return `${tsvString(r.scopeId)}\t${millisText(r.createdAt)}\t${tsvString(r.executionId)}\t${r.rowId}\t${r.recordId}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\n`;
 }

@@ -17,6 +17,8 @@ export const TTL_TABLES: Readonly<Record<string, string>> = {
   execution_ids: "toDateTime(created_at)",
   run_counts: "period_start",
   tool_counts: "period_start",
+  superseded_executions: "toDateTime(created_at)",
+  superseded_repeats: "toDateTime(created_at)",
 };
 
 /** Epoch ms before which a row is already past retention (TTL would drop it at insert). */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ClickHouse, WriteLane } from "../connection/client.ts";
+import type { ClickHouse } from "../connection/client.ts";
 import {
   gaugeLine,
   histogramLine,
@@ -12,28 +12,16 @@ import {
 } from "../rows/metric-rows.ts";
 import type { ExecutionRow, SpanRows } from "../rows/rows.ts";
 import type { SpanInput } from "../rows/span-input.ts";
-import { emptySpanRows, fillScopes, mapSpans } from "../rows/span-to-rows.ts";
-import {
-  EXECUTION_COLUMNS,
-  executionLine,
-  INTERACTION_COLUMNS,
-  interactionLine,
-  OTEL_TRACES_COLUMNS,
-  otelTracesLine,
-  TOOL_CALL_COLUMNS,
-  toolCallLine,
-} from "../rows/tables.ts";
+import { emptySpanRows, mapSpans } from "../rows/span-to-rows.ts";
+import { OTEL_TRACES_COLUMNS, otelTracesLine } from "../rows/tables.ts";
 import { retentionCutoffMs } from "../schema/retention.ts";
-import {
-  deleteSettledStates,
-  newInteractions,
-  newToolCalls,
-  resolveExecutions,
-} from "./dedupe-runs.ts";
-import { BoundedMap, RecentKeys } from "./recent-keys.ts";
+import { join, pipeline } from "./insert-pipeline.ts";
+import { newMetricPoints } from "./metric-points.ts";
+import { RecentKeys } from "./recent-keys.ts";
 import type { WriteResult } from "./result.ts";
 import { isPermanentInsertError } from "./retryable.ts";
-import { fillToolPaths } from "./tool-paths.ts";
+import { writeRunTables } from "./run-writer.ts";
+import { deleteSettledStates } from "./settled-states.ts";
 
 export interface BatchingWriterOptions {
   /** A batch is written as soon as it holds this many rows. @default 10000 */
@@ -104,7 +92,6 @@ export class BatchingWriter {
   readonly #maxBackoffMillis: number;
   readonly #onError: (error: unknown) => void;
   readonly #recentSpans: RecentKeys;
-  readonly #scopes = new BoundedMap<string, string>(100_000);
   readonly #stateCleanupIntervalMillis: number;
   #settled: ExecutionRow[] = [];
   #lastCleanup = 0;
@@ -267,7 +254,6 @@ export class BatchingWriter {
     const token = randomUUID();
     const spans = mergeSpanRows(batch);
     const metrics = mergeMetricRows(batch);
-    fillScopes(spans, (id) => this.#scopes.get(id));
     // Spans seen in an earlier successful batch are dropped once, before any attempt, so every
     // attempt sends the same otel_traces body under the same deduplication token.
     const traces: SpanInput[] = [];
@@ -292,7 +278,6 @@ export class BatchingWriter {
         this.#stats.lastInsertMillis = performance.now() - started;
         this.#stats.insertMillisTotal += this.#stats.lastInsertMillis;
         this.#stats.batchesWritten++;
-        for (const e of spans.executions) this.#scopes.set(e.executionId, e.scopeId);
         for (const item of batch) {
           if (item.spans) this.#stats.spansStored += item.units;
           else this.#stats.metricPointsStored += item.units;
@@ -354,32 +339,18 @@ export class BatchingWriter {
     onTracesStored: () => void,
   ): Promise<void> {
     const ch = this.#ch;
-    // Two lanes on two clients: the run tables (look-ups, then inserts) while the span and
-    // metric tables are inserted. Run rows are looked up again on every attempt: what an
-    // earlier attempt stored is found and not written twice.
+    // Two lanes on two clients: the run tables (reads, then inserts, then reads again) while
+    // the span and metric tables are inserted. Each attempt reads what is stored afresh, so
+    // what an earlier attempt stored is not written twice.
     const runs = (async () => {
-      const lane = ch.runs;
-      const executions = await resolveExecutions(lane, spans.executions);
-      await fillToolPaths(lane, [...executions.finals, ...executions.states], spans.toolCalls);
-      const toolCalls = await newToolCalls(lane, spans.toolCalls);
-      const interactions = await newInteractions(lane, spans.interactions);
-      const dropped =
-        spans.toolCalls.length -
-        toolCalls.length +
-        (spans.interactions.length - interactions.length);
-      this.#stats.duplicatesDropped += Math.max(0, dropped);
-      await pipeline(lane, [
-        ["executions", EXECUTION_COLUMNS, () => join(executions.finals, executionLine)],
-        [
-          "execution_states",
-          EXECUTION_COLUMNS,
-          () => join(executions.states, executionLine) + join(executions.settled, executionLine),
-        ],
-        ["tool_calls", TOOL_CALL_COLUMNS, () => join(toolCalls, toolCallLine)],
-        ["interactions", INTERACTION_COLUMNS, () => join(interactions, interactionLine)],
-      ]);
-      return executions.settled;
+      const result = await writeRunTables(ch.runs, spans);
+      this.#stats.duplicatesDropped += result.duplicatesDropped;
+      return result.settled;
     })();
+    // Metric points a client sends again (a retry after a partial failure, or after a lost
+    // acknowledgement) are dropped when stored already.
+    const points = await newMetricPoints(ch, metrics);
+    this.#stats.duplicatesDropped += metricPointCount(metrics) - metricPointCount(points);
     // Each table's text is built while the previous insert (or the other lane) runs.
     const spanTables = pipeline(ch, [
       [
@@ -389,17 +360,17 @@ export class BatchingWriter {
         `${token}-traces`,
         onTracesStored,
       ],
-      ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(metrics.sums, sumLine), `${token}-sum`],
+      ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(points.sums, sumLine), `${token}-sum`],
       [
         "otel_metrics_gauge",
         METRIC_GAUGE_COLUMNS,
-        () => join(metrics.gauges, gaugeLine),
+        () => join(points.gauges, gaugeLine),
         `${token}-gauge`,
       ],
       [
         "otel_metrics_histogram",
         METRIC_HISTOGRAM_COLUMNS,
-        () => join(metrics.histograms, histogramLine),
+        () => join(points.histograms, histogramLine),
         `${token}-histogram`,
       ],
     ]);
@@ -426,37 +397,6 @@ export class BatchingWriter {
       this.#onError(error);
       for (const row of settled) this.#settled.push(row);
     }
-  }
-}
-
-function join<T>(rows: readonly T[], line: (row: T) => string): string {
-  // One flat string: a `+=` chain would be flattened (copied) again by the client.
-  return rows.map(line).join("");
-}
-
-/** A table, its columns, its TSV text (built when its turn comes), a dedup token, and what to do once stored. */
-type InsertJob = [
-  table: string,
-  columns: readonly string[],
-  body: () => string,
-  token?: string,
-  stored?: () => void,
-];
-
-/** Runs the inserts one after another, building each body while the previous insert runs. */
-async function pipeline(ch: WriteLane, jobs: readonly InsertJob[]): Promise<void> {
-  let running: Promise<void> | undefined;
-  try {
-    for (const [table, columns, body, token, stored] of jobs) {
-      const text = body();
-      if (running) await running;
-      running =
-        text.length > 0 ? ch.insertTsv(table, columns, text, token).then(stored) : undefined;
-    }
-    if (running) await running;
-  } catch (error) {
-    await running?.catch(() => undefined);
-    throw error;
   }
 }
 

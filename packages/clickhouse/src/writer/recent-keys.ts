@@ -30,26 +30,3 @@ export class RecentKeys {
     return this.#set.size;
   }
 }
-
-/** A map that forgets its oldest entries beyond `capacity`. */
-export class BoundedMap<K, V> {
-  readonly #capacity: number;
-  readonly #map = new Map<K, V>();
-
-  constructor(capacity: number) {
-    this.#capacity = capacity;
-  }
-
-  get(key: K): V | undefined {
-    return this.#map.get(key);
-  }
-
-  set(key: K, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.#capacity) {
-      const oldest = this.#map.keys().next();
-      if (!oldest.done) this.#map.delete(oldest.value);
-    }
-  }
-}

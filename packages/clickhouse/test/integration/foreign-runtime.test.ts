@@ -149,7 +149,7 @@ describe("a runtime following the span model without our SDK", () => {
         status: fail ? "failed" : "completed",
         trigger_kind: "",
         tool_call_count: 2,
-        // Not on the seed's spans: filled in from its stored tool calls.
+        // Derived from its stored tool-call spans, as for every runtime.
         tool_paths: ["github.issues.list", "slack.post"],
         tool_path_calls: [1, 1],
         duration_ms: 250,
@@ -166,18 +166,22 @@ describe("a runtime following the span model without our SDK", () => {
         { ids: [`seed-${suffix}`, `sdk-${suffix}`] },
       );
       const shape = (id: string) =>
-        calls.filter((c) => c.execution_id === id).map(({ execution_id, ...rest }) => rest);
+        calls
+          .filter((c) => c.execution_id === id)
+          .map(({ execution_id, scope_id, ...rest }) => rest);
       expect(shape(`seed-${suffix}`)).toEqual(shape(`sdk-${suffix}`));
+      // The seed's tool spans name no scope: stored without one, they belong to their run's.
+      expect(
+        calls.filter((c) => c.execution_id === `seed-${suffix}`).map((c) => c.scope_id),
+      ).toEqual(["", ""]);
       expect(shape(`seed-${suffix}`)).toEqual([
         {
-          scope_id: "foreign",
           tool_path: "github.issues.list",
           namespace: "github",
           status: "completed",
           error: "",
         },
         {
-          scope_id: "foreign",
           tool_path: "slack.post",
           namespace: "slack",
           status: fail ? "failed" : "completed",

@@ -83,9 +83,14 @@ async function toolCalls(executionId: string) {
   );
 }
 
+/**
+ * The run's rows that count: versions of `executions` not superseded by a later one (a span
+ * arriving after the final one adds a version), and snapshots left in `execution_states`.
+ */
 async function rowCounts(executionId: string): Promise<{ finals: number; states: number }> {
   const rows = await ch.select<{ finals: number; states: number }>(
-    `SELECT (SELECT count() FROM executions WHERE execution_id = {id:String}) AS finals,
+    `SELECT (SELECT count() FROM executions WHERE execution_id = {id:String}
+               AND row_id NOT IN (SELECT row_id FROM superseded_executions)) AS finals,
             (SELECT count() FROM execution_states WHERE execution_id = {id:String}) AS states`,
     { id: executionId },
   );

@@ -38,7 +38,9 @@ describe("smoke", () => {
     const runs = await selectRuns(ch, { scopeId: "s1" });
     expect(runs).toHaveLength(1);
     expect(runs[0]!.code).toBe("a\tb\n'c'");
-    expect(runs[0]!.tool_call_count).toBe(3);
+    // The root's own claim is kept apart; the count is of the tool spans stored (none here).
+    expect(runs[0]!.reported_tool_call_count).toBe(3);
+    expect(runs[0]!.tool_call_count).toBe(0);
     const traces = await ch.select<{ n: string }>("SELECT count() n FROM otel_traces");
     expect(Number(traces[0]!.n)).toBe(1);
   });

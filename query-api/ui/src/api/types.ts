@@ -43,7 +43,8 @@ export interface ListMeta {
   filterRowCount: number;
   statusCounts: { status: string; count: number }[];
   triggerCounts: { triggerKind: string; count: number }[];
-  toolFacets: { toolPath: string; count: number }[];
+  /** Per path: `runs` that called it (what picking it lists), its `calls`; `count` = calls. */
+  toolFacets: { toolPath: string; count: number; runs: number; calls: number }[];
   interactionCounts: { withElicitation: number; withoutElicitation: number };
   chartBucketMs: number;
   chartData: { bucketStart: number; counts: Record<string, number> }[];

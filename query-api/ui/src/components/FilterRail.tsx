@@ -57,6 +57,12 @@ function Facet(props: {
   );
 }
 
+function toolTitle(path: string, facet: { runs: number; calls: number } | undefined): string {
+  if (!facet) return path;
+  const runs = `${countText(facet.runs)} run${facet.runs === 1 ? "" : "s"}`;
+  return `${path}: ${runs}, ${countText(facet.calls)} call${facet.calls === 1 ? "" : "s"}`;
+}
+
 /** datetime-local text (local time, minutes) for epoch ms, and back. */
 function localInput(ms: number | null): string {
   if (ms === null) return "";
@@ -129,8 +135,9 @@ export function FilterRail(props: { view: RunsView; setView: SetView; meta: List
     (meta?.triggerCounts ?? []).map((t) => [t.triggerKind || "unknown", t.count]),
   );
   const triggers = [...new Set([...KNOWN_TRIGGERS, ...triggerCounts.keys(), ...view.triggers])];
-  const toolCounts = new Map((meta?.toolFacets ?? []).map((t) => [t.toolPath, t.count]));
-  const tools = [...new Set([...view.tools, ...toolCounts.keys()])];
+  // Runs, not calls: the number a click on the tool lists (the calls are in its tooltip).
+  const toolFacets = new Map((meta?.toolFacets ?? []).map((t) => [t.toolPath, t]));
+  const tools = [...new Set([...view.tools, ...toolFacets.keys()])];
 
   return (
     <aside className="rail" data-testid="filter-rail">
@@ -239,8 +246,8 @@ export function FilterRail(props: { view: RunsView; setView: SetView; meta: List
             key={t}
             testId={`facet-tool-${t}`}
             label={<code>{t}</code>}
-            title={t}
-            count={toolCounts.get(t)}
+            title={toolTitle(t, toolFacets.get(t))}
+            count={toolFacets.get(t)?.runs}
             checked={view.tools.includes(t)}
             onToggle={() => setView({ tools: toggle(view.tools, t) })}
           />

@@ -242,7 +242,10 @@ describe("counts agree wherever they appear", () => {
         const { toolCalls } = await get(`/v1/executions/${row.id}/tool-calls`);
         calls += toolCalls.filter((c: Body) => c.toolPath === facet.toolPath).length;
       }
-      expect({ count: facet.count, calls: facet.calls }, facet.toolPath).toEqual({ count: calls, calls });
+      expect({ count: facet.count, calls: facet.calls }, facet.toolPath).toEqual({
+        count: calls,
+        calls,
+      });
       const wanted = planned.filter((r) => r.tools.includes(facet.toolPath));
       expect(filtered.executions.map((r: Body) => r.id).sort()).toEqual(
         wanted.map((r) => r.id).sort(),

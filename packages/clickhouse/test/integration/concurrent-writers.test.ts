@@ -151,7 +151,10 @@ describe("two writers on the same runs at once", () => {
       const w1 = new BatchingWriter(a, { flushIntervalMillis: 2, stateCleanupIntervalMillis: 0 });
       const w2 = new BatchingWriter(b, { flushIntervalMillis: 3, stateCleanupIntervalMillis: 0 });
       // Both get every span (a client retrying against a second collector), in other orders.
-      await Promise.all([deliver(rnd, w1, shuffled(rnd, spans)), deliver(rnd, w2, shuffled(rnd, spans))]);
+      await Promise.all([
+        deliver(rnd, w1, shuffled(rnd, spans)),
+        deliver(rnd, w2, shuffled(rnd, spans)),
+      ]);
       await Promise.all([w1.close(), w2.close()]);
 
       const current = await a.select<{
@@ -234,7 +237,9 @@ describe("two writers on the same runs at once", () => {
         for (const p of new Set(r.calls)) wantCalls.get(p)!.runs++;
       }
       expect(
-        Object.fromEntries(tools.map((t) => [t.tool_path, { calls: Number(t.calls), runs: Number(t.runs) }])),
+        Object.fromEntries(
+          tools.map((t) => [t.tool_path, { calls: Number(t.calls), runs: Number(t.runs) }]),
+        ),
       ).toEqual(Object.fromEntries([...wantCalls].sort()));
 
       const superseded = await num(

@@ -67,6 +67,9 @@ export const v4DerivedRuns: Migration = {
       ADD COLUMN IF NOT EXISTS reported_tool_call_count UInt32 AFTER tool_call_count,
       ADD COLUMN IF NOT EXISTS reported_interaction_count UInt32 AFTER interaction_count,
       MODIFY ORDER BY (scope_id, created_at, execution_id, row_id)`,
+    // Snapshots of finished runs leave by lightweight deletes as patch parts (settled-states.ts),
+    // which need the block number and offset columns.
+    `ALTER TABLE execution_states MODIFY SETTING enable_block_number_column = 1, enable_block_offset_column = 1`,
     `ALTER TABLE execution_states
       ADD COLUMN IF NOT EXISTS row_id UInt64 AFTER execution_id,
       ADD COLUMN IF NOT EXISTS reported_tool_call_count UInt32 AFTER tool_call_count,

@@ -392,7 +392,7 @@ export class BatchingWriter {
     this.#settled = [];
     this.#lastCleanup = performance.now();
     try {
-      await deleteSettledStates(this.#ch.runs, settled, force);
+      await deleteSettledStates(this.#ch.runs, settled);
     } catch (error) {
       this.#onError(error);
       for (const row of settled) this.#settled.push(row);

@@ -29,7 +29,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
       "run-history query API over HTTP (`runtrace query-api` process) on synthetic executions: " +
       "list pages, filters, code search, detail, tool calls, trace; p50/p95 vs the goals " +
       "(--executions 1000000, --repeat 30, --data-dir DIR to keep/reuse the data, --traces 20000, " +
-      "--chunk 1000000, --scope ws_alpha, --needle 42, --generate-only)",
+      "--chunk 1000000, --write-path-share 0.05 of the runs sent through a real collector, " +
+      "--write-path-in-flight 32, --scope ws_alpha, --needle 42, --generate-only)",
     run: async (args) => (await import("./query.ts")).runQueryBenchmark(args),
   },
   ui: {
@@ -37,8 +38,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
       "the /runs page's first render with data in headless Chromium (`runtrace query-api` " +
       "process on the query benchmark's synthetic executions): cold and warm HTTP cache, the " +
       "API request's share, vs the goal < 1 s (--executions 1000000, --repeat 10, --warmups 1, " +
-      "--data-dir DIR to keep/reuse the data, --traces 20000, --chunk 1000000, --path /runs, " +
-      "--timeout-ms 60000)",
+      "--data-dir DIR to keep/reuse the data, --traces 20000, --chunk 1000000, " +
+      "--write-path-share 0.05, --write-path-in-flight 32, --path /runs, --timeout-ms 60000)",
     run: async (args) => (await import("./ui.ts")).runUiBenchmark(args),
   },
 };

@@ -6,14 +6,15 @@ import { parseArgs } from "node:util";
 import { integerOption } from "./options.ts";
 import { getJson, type QueryApi, startQueryApi } from "./query/api.ts";
 import { COMMON_CODE_WORD, NEEDLE_COUNT, NEEDLE_MIN, SCOPES } from "./query/dataset.ts";
-import { prepareData } from "./query/prepare.ts";
+import { parseShare, prepareData, verifyDataset } from "./query/prepare.ts";
 
 /**
  * How fast does the query API answer the run-history requests of a UI over a realistic run
  * history? Fills embedded ClickHouse with synthetic executions (server-side INSERT … SELECT,
- * see `query/dataset.ts`), starts `runtrace query-api` on that directory in its own process
- * and times sequential HTTP requests: list pages with and without meta, filters, code search,
- * sort, and one run's detail, tool calls and trace.
+ * see `query/dataset.ts`, and a `--write-path-share` sent through a real collector as OTLP
+ * requests, see `query/write-path.ts`), starts `runtrace query-api` on that directory in its
+ * own process and times sequential HTTP requests: list pages with and without meta, filters,
+ * code search, sort, and one run's detail, tool calls and trace; then checks the stored runs.
  */
 
 const DAY_MS = 86_400_000;
@@ -25,6 +26,8 @@ interface Options {
   dataDir: string | undefined;
   traces: number;
   chunk: number;
+  writePathShare: number;
+  writePathInFlight: number;
   scope: string;
   needle: number;
   generateOnly: boolean;
@@ -39,6 +42,8 @@ function parseOptions(args: string[]): Options {
       "data-dir": { type: "string" },
       traces: { type: "string", default: "20000" },
       chunk: { type: "string", default: "1000000" },
+      "write-path-share": { type: "string", default: "0.05" },
+      "write-path-in-flight": { type: "string", default: "32" },
       scope: { type: "string", default: SCOPES[0].id },
       needle: { type: "string", default: "42" },
       "generate-only": { type: "boolean", default: false },
@@ -60,6 +65,8 @@ function parseOptions(args: string[]): Options {
     dataDir: values["data-dir"] === undefined ? undefined : resolve(values["data-dir"]),
     traces: integerOption(values.traces, "--traces"),
     chunk: integerOption(values.chunk, "--chunk"),
+    writePathShare: parseShare(values["write-path-share"]),
+    writePathInFlight: integerOption(values["write-path-in-flight"], "--write-path-in-flight"),
     scope: values.scope,
     needle,
     generateOnly: values["generate-only"],
@@ -339,6 +346,7 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
     const code = await api.stop();
     api = undefined;
     if (code !== 0) throw new Error(`the query API exited with ${code}`);
+    const verified = await verifyDataset(dataDir, prepared);
 
     const scope = SCOPES.find((s) => s.id === options.scope)!;
     console.log("");
@@ -353,6 +361,7 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
         `connection, ${WARMUPS} warm-ups + ${options.repeat} timed requests each`,
     );
     for (const line of table(measured, options.executions)) console.log(line);
+    console.log(verified);
   } finally {
     if (api) await api.stop();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import {
 } from "../../query-api/ui/test/harness/chromium.ts";
 import { integerOption } from "./options.ts";
 import { type QueryApi, startQueryApi } from "./query/api.ts";
-import { prepareData } from "./query/prepare.ts";
+import { parseShare, prepareData } from "./query/prepare.ts";
 import { type Navigation, navigate, watchProblems } from "./ui/measure.ts";
 
 /**
@@ -32,6 +32,8 @@ interface Options {
   dataDir: string | undefined;
   traces: number;
   chunk: number;
+  writePathShare: number;
+  writePathInFlight: number;
   path: string;
   timeoutMillis: number;
 }
@@ -46,6 +48,8 @@ function parseOptions(args: string[]): Options {
       "data-dir": { type: "string" },
       traces: { type: "string", default: "20000" },
       chunk: { type: "string", default: "1000000" },
+      "write-path-share": { type: "string", default: "0.05" },
+      "write-path-in-flight": { type: "string", default: "32" },
       path: { type: "string", default: "/runs" },
       "timeout-ms": { type: "string", default: "60000" },
     },
@@ -59,6 +63,8 @@ function parseOptions(args: string[]): Options {
     dataDir: values["data-dir"] === undefined ? undefined : resolve(values["data-dir"]),
     traces: integerOption(values.traces, "--traces"),
     chunk: integerOption(values.chunk, "--chunk"),
+    writePathShare: parseShare(values["write-path-share"]),
+    writePathInFlight: integerOption(values["write-path-in-flight"], "--write-path-in-flight"),
     path: values.path,
     timeoutMillis: integerOption(values["timeout-ms"], "--timeout-ms"),
   };

@@ -1,4 +1,4 @@
-import { type ClickHouse, EXECUTION_COLUMNS } from "@runtrace/clickhouse";
+import { type ClickHouse, EXECUTION_COLUMNS, UNFINISHED_SNAPSHOT } from "@runtrace/clickhouse";
 import {
   ATTR_ERROR_TYPE,
   ATTR_EXCEPTION_MESSAGE,
@@ -42,10 +42,17 @@ import {
  * of its run number `n` (cityHash64 of `n` and a salt, never rand()), computed server-side by
  * `INSERT … SELECT … FROM numbers(…)`, so ten million runs never pass through JavaScript and
  * the same `n` gives the same run in every table (its tool calls, interactions and spans).
+ *
+ * The rows are the ones the writer of schema version 4 would derive from the run's spans: a run
+ * row's tool calls, paths and interactions are exactly its `tool_calls` and `interactions`
+ * rows, its reported counts equal them, `row_id` is non-zero and `version` is packed as
+ * `runVersion` packs it (run-version.ts). A share of the runs (`writePathShare`, every k-th
+ * run number, so spread evenly over the 30 days) is left out here: `write-path.ts` reads their
+ * values with the same SQL and sends them as OTLP spans through a real collector.
  */
 
 /** Bumped whenever the generated data changes shape: a reused directory must match it. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export const SCOPES = [
   { id: "ws_alpha", share: 0.6 },
@@ -106,6 +113,19 @@ const TASKS = [
 const SERVICE_NAME = "agent-executor";
 /** Queued before starting: up to this many ms. */
 const MAX_QUEUE_MS = 400;
+/**
+ * Tool calls of a finished run: `hash % 21` (0–20, 10 on average); runs sent through the write
+ * path make `hash % WRITE_PATH_CALLS_MOD` (0–8, 4 on average), so that the share's spans stay
+ * within its time budget (see `write-path.ts`).
+ */
+const CALLS_MOD = 21;
+export const WRITE_PATH_CALLS_MOD = 9;
+/** `runVersion`'s layout (run-version.ts): final bit, 42 bits of root order, 21 of children. */
+const VERSION_CHILD_BITS = 21;
+const VERSION_ROOT_MAX = 2 ** 42 - 1;
+const VERSION_CHILD_MAX = 2 ** 21 - 1;
+/** Write-path shares are rounded to millionths (P / Q of the runs). */
+const SHARE_DENOMINATOR = 1_000_000;
 /** Durations are log-spread from 3 ms to 3 × 10^5 ms (5 minutes). */
 const MIN_DURATION_MS = 3;
 const DURATION_SPREAD = 100_000;
@@ -120,12 +140,65 @@ export interface DatasetPlan {
   traced: number;
   /** Runs per INSERT statement. */
   chunk: number;
+  /**
+   * Share of the runs that go through the real write path (collector, OTLP requests) instead
+   * of INSERT … SELECT; 0: none.
+   */
+  writePathShare: number;
+}
+
+/** The share as a fraction P / SHARE_DENOMINATOR. */
+function shareNumerator(plan: DatasetPlan): number {
+  return Math.round(plan.writePathShare * SHARE_DENOMINATOR);
+}
+
+/** How many runs go through the write path: exactly the run numbers `isWritePathSql` picks. */
+export function writePathRunCount(plan: DatasetPlan): number {
+  return Number(
+    (BigInt(plan.executions) * BigInt(shareNumerator(plan))) / BigInt(SHARE_DENOMINATOR),
+  );
+}
+
+/**
+ * Whether run `n` goes through the write path: when ⌊(n+1)·P/Q⌋ > ⌊n·P/Q⌋, which picks
+ * exactly ⌊N·P/Q⌋ of the run numbers 0…N−1, evenly spaced (every 20th for 5%), so the share
+ * is spread over the whole time window and over the scopes (which are hashed).
+ */
+function isWritePathSql(plan: DatasetPlan): string {
+  const p = shareNumerator(plan);
+  if (p === 0) return "0";
+  return `intDiv((n + 1) * ${p}, ${SHARE_DENOMINATOR}) > intDiv(n * ${p}, ${SHARE_DENOMINATOR})`;
+}
+
+/** `runVersion(final, rootVersion, children)` in SQL (UInt64). */
+function versionSql(final: string, rootVersion: string, children: string): string {
+  return `bitOr(bitOr(bitShiftLeft(toUInt64(${final}), 63),
+      bitShiftLeft(toUInt64(least(greatest(${rootVersion}, 0), ${VERSION_ROOT_MAX})), ${VERSION_CHILD_BITS})),
+      toUInt64(least(${children}, ${VERSION_CHILD_MAX})))`;
+}
+
+/**
+ * Write-path runs per second assumed when sizing the retention margin: well under what was
+ * measured on 2 busy cores (~130 runs/s, ~900 spans/s), so the share's last span is stored
+ * before the oldest of its runs leaves retention.
+ */
+const WRITE_PATH_SLOWEST_RUNS_PER_SECOND = 50;
+
+/**
+ * How long after the anchor the oldest runs stay inside retention: an hour, plus, with a
+ * write-path share, the time it may take to send it. The collector rejects spans past
+ * retention, and TTL drops a day's parts once all of their rows are past it.
+ */
+export function retentionMarginMs(plan: DatasetPlan): number {
+  const writePathMs =
+    Math.ceil(writePathRunCount(plan) / WRITE_PATH_SLOWEST_RUNS_PER_SECOND) * 1000;
+  return 3_600_000 + writePathMs;
 }
 
 /** The data's time window: 30 days before the anchor, minus margins so TTL keeps every row and
  * every run (up to 5 minutes long) has finished by the anchor. */
 export function windowOf(plan: DatasetPlan): { startMs: number; endMs: number } {
-  const startMs = plan.anchorMs - 30 * 86_400_000 + 3_600_000;
+  const startMs = plan.anchorMs - 30 * 86_400_000 + retentionMarginMs(plan);
   const endMs = plan.anchorMs - MAX_DURATION_MS - 60_000;
   return { startMs, endMs };
 }
@@ -182,6 +255,7 @@ function runsSql(plan: DatasetPlan, from: number, count: number): string {
   const toolPath = (i: string) => pick(TOOL_PATHS, h("tool", i));
   return `SELECT
     number AS n,
+    ${isWritePathSql(plan)} AS wp,
     ${h("scope")} % 10 AS r_scope,
     multiIf(r_scope < 6, 'ws_alpha', r_scope < 9, 'ws_beta', 'ws_gamma') AS scope,
     ${uuid("id")} AS id,
@@ -196,7 +270,7 @@ function runsSql(plan: DatasetPlan, from: number, count: number): string {
       ${h("stale")} % 2 = 0, run_start_ms + toInt64(${h("updated")} % 60000),
       greatest(run_start_ms, toInt64(${endMs} - ${h("updated")} % 1800000))) AS updated_ms,
     greatest(1, updated_ms - run_start_ms) AS active_ms,
-    toUInt32(multiIf(status = 'pending', 0, final, ${h("calls")} % 21, ${h("calls")} % 8)) AS call_count,
+    toUInt32(multiIf(status = 'pending', 0, final, ${h("calls")} % if(wp, ${WRITE_PATH_CALLS_MOD}, ${CALLS_MOD}), ${h("calls")} % 8)) AS call_count,
     arrayMap(i -> ${toolPath("i")}, range(call_count)) AS call_paths,
     arrayDistinct(call_paths) AS tool_paths,
     arrayMap(p -> toUInt32(countEqual(call_paths, p)), tool_paths) AS tool_path_calls,
@@ -209,6 +283,11 @@ function runsSql(plan: DatasetPlan, from: number, count: number): string {
     final AND ${h("elicit")} % 100 < 5 AS elicited,
     toUInt32(if(elicited, 1 + (${h("elicit2")} % 5 = 0), 0)) AS interaction_count,
     elicited OR status = 'waiting_for_interaction' AS has_elicitation,
+    status = 'waiting_for_interaction' AS waiting,
+    if(waiting, ${cat("int_", sql(hex16(h("pending"))))}, '') AS pending_id,
+    if(waiting, ${pick(["form", "form", "url"], h("pending"))}, '') AS pending_kind,
+    if(waiting, 'Approve the refund before it is sent', '') AS pending_purpose,
+    if(waiting, ${cat('{"message":"Refund order ', str("n % 100000"), '?","fields":["approve","note"]}')}, '') AS pending_payload,
     ${hex16(h("trace1"))} || ${hex16(h("trace2"))} AS trace_id,
     ${hex16(h("root"))} AS span_id,
     toUInt32(floor(25 * pow((${h("length")} % 1000) / 1000, 2))) AS steps,
@@ -303,26 +382,63 @@ const ms = (expr: string) => `fromUnixTimestamp64Milli(toInt64(${expr}))`;
 const us = (expr: string) => `fromUnixTimestamp64Micro(toInt64(${expr}))`;
 const ns = (expr: string) => `fromUnixTimestamp64Nano(toInt64(${expr}))`;
 
-/** Final runs into `executions`, unfinished ones into `execution_states`. */
+type ExecutionColumn = (typeof EXECUTION_COLUMNS)[number];
+
+/**
+ * A run's row, column by column (a column the writer's list gains and this one lacks fails the
+ * type check). Tool calls and interactions are the run's own `tool_calls` / `interactions`
+ * rows (those rows are generated from the same `call_count` and `interaction_count`), and the
+ * root span reported the same numbers; the version is packed as `runVersion` does it, with the
+ * run's last update (ms) as the root's order.
+ */
+function executionValues(): Record<ExecutionColumn, string> {
+  return {
+    scope_id: "scope",
+    execution_id: "id",
+    row_id: "bitOr(cityHash64(id), 1)",
+    created_at: ms("created_ms"),
+    started_at: `if(status = 'pending', NULL, ${ms("run_start_ms")})`,
+    completed_at: `if(final, ${ms("run_start_ms + run_duration_ms")}, NULL)`,
+    duration_ms: "if(final, run_duration_ms, NULL)",
+    updated_at: ms("updated_ms"),
+    status: "status",
+    trigger_kind: "trigger",
+    trigger_meta: "trigger_meta",
+    runtime: "runtime",
+    code: codeSql(),
+    code_truncated: "false",
+    result: resultSql(),
+    result_truncated: "false",
+    error: "error_text",
+    error_type: "if(status = 'failed', failure_type, '')",
+    logs: logsSql(),
+    tool_call_count: "call_count",
+    reported_tool_call_count: "call_count",
+    tool_paths: "tool_paths",
+    tool_path_calls: "tool_path_calls",
+    interaction_count: "interaction_count",
+    reported_interaction_count: "interaction_count",
+    has_elicitation: "has_elicitation",
+    pending_interaction_id: "pending_id",
+    pending_interaction_kind: "pending_kind",
+    pending_interaction_purpose: "pending_purpose",
+    pending_interaction_payload: "pending_payload",
+    pending_interaction_created_at: `if(waiting, ${ms("updated_ms")}, NULL)`,
+    trace_id: "trace_id",
+    span_id: "span_id",
+    service_name: `'${SERVICE_NAME}'`,
+    segment: "toUInt16(1 + elicited)",
+    version: versionSql("final", "updated_ms", "call_count + interaction_count"),
+  };
+}
+
+/** Final runs into `executions`, unfinished ones into `execution_states` (write-path runs left out). */
 function executionsInsert(plan: DatasetPlan, from: number, count: number, final: boolean): string {
-  const waiting = "status = 'waiting_for_interaction'";
+  const values = executionValues();
   return `INSERT INTO ${final ? "executions" : "execution_states"} (${EXECUTION_COLUMNS.join(", ")})
-  SELECT scope, id, ${ms("created_ms")},
-    if(status = 'pending', NULL, ${ms("run_start_ms")}),
-    if(final, ${ms("run_start_ms + run_duration_ms")}, NULL),
-    if(final, run_duration_ms, NULL),
-    ${ms("updated_ms")}, status, trigger, trigger_meta, runtime,
-    ${codeSql()}, false, ${resultSql()}, false, error_text,
-    if(status = 'failed', failure_type, ''), ${logsSql()},
-    call_count, tool_paths, tool_path_calls, interaction_count, has_elicitation,
-    if(${waiting}, ${cat("int_", sql(hex16(h("pending"))))}, ''),
-    if(${waiting}, ${pick(["form", "form", "url"], h("pending"))}, ''),
-    if(${waiting}, 'Approve the refund before it is sent', ''),
-    if(${waiting}, ${cat('{"message":"Refund order ', str("n % 100000"), '?","fields":["approve","note"]}')}, ''),
-    if(${waiting}, ${ms("updated_ms")}, NULL),
-    trace_id, span_id, '${SERVICE_NAME}', toUInt16(1 + elicited), toUInt64(updated_ms)
+  SELECT ${EXECUTION_COLUMNS.map((c) => values[c]).join(",\n    ")}
   FROM (${runsSql(plan, from, count)})
-  WHERE final = ${final ? 1 : 0}
+  WHERE final = ${final ? 1 : 0} AND NOT wp
   SETTINGS max_insert_threads = 2, optimize_on_insert = 0`;
 }
 
@@ -353,27 +469,36 @@ function toolCallsInsert(plan: DatasetPlan, from: number, count: number): string
     if(call_failed, 'failed', 'completed'), call_error, if(call_failed, 'ToolError', ''),
     call_args, false, call_result, false, ${us("call_start_us")},
     ${us("call_start_us + call_duration_us")}, call_duration_us, '${SERVICE_NAME}'
-  FROM (${toolCallsSql(plan, from, count)})
+  FROM (${toolCallsSql(plan, from, count, "NOT wp")})
   SETTINGS max_insert_threads = 2, optimize_on_insert = 0`;
 }
 
 /** One row per interaction of the finished runs that had elicitations (1 or 2 each). */
-function interactionsInsert(plan: DatasetPlan, from: number, count: number): string {
+function interactionsSql(plan: DatasetPlan, from: number, count: number, where: string): string {
   const step = "intDiv(run_duration_ms, interaction_count + 2)";
+  return `SELECT *, j,
+    ${uuid("interaction", "j")} AS interaction_id,
+    ${hex16(h("interaction-span", "j"))} AS interaction_span_id,
+    ${pick(["form", "form", "url"], h("interaction-kind", "j"))} AS interaction_kind,
+    ${pick(["Approve the refund before it is sent", "Confirm the calendar invite", "Sign in to Google Drive"], h("interaction-purpose", "j"))} AS interaction_purpose,
+    if(${h("interaction-status", "j")} % 10 = 0, 'cancelled', 'resolved') AS interaction_status,
+    ${cat('{"message":"Please confirm step ', str("j"), '","fields":["approve","note"]}')} AS interaction_payload,
+    '{"action":"accept","content":{"approve":true,"note":"ok"}}' AS interaction_response,
+    run_start_ms + ${step} * (j + 1) AS interaction_created_ms,
+    interaction_created_ms + intDiv(${step}, 2) AS interaction_resolved_ms
+  FROM (${runsSql(plan, from, count)})
+  ARRAY JOIN range(interaction_count) AS j
+  WHERE elicited AND ${where}`;
+}
+
+function interactionsInsert(plan: DatasetPlan, from: number, count: number): string {
   return `INSERT INTO interactions (scope_id, execution_id, interaction_id, span_id, trace_id, kind,
     purpose, status, payload, payload_truncated, response, response_truncated, created_at,
     resolved_at, service_name)
-  SELECT scope, id, ${uuid("interaction", "j")}, ${hex16(h("interaction-span", "j"))}, trace_id,
-    ${pick(["form", "form", "url"], h("interaction-kind", "j"))},
-    ${pick(["Approve the refund before it is sent", "Confirm the calendar invite", "Sign in to Google Drive"], h("interaction-purpose", "j"))},
-    if(${h("interaction-status", "j")} % 10 = 0, 'cancelled', 'resolved'),
-    ${cat('{"message":"Please confirm step ', str("j"), '","fields":["approve","note"]}')}, false,
-    '{"action":"accept","content":{"approve":true,"note":"ok"}}', false,
-    ${ms(`run_start_ms + ${step} * (j + 1)`)}, ${ms(`run_start_ms + ${step} * (j + 1) + intDiv(${step}, 2)`)},
-    '${SERVICE_NAME}'
-  FROM (${runsSql(plan, from, count)})
-  ARRAY JOIN range(interaction_count) AS j
-  WHERE elicited
+  SELECT scope, id, interaction_id, interaction_span_id, trace_id, interaction_kind,
+    interaction_purpose, interaction_status, interaction_payload, false, interaction_response, false,
+    ${ms("interaction_created_ms")}, ${ms("interaction_resolved_ms")}, '${SERVICE_NAME}'
+  FROM (${interactionsSql(plan, from, count, "NOT wp")})
   SETTINGS max_insert_threads = 2, optimize_on_insert = 0`;
 }
 
@@ -429,7 +554,7 @@ function rootSpansInsert(plan: DatasetPlan, from: number, count: number): string
     arrayConcat(${logAttributes}, if(${failed}, [map(${lit(ATTR_EXCEPTION_TYPE)}, failure_type, ${lit(ATTR_EXCEPTION_MESSAGE)}, error_text)], [])),
     arrayMap(x -> CAST(map(), 'Map(String, String)'), range(log_count + (${failed})))
   FROM (${runsSql(plan, from, count)})
-  WHERE final
+  WHERE final AND NOT wp
   SETTINGS max_insert_threads = 2, optimize_on_insert = 0`;
 }
 
@@ -450,9 +575,109 @@ function toolSpansInsert(plan: DatasetPlan, from: number, count: number): string
     ${RESOURCE_TYPES}, '@runtrace/sdk', '0.1.0', ${attributes}, CAST(map(), 'Map(String, String)'),
     toUInt64(call_duration_us * 1000), if(call_failed, 'STATUS_CODE_ERROR', 'STATUS_CODE_UNSET'),
     call_error, [], [], [], []
-  FROM (${toolCallsSql(plan, from, count, "final")})
+  FROM (${toolCallsSql(plan, from, count, "final AND NOT wp")})
   SETTINGS max_insert_threads = 2, optimize_on_insert = 0`;
 }
+
+// --- the write-path runs' values -------------------------------------------------------------
+
+/** A write-path run's values, as `writePathRunsSelect` returns them (JSON of `ch.select`). */
+export interface WritePathRun {
+  n: number;
+  scope: string;
+  id: string;
+  created_ms: number;
+  run_start_ms: number;
+  run_duration_ms: number;
+  updated_ms: number;
+  status: string;
+  final: number | boolean;
+  trigger: string;
+  trigger_meta: string;
+  runtime: string;
+  code: string;
+  result: string;
+  error_text: string;
+  error_type: string;
+  log_count: number;
+  call_count: number;
+  interaction_count: number;
+  trace_id: string;
+  span_id: string;
+  pending_id: string;
+  pending_kind: string;
+  pending_purpose: string;
+  pending_payload: string;
+  host: number;
+}
+
+export interface WritePathCall {
+  n: number;
+  i: number;
+  span_id: string;
+  call_id: string;
+  path: string;
+  namespace: string;
+  failed: number | boolean;
+  start_us: number;
+  duration_us: number;
+  args: string;
+  result: string;
+  error: string;
+}
+
+export interface WritePathInteraction {
+  n: number;
+  j: number;
+  interaction_id: string;
+  span_id: string;
+  kind: string;
+  purpose: string;
+  status: string;
+  payload: string;
+  response: string;
+  created_ms: number;
+  resolved_ms: number;
+}
+
+/**
+ * The write-path runs among run numbers [from, from + count), with every value their spans
+ * carry: the same expressions as the INSERT … SELECT of the other runs, so they have the same
+ * mix (status, scope, trigger, code, needles, durations) and their stored rows can be checked
+ * against the same rules.
+ */
+export function writePathRunsSelect(plan: DatasetPlan, from: number, count: number): string {
+  return `SELECT n, scope, id, created_ms, run_start_ms, run_duration_ms, updated_ms, status, final,
+    trigger, trigger_meta, runtime, ${codeSql()} AS code, ${resultSql()} AS result, error_text,
+    if(status = 'failed', failure_type, '') AS error_type, log_count, call_count, interaction_count,
+    trace_id, span_id, pending_id, pending_kind, pending_purpose, pending_payload, n % 4 AS host
+  FROM (${runsSql(plan, from, count)})
+  WHERE wp ORDER BY n`;
+}
+
+export function writePathCallsSelect(plan: DatasetPlan, from: number, count: number): string {
+  return `SELECT n, i, call_span_id AS span_id, call_id, path, namespace, call_failed AS failed,
+    call_start_us AS start_us, call_duration_us AS duration_us, call_args AS args,
+    call_result AS result, call_error AS error
+  FROM (${toolCallsSql(plan, from, count, "wp")})
+  ORDER BY n, i`;
+}
+
+export function writePathInteractionsSelect(
+  plan: DatasetPlan,
+  from: number,
+  count: number,
+): string {
+  return `SELECT n, j, interaction_id, interaction_span_id AS span_id, interaction_kind AS kind,
+    interaction_purpose AS purpose, interaction_status AS status, interaction_payload AS payload,
+    interaction_response AS response, interaction_created_ms AS created_ms,
+    interaction_resolved_ms AS resolved_ms
+  FROM (${interactionsSql(plan, from, count, "wp")})
+  ORDER BY n, j`;
+}
+
+/** The service and resource of the generated spans (`host.name` and `process.pid` by `n % 4`). */
+export const SPAN_SERVICE = { name: SERVICE_NAME, version: "1.8.2", sdkVersion: "2.12.0" };
 
 // --- generation ------------------------------------------------------------------------------
 
@@ -467,6 +692,8 @@ export const DATA_TABLES = [
   "execution_ids",
   "run_counts",
   "tool_counts",
+  "superseded_executions",
+  "superseded_repeats",
 ] as const;
 
 const DATASET_TABLE = "bench_query_dataset";
@@ -480,6 +707,17 @@ export interface StoredDataset {
   traced: number;
   seconds: number;
   counts: TableCounts;
+  /** The `--write-path-share` it was made with (0: every run by INSERT … SELECT). */
+  writePathShare: number;
+  /** Runs sent through the write path. */
+  writePathRuns: number;
+  /**
+   * False while the write-path share is still being sent (or when that was interrupted): the
+   * directory is not a complete dataset.
+   */
+  complete: boolean;
+  /** What the write path printed about itself when it ran (JSON lines), if it ran. */
+  writePathReport: string[];
 }
 
 export async function tableCounts(ch: ClickHouse): Promise<TableCounts> {
@@ -490,7 +728,12 @@ export async function tableCounts(ch: ClickHouse): Promise<TableCounts> {
   return Object.fromEntries(DATA_TABLES.map((t) => [t, Number(row[t])])) as TableCounts;
 }
 
-/** What this benchmark stored in the directory before, if anything. */
+/**
+ * What this benchmark stored in the directory before, if anything: its latest record (a
+ * dataset with a write-path share has one when the INSERT … SELECT part is done, and another,
+ * complete, once the share is stored). Records of older generator versions lack the newer
+ * columns.
+ */
 export async function storedDataset(ch: ClickHouse): Promise<StoredDataset | undefined> {
   const tables = await ch.select<{ n: number }>(
     `SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = '${DATASET_TABLE}'`,
@@ -503,10 +746,16 @@ export async function storedDataset(ch: ClickHouse): Promise<StoredDataset | und
     traced: number;
     seconds: number;
     counts: string;
-  }>(
-    `SELECT generator, executions, anchor_ms, traced, seconds, counts FROM ${DATASET_TABLE} LIMIT 1`,
+    write_path_share?: number;
+    write_path_runs?: number;
+    complete?: number;
+    write_path_report?: string;
+  }>(`SELECT * FROM ${DATASET_TABLE}`);
+  const row = rows.reduce<(typeof rows)[number] | undefined>(
+    (best, r) =>
+      best === undefined || Number(r.complete ?? 1) > Number(best.complete ?? 1) ? r : best,
+    undefined,
   );
-  const row = rows[0];
   if (!row) return undefined;
   return {
     generator: Number(row.generator),
@@ -515,7 +764,34 @@ export async function storedDataset(ch: ClickHouse): Promise<StoredDataset | und
     traced: Number(row.traced),
     seconds: Number(row.seconds),
     counts: JSON.parse(row.counts) as TableCounts,
+    writePathShare: Number(row.write_path_share ?? 0),
+    writePathRuns: Number(row.write_path_runs ?? 0),
+    complete: Number(row.complete ?? 1) === 1,
+    writePathReport: row.write_path_report ? (JSON.parse(row.write_path_report) as string[]) : [],
   };
+}
+
+/**
+ * Records the dataset (plan, generation time, row counts) so a later run on the same directory
+ * can reuse it; `complete` false marks a write-path share not stored yet.
+ */
+export async function recordDataset(
+  ch: ClickHouse,
+  plan: DatasetPlan,
+  record: { seconds: number; counts: TableCounts; complete: boolean; writePathReport?: string[] },
+): Promise<void> {
+  await ch.command(`CREATE TABLE IF NOT EXISTS ${DATASET_TABLE} (
+    generator UInt32, executions UInt64, anchor_ms Int64, traced UInt64, seconds Float64,
+    counts String, write_path_share Float64, write_path_runs UInt64, complete UInt8,
+    write_path_report String, generated_at DateTime DEFAULT now()
+  ) ENGINE = MergeTree ORDER BY tuple()`);
+  await ch.command(
+    `INSERT INTO ${DATASET_TABLE} (generator, executions, anchor_ms, traced, seconds, counts,
+       write_path_share, write_path_runs, complete, write_path_report)
+     VALUES (${GENERATOR_VERSION}, ${plan.executions}, ${plan.anchorMs}, ${plan.traced}, ${record.seconds},
+       ${lit(JSON.stringify(record.counts))}, ${plan.writePathShare}, ${writePathRunCount(plan)},
+       ${record.complete ? 1 : 0}, ${lit(JSON.stringify(record.writePathReport ?? []))})`,
+  );
 }
 
 /** Empties every table the benchmark fills (only ever on a directory it filled itself). */
@@ -531,8 +807,8 @@ export interface GenerationStep {
 }
 
 /**
- * Fills the tables for `plan`, chunk by chunk, and records the dataset (plan and row counts)
- * so a later run on the same directory can reuse it. `progress` gets one line per statement.
+ * Fills the tables for `plan` (all but its write-path runs), chunk by chunk; `progress` gets one
+ * line per statement. The caller records the dataset (`recordDataset`).
  */
 export async function generateDataset(
   ch: ClickHouse,
@@ -609,14 +885,6 @@ export async function generateDataset(
   );
   const seconds = (performance.now() - started) / 1000;
   const counts = await tableCounts(ch);
-  await ch.command(`CREATE TABLE IF NOT EXISTS ${DATASET_TABLE} (
-    generator UInt32, executions UInt64, anchor_ms Int64, traced UInt64, seconds Float64,
-    counts String, generated_at DateTime DEFAULT now()
-  ) ENGINE = MergeTree ORDER BY tuple()`);
-  await ch.command(
-    `INSERT INTO ${DATASET_TABLE} (generator, executions, anchor_ms, traced, seconds, counts)
-     VALUES (${GENERATOR_VERSION}, ${plan.executions}, ${plan.anchorMs}, ${plan.traced}, ${seconds}, ${lit(JSON.stringify(counts))})`,
-  );
   return { seconds, steps: [...steps.values()], counts };
 }
 
@@ -669,6 +937,9 @@ export async function diskUsage(ch: ClickHouse): Promise<DiskUsage[]> {
   }));
 }
 
+/** Rows of `executions` that count: not replaced by a newer version of their run. */
+const CURRENT = "row_id NOT IN (SELECT row_id FROM superseded_executions)";
+
 /** The shape of the stored data, for the reader to check the mix is realistic. */
 export async function describeDataset(ch: ClickHouse, anchorMs: number): Promise<string[]> {
   const lines: string[] = [];
@@ -678,8 +949,9 @@ export async function describeDataset(ch: ClickHouse, anchorMs: number): Promise
       .map((r) => `${r.k === "" ? "(none)" : r.k} ${((100 * Number(r.n)) / total).toFixed(1)}%`)
       .join(", ");
   };
-  const union = `(SELECT scope_id, status, trigger_kind FROM executions
-    UNION ALL SELECT scope_id, status, trigger_kind FROM execution_states)`;
+  // Every run once: the current version of finished runs, the latest snapshot of the others.
+  const union = `(SELECT scope_id, status, trigger_kind FROM executions WHERE ${CURRENT}
+    UNION ALL SELECT scope_id, status, trigger_kind FROM execution_states FINAL WHERE ${UNFINISHED_SNAPSHOT})`;
   const group = (column: string) =>
     ch.select<{ k: string; n: number }>(
       `SELECT ${column} AS k, count() AS n FROM ${union} GROUP BY k ORDER BY n DESC`,
@@ -694,12 +966,12 @@ export async function describeDataset(ch: ClickHouse, anchorMs: number): Promise
        countIf(has_elicitation) / count() AS elicited,
        countIf(lower(code) LIKE '%needle%') AS needles,
        toUnixTimestamp64Milli(min(created_at)) AS first, toUnixTimestamp64Milli(max(created_at)) AS last
-     FROM executions`,
+     FROM executions WHERE ${CURRENT}`,
   );
   const [s] = await ch.select<{ stale: number; live: number }>(
     `SELECT countIf(updated_at < fromUnixTimestamp64Milli(${anchorMs - 3_600_000})) AS stale,
        countIf(updated_at >= fromUnixTimestamp64Milli(${anchorMs - 3_600_000})) AS live
-     FROM execution_states`,
+     FROM execution_states FINAL WHERE ${UNFINISHED_SNAPSHOT}`,
   );
   const [t] = await ch.select<{ failed: number; paths: number }>(
     "SELECT countIf(status = 'failed') / count() AS failed, uniqExact(tool_path) AS paths FROM tool_calls",

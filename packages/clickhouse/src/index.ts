@@ -90,3 +90,4 @@ export {
 export type { WriteResult } from "./writer/result.ts";
 /** Writing */
 export { CHILD_START_SLACK_MS } from "./writer/run-state.ts";
+export { runVersion } from "./writer/run-version.ts";

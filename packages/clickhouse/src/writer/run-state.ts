@@ -73,9 +73,8 @@ export function belongsTo(key: RunKey, childScope: string, atMs: number): boolea
   );
 }
 
-function emptyState(storedKey?: RunKey): RunState {
+function emptyState(): RunState {
   return {
-    storedKey,
     finals: [],
     snapshots: [],
     calls: new Map(),
@@ -84,14 +83,8 @@ function emptyState(storedKey?: RunKey): RunState {
   };
 }
 
-interface KeyRow {
-  execution_id: string;
-  scope_id: string;
-  created_ms: number;
-}
-
 interface StateRow {
-  kind: "final" | "snapshot" | "call" | "interaction" | "superseded";
+  kind: "key" | "final" | "snapshot" | "call" | "interaction" | "superseded";
   execution_id: string;
   scope_id: string;
   row_id: string;
@@ -111,93 +104,143 @@ const RUN_COLUMNS = `execution_id, scope_id, toString(row_id) AS row_id, toStrin
   span_id, status, trigger_kind, has_elicitation, tool_paths, tool_path_calls,
   toUnixTimestamp64Milli(created_at) AS at_ms, toInt64(0) AS started_us, '' AS tool_path`;
 
-const RUN_RANGE =
-  "scope_id IN {scopes:Array(String)} AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
-  "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {keyed:Array(String)}";
-
-/** The runs' keys as stored, looked up by id (`execution_ids` is keyed by execution id). */
-async function storedKeys(lane: WriteLane, ids: readonly string[]): Promise<Map<string, RunKey>> {
-  const keys = new Map<string, RunKey>();
-  if (ids.length === 0) return keys;
-  const rows = await lane.selectForWrite<KeyRow>(
-    `SELECT execution_id, scope_id, toUnixTimestamp64Milli(created_at) AS created_ms
-     FROM execution_ids WHERE execution_id IN {ids:Array(String)}`,
-    { ids },
-  );
-  for (const r of rows) {
-    keys.set(r.execution_id, { scopeId: r.scope_id, createdAt: Number(r.created_ms) });
-  }
-  return keys;
+/** The query parameters and branch texts shared by the full read and the count read. */
+interface Bounds {
+  keyed: Map<string, RunKey>;
+  params: Record<string, unknown>;
+  /** Rows of the keyed runs (by primary key). */
+  runRange: string;
+  /** Child spans of every id. */
+  childRange: string;
+  hasKeyed: boolean;
+  hasChildren: boolean;
 }
 
-/** Reads what is stored of these runs (two statements: keys, then everything else). */
-export async function readRunStates(
-  lane: WriteLane,
-  query: RunStateQuery,
-): Promise<Map<string, RunState>> {
-  const stored = await storedKeys(lane, query.ids);
-  const states = new Map<string, RunState>();
-  for (const id of query.ids) states.set(id, emptyState(stored.get(id)));
-
-  // Runs with a key are read by it; children are read for every id.
+function boundsOf(query: RunStateQuery, stored: ReadonlyMap<string, RunKey>): Bounds {
   const keyed = new Map<string, RunKey>();
   for (const id of query.ids) {
     const key = query.keys.get(id) ?? stored.get(id);
     if (key) keyed.set(id, key);
   }
-  const keyedKeys = [...new Map([...stored, ...keyed]).values()];
-  const scopes = new Set(keyedKeys.map((k) => k.scopeId));
+  const scopes = new Set<string>();
   let fromMs = Number.POSITIVE_INFINITY;
   let toMs = Number.NEGATIVE_INFINITY;
-  for (const k of keyedKeys) {
+  for (const k of keyed.values()) {
+    scopes.add(k.scopeId);
     fromMs = Math.min(fromMs, k.createdAt);
     toMs = Math.max(toMs, k.createdAt);
   }
-  const childScopes = new Set([...scopes, ...query.childScopes, ""]);
   const childFrom = Math.min(
     fromMs - CHILD_START_SLACK_MS,
     query.earliestChildMs ?? Number.POSITIVE_INFINITY,
   );
+  return {
+    keyed,
+    hasKeyed: keyed.size > 0,
+    hasChildren: Number.isFinite(childFrom),
+    runRange:
+      "scope_id IN {scopes:Array(String)} AND created_at >= fromUnixTimestamp64Milli({fromMs:Int64}) " +
+      "AND created_at <= fromUnixTimestamp64Milli({toMs:Int64}) AND execution_id IN {keyed:Array(String)}",
+    childRange:
+      "scope_id IN {childScopes:Array(String)} AND execution_id IN {ids:Array(String)} " +
+      "AND {time} >= fromUnixTimestamp64Milli({childFrom:Int64})",
+    params: {
+      ids: query.ids,
+      lookup: query.ids.filter((id) => !query.keys.has(id)),
+      keyed: [...keyed.keys()],
+      scopes: [...scopes],
+      fromMs: Number.isFinite(fromMs) ? Math.floor(fromMs) : 0,
+      toMs: Number.isFinite(toMs) ? Math.ceil(toMs) : 0,
+      childScopes: [...new Set([...scopes, ...query.childScopes, ""])],
+      childFrom: Number.isFinite(childFrom) ? Math.floor(childFrom) : 0,
+    },
+  };
+}
+
+/** Ids the batch holds only child spans of: their keys are looked up in the same statement. */
+const KEY_BRANCH = `SELECT 'key' AS kind, execution_id, scope_id, ${placeholders("toUnixTimestamp64Milli(created_at)", "toInt64(0)", "''")}
+  FROM execution_ids WHERE execution_id IN {lookup:Array(String)}`;
+
+/**
+ * The columns of {@link StateRow} after kind, execution_id and scope_id, for a branch without
+ * run rows: every branch names its columns, whichever comes first in the UNION.
+ */
+function placeholders(atMs: string, startedUs: string, toolPath: string, spanId = "''"): string {
+  return `'0' AS row_id, '' AS version, ${spanId} AS span_id, '' AS status, '' AS trigger_kind,
+    false AS has_elicitation, [] AS tool_paths, [] AS tool_path_calls, ${atMs} AS at_ms,
+    ${startedUs} AS started_us, ${toolPath} AS tool_path`;
+}
+
+/**
+ * Reads what is stored of these runs: one statement (keys of the runs the batch holds only
+ * children of, the keyed runs' rows, every id's child spans, superseded rows), and a second
+ * one only for runs found by that lookup (a child span of a run stored earlier).
+ */
+export async function readRunStates(
+  lane: WriteLane,
+  query: RunStateQuery,
+): Promise<Map<string, RunState>> {
+  const states = new Map<string, RunState>();
+  for (const id of query.ids) states.set(id, emptyState());
+  const found = await readOnce(lane, query, new Map(), states, true);
+  const late = [...found.keys()].filter((id) => !query.keys.has(id));
+  if (late.length > 0) {
+    // Their rows, and their children from their own creation on, under the keys just found.
+    const again = await readRunStates(lane, {
+      ids: late,
+      keys: found,
+      childScopes: query.childScopes,
+      earliestChildMs: query.earliestChildMs,
+    });
+    for (const id of late) states.set(id, { ...again.get(id)!, storedKey: found.get(id) });
+  }
+  return states;
+}
+
+async function readOnce(
+  lane: WriteLane,
+  query: RunStateQuery,
+  stored: ReadonlyMap<string, RunKey>,
+  states: Map<string, RunState>,
+  lookUp: boolean,
+): Promise<Map<string, RunKey>> {
+  const b = boundsOf(query, stored);
   const parts: string[] = [];
-  if (keyed.size > 0) {
+  if (lookUp && (b.params.lookup as string[]).length > 0) parts.push(KEY_BRANCH);
+  if (b.hasKeyed) {
     parts.push(
-      `SELECT 'final' AS kind, ${RUN_COLUMNS} FROM executions WHERE ${RUN_RANGE}`,
-      `SELECT 'snapshot', ${RUN_COLUMNS} FROM execution_states WHERE ${RUN_RANGE}`,
-      `SELECT 'superseded', execution_id, scope_id, toString(row_id), '', '', '', '', false, [], [],
-         toInt64(0), toInt64(0), '' FROM superseded_executions WHERE ${RUN_RANGE}`,
+      `SELECT 'final' AS kind, ${RUN_COLUMNS} FROM executions WHERE ${b.runRange}`,
+      `SELECT 'snapshot' AS kind, ${RUN_COLUMNS} FROM execution_states WHERE ${b.runRange}`,
+      `SELECT 'superseded' AS kind, execution_id, scope_id, toString(row_id) AS row_id, '' AS version,
+         '' AS span_id, '' AS status, '' AS trigger_kind, false AS has_elicitation, [] AS tool_paths,
+         [] AS tool_path_calls, toInt64(0) AS at_ms, toInt64(0) AS started_us, '' AS tool_path
+       FROM superseded_executions WHERE ${b.runRange}`,
     );
   }
-  if (Number.isFinite(childFrom)) {
-    const children = `scope_id IN {childScopes:Array(String)} AND execution_id IN {ids:Array(String)}`;
+  if (b.hasChildren) {
     parts.push(
-      `SELECT 'call', execution_id, scope_id, '0', '', span_id, '', '', false, [], [],
-         toUnixTimestamp64Milli(started_at), toUnixTimestamp64Micro(started_at), tool_path
-       FROM tool_calls WHERE ${children}
-         AND started_at >= fromUnixTimestamp64Milli({childFrom:Int64})`,
-      `SELECT 'interaction', execution_id, scope_id, '0', '', span_id, '', '', false, [], [],
-         toUnixTimestamp64Milli(created_at), toInt64(0), ''
-       FROM interactions WHERE ${children}
-         AND created_at >= fromUnixTimestamp64Milli({childFrom:Int64})`,
+      `SELECT 'call' AS kind, execution_id, scope_id,
+         ${placeholders("toUnixTimestamp64Milli(started_at)", "toUnixTimestamp64Micro(started_at)", "tool_path", "span_id")}
+       FROM tool_calls WHERE ${b.childRange.replace("{time}", "started_at")}`,
+      `SELECT 'interaction' AS kind, execution_id, scope_id,
+         ${placeholders("toUnixTimestamp64Milli(created_at)", "toInt64(0)", "''", "span_id")}
+       FROM interactions WHERE ${b.childRange.replace("{time}", "created_at")}`,
     );
   }
-  if (parts.length === 0) return states;
-  const rows = await lane.selectForWrite<StateRow>(parts.join("\nUNION ALL\n"), {
-    ids: query.ids,
-    keyed: [...keyed.keys()],
-    scopes: [...scopes],
-    fromMs: Number.isFinite(fromMs) ? Math.floor(fromMs) : 0,
-    toMs: Number.isFinite(toMs) ? Math.ceil(toMs) : 0,
-    childScopes: [...childScopes],
-    childFrom: Number.isFinite(childFrom) ? Math.floor(childFrom) : 0,
-  });
+  const found = new Map<string, RunKey>();
+  if (parts.length === 0) return found;
+  const rows = await lane.selectForWrite<StateRow>(parts.join("\nUNION ALL\n"), b.params);
   for (const r of rows) {
     const state = states.get(r.execution_id);
     if (!state) continue;
     switch (r.kind) {
+      case "key":
+        found.set(r.execution_id, { scopeId: r.scope_id, createdAt: Number(r.at_ms) });
+        break;
       case "final":
       case "snapshot": {
         // A row under another key (same id, another scope or time) is another run.
-        const key = keyed.get(r.execution_id);
+        const key = b.keyed.get(r.execution_id);
         if (!key || key.scopeId !== r.scope_id || key.createdAt !== Number(r.at_ms)) break;
         (r.kind === "final" ? state.finals : state.snapshots).push({
           rowId: BigInt(r.row_id),
@@ -225,5 +268,107 @@ export async function readRunStates(
         break;
     }
   }
-  return states;
+  for (const id of query.ids) {
+    const key = stored.get(id);
+    if (key) states.get(id)!.storedKey = key;
+  }
+  return found;
+}
+
+/** How much is stored of a run: what the writer compares with what it expects after writing. */
+export interface RunCounts {
+  storedKey?: RunKey;
+  finals: number;
+  snapshots: number;
+  calls: number;
+  interactions: number;
+  superseded: number;
+}
+
+export function countsOf(state: RunState): RunCounts {
+  return {
+    storedKey: state.storedKey,
+    finals: state.finals.length,
+    snapshots: state.snapshots.length,
+    calls: state.calls.size,
+    interactions: state.interactions.size,
+    superseded: state.superseded.size,
+  };
+}
+
+/**
+ * Counts, per run, what the full read would return (one statement, a few numbers a run): after
+ * writing, the writer compares them with what it read plus what it wrote, and reads in full
+ * only the runs another writer touched meanwhile.
+ */
+export async function readRunCounts(
+  lane: WriteLane,
+  query: RunStateQuery,
+): Promise<Map<string, RunCounts>> {
+  const counts = new Map<string, RunCounts>();
+  for (const id of query.ids) {
+    counts.set(id, { finals: 0, snapshots: 0, calls: 0, interactions: 0, superseded: 0 });
+  }
+  const b = boundsOf(query, new Map());
+  const parts: string[] = [];
+  if ((b.params.lookup as string[]).length > 0) {
+    parts.push(`SELECT 'key' AS kind, execution_id, scope_id, toUnixTimestamp64Milli(created_at) AS at_ms,
+      toUInt64(0) AS n FROM execution_ids WHERE execution_id IN {lookup:Array(String)}`);
+  }
+  const grouped = (kind: string, table: string, n: string, where: string) =>
+    `SELECT '${kind}' AS kind, execution_id, scope_id, toUnixTimestamp64Milli(created_at) AS at_ms,
+       ${n} AS n FROM ${table} WHERE ${where} GROUP BY execution_id, scope_id, created_at`;
+  if (b.hasKeyed) {
+    parts.push(
+      grouped("final", "executions", "count()", b.runRange),
+      grouped("snapshot", "execution_states", "count()", b.runRange),
+      grouped("superseded", "superseded_executions", "uniqExact(row_id)", b.runRange),
+    );
+  }
+  if (b.hasChildren) {
+    parts.push(
+      `SELECT 'call' AS kind, execution_id, '' AS scope_id, toInt64(0) AS at_ms,
+         uniqExact(span_id) AS n FROM tool_calls
+       WHERE ${b.childRange.replace("{time}", "started_at")} GROUP BY execution_id`,
+      `SELECT 'interaction' AS kind, execution_id, '' AS scope_id, toInt64(0) AS at_ms,
+         uniqExact(span_id) AS n FROM interactions
+       WHERE ${b.childRange.replace("{time}", "created_at")} GROUP BY execution_id`,
+    );
+  }
+  if (parts.length === 0) return counts;
+  const rows = await lane.selectForWrite<{
+    kind: string;
+    execution_id: string;
+    scope_id: string;
+    at_ms: number;
+    n: number;
+  }>(parts.join("\nUNION ALL\n"), b.params);
+  for (const r of rows) {
+    const c = counts.get(r.execution_id);
+    if (!c) continue;
+    const n = Number(r.n);
+    if (r.kind === "key") c.storedKey = { scopeId: r.scope_id, createdAt: Number(r.at_ms) };
+    else if (r.kind === "call") c.calls = n;
+    else if (r.kind === "interaction") c.interactions = n;
+    else {
+      const key = b.keyed.get(r.execution_id);
+      if (!key || key.scopeId !== r.scope_id || key.createdAt !== Number(r.at_ms)) continue;
+      if (r.kind === "final") c.finals = n;
+      else if (r.kind === "snapshot") c.snapshots = n;
+      else if (r.kind === "superseded") c.superseded = n;
+    }
+  }
+  return counts;
+}
+
+/** Whether two counts tell of the same stored state. */
+export function sameCounts(a: RunCounts, b: RunCounts): boolean {
+  return (
+    a.finals === b.finals &&
+    a.snapshots === b.snapshots &&
+    a.calls === b.calls &&
+    a.interactions === b.interactions &&
+    a.superseded === b.superseded &&
+    (a.storedKey === undefined) === (b.storedKey === undefined)
+  );
 }

@@ -20,7 +20,15 @@ import {
   winningFinal,
 } from "./derive-runs.ts";
 import { type InsertJob, join, pipeline } from "./insert-pipeline.ts";
-import { type RunKey, type RunState, readRunStates, type StoredRow } from "./run-state.ts";
+import {
+  countsOf,
+  type RunKey,
+  type RunState,
+  readRunCounts,
+  readRunStates,
+  type StoredRow,
+  sameCounts,
+} from "./run-state.ts";
 import { compareRank, newRowId, rootOfVersion } from "./run-version.ts";
 import { readStoredRoots, type StoredRowRef } from "./stored-rows.ts";
 
@@ -202,18 +210,17 @@ function runJobs(rows: RoundRows): InsertJob[] {
 export async function writeRunTables(lane: WriteLane, spans: SpanRows): Promise<RunWriteResult> {
   const batch = groupBatch(spans);
   if (batch.ids.length === 0) return { settled: [], duplicatesDropped: 0 };
-  const read = () =>
-    readRunStates(lane, {
-      ids: batch.ids,
-      keys: batch.keys,
-      childScopes: batch.childScopes,
-      earliestChildMs: batch.earliestChildMs,
-    });
+  const query = (ids: readonly string[]) => ({
+    ids,
+    keys: batch.keys,
+    childScopes: batch.childScopes,
+    earliestChildMs: batch.earliestChildMs,
+  });
   const keyIn = (states: ReadonlyMap<string, RunState>) => (id: string) =>
     batch.keys.get(id) ?? states.get(id)?.storedKey;
 
   // 1–2: the batch's new child spans and the rows they and its roots give.
-  let states = await read();
+  const states = await readRunStates(lane, query(batch.ids));
   const fresh = { calls: new Map<string, ToolCallRow[]>(), interactions: new Map() };
   const calls: ToolCallRow[] = [];
   const interactions: InteractionRow[] = [];
@@ -234,19 +241,75 @@ export async function writeRunTables(lane: WriteLane, spans: SpanRows): Promise<
     ...runJobs(first),
   ]);
   const settled = [...first.copies];
+  applyWrites(states, first, fresh);
 
-  // 3: what other writers stored meanwhile.
-  states = await read();
-  const second = await deriveRound(lane, batch.ids, states, keyIn(states));
-  if (rowCount(second) > 0) {
-    await pipeline(lane, runJobs(second));
-    settled.push(...second.copies);
-    states = await read();
+  // 3: what other writers stored meanwhile. Counting is enough to tell: only the runs whose
+  // counts differ from what was read plus what was just written are read again in full.
+  const counts = await readRunCounts(lane, query(batch.ids));
+  const changed = batch.ids.filter((id) => !sameCounts(counts.get(id)!, countsOf(states.get(id)!)));
+  if (changed.length > 0) {
+    const again = await readRunStates(lane, query(changed));
+    for (const id of changed) states.set(id, again.get(id)!);
+    const second = await deriveRound(lane, changed, states, keyIn(states));
+    if (rowCount(second) > 0) {
+      await pipeline(lane, runJobs(second));
+      settled.push(...second.copies);
+      const last = await readRunStates(lane, query(changed));
+      for (const id of changed) states.set(id, last.get(id)!);
+    }
   }
 
   // 4: superseded versions.
   await recordSuperseded(lane, states, keyIn(states));
   return { settled, duplicatesDropped: Math.max(0, duplicatesDropped) };
+}
+
+/** What a written row looks like when read back. */
+function storedRowOf(row: ExecutionRow): StoredRow {
+  return {
+    rowId: row.rowId,
+    version: row.version,
+    spanId: row.spanId,
+    status: row.status,
+    triggerKind: row.triggerKind,
+    hasElicitation: row.hasElicitation,
+    toolPaths: row.toolPaths,
+    toolPathCalls: row.toolPathCalls,
+  };
+}
+
+/** Adds what this writer just stored to the runs' states, as a read would now return it. */
+function applyWrites(
+  states: Map<string, RunState>,
+  rows: RoundRows,
+  fresh: { calls: Map<string, ToolCallRow[]>; interactions: Map<string, InteractionRow[]> },
+): void {
+  for (const row of rows.finals) states.get(row.executionId)?.finals.push(storedRowOf(row));
+  for (const row of [...rows.snapshots, ...rows.copies]) {
+    states.get(row.executionId)?.snapshots.push(storedRowOf(row));
+  }
+  for (const [id, list] of fresh.calls) {
+    const state = states.get(id);
+    for (const c of list) {
+      state?.calls.set(c.spanId, {
+        scopeId: c.scopeId,
+        atMs: Math.floor(c.startedAtUs / 1000),
+        toolPath: c.toolPath,
+        startedUs: c.startedAtUs,
+      });
+    }
+  }
+  for (const [id, list] of fresh.interactions as Map<string, InteractionRow[]>) {
+    const state = states.get(id);
+    for (const i of list) {
+      state?.interactions.set(i.spanId, {
+        scopeId: i.scopeId,
+        atMs: i.createdAt,
+        toolPath: "",
+        startedUs: 0,
+      });
+    }
+  }
 }
 
 /** Records every row of `executions` that is not its run's winner and not recorded yet. */

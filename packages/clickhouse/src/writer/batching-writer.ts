@@ -22,6 +22,7 @@ import type { WriteResult } from "./result.ts";
 import { isPermanentInsertError } from "./retryable.ts";
 import { writeRunTables } from "./run-writer.ts";
 import { deleteSettledStates } from "./settled-states.ts";
+import { WriterRegistry } from "./writer-registry.ts";
 
 export interface BatchingWriterOptions {
   /** A batch is written as soon as it holds this many rows. @default 10000 */
@@ -113,8 +114,11 @@ export class BatchingWriter {
     insertMillisTotal: 0,
   };
 
+  readonly #registration: { alone(): boolean; release(): void };
+
   constructor(ch: ClickHouse, options: BatchingWriterOptions = {}) {
     this.#ch = ch;
+    this.#registration = WriterRegistry.register(ch);
     this.#maxBatchRows = Math.max(1, options.maxBatchRows ?? 10_000);
     this.#flushIntervalMillis = Math.max(0, options.flushIntervalMillis ?? 200);
     this.#maxQueueRows = Math.max(this.#maxBatchRows, options.maxQueueRows ?? 200_000);
@@ -248,6 +252,7 @@ export class BatchingWriter {
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
+    this.#registration.release();
   }
 
   async #commit(batch: Item[]): Promise<void> {
@@ -343,7 +348,9 @@ export class BatchingWriter {
     // the span and metric tables are inserted. Each attempt reads what is stored afresh, so
     // what an earlier attempt stored is not written twice.
     const runs = (async () => {
-      const result = await writeRunTables(ch.runs, spans);
+      const result = await writeRunTables(ch.runs, spans, {
+        alone: this.#registration.alone(),
+      });
       this.#stats.duplicatesDropped += result.duplicatesDropped;
       return result.settled;
     })();

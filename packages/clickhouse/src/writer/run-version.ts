@@ -55,10 +55,18 @@ export function compareRank(a: RowRank, b: RowRank): number {
   return 0;
 }
 
+// Random ids are drawn a few thousand at a time: one draw per row showed in the writer's profile.
+const POOL = new BigUint64Array(4096);
+let next = POOL.length;
+
 /** A random, non-zero row id (0 marks rows written before schema version 4). */
 export function newRowId(): bigint {
-  const buf = new BigUint64Array(1);
-  do crypto.getRandomValues(buf);
-  while (buf[0] === 0n);
-  return buf[0]!;
+  for (;;) {
+    if (next === POOL.length) {
+      crypto.getRandomValues(POOL);
+      next = 0;
+    }
+    const id = POOL[next++]!;
+    if (id !== 0n) return id;
+  }
 }

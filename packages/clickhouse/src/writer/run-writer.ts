@@ -46,7 +46,9 @@ import { readStoredRoots, type StoredRowRef } from "./stored-rows.ts";
  *    skip it; views take its counts out of the rollups). A row recorded twice by two writers
  *    at once is recorded again in `superseded_repeats`, which readers add back.
  *
- * Nothing is kept in memory between batches: several collectors may write the same runs.
+ * Nothing is kept in memory between batches: several collectors may write the same runs. Only
+ * the only writer of an embedded data directory (`alone`), which no other writer can race,
+ * skips the reads of 3 and the read-back of 4.
  */
 
 export interface RunWriteResult {
@@ -207,7 +209,19 @@ function runJobs(rows: RoundRows): InsertJob[] {
   ];
 }
 
-export async function writeRunTables(lane: WriteLane, spans: SpanRows): Promise<RunWriteResult> {
+export interface RunWriteOptions {
+  /**
+   * No other writer can write these tables now (the only writer of an embedded data
+   * directory): the reads that only catch another writer's concurrent spans are skipped.
+   */
+  alone?: boolean;
+}
+
+export async function writeRunTables(
+  lane: WriteLane,
+  spans: SpanRows,
+  options: RunWriteOptions = {},
+): Promise<RunWriteResult> {
   const batch = groupBatch(spans);
   if (batch.ids.length === 0) return { settled: [], duplicatesDropped: 0 };
   const query = (ids: readonly string[]) => ({
@@ -245,8 +259,10 @@ export async function writeRunTables(lane: WriteLane, spans: SpanRows): Promise<
 
   // 3: what other writers stored meanwhile. Counting is enough to tell: only the runs whose
   // counts differ from what was read plus what was just written are read again in full.
-  const counts = await readRunCounts(lane, query(batch.ids));
-  const changed = batch.ids.filter((id) => !sameCounts(counts.get(id)!, countsOf(states.get(id)!)));
+  const counts = options.alone ? undefined : await readRunCounts(lane, query(batch.ids));
+  const changed = counts
+    ? batch.ids.filter((id) => !sameCounts(counts.get(id)!, countsOf(states.get(id)!)))
+    : [];
   if (changed.length > 0) {
     const again = await readRunStates(lane, query(changed));
     for (const id of changed) states.set(id, again.get(id)!);
@@ -260,7 +276,7 @@ export async function writeRunTables(lane: WriteLane, spans: SpanRows): Promise<
   }
 
   // 4: superseded versions.
-  await recordSuperseded(lane, states, keyIn(states));
+  await recordSuperseded(lane, states, keyIn(states), !options.alone);
   return { settled, duplicatesDropped: Math.max(0, duplicatesDropped) };
 }
 
@@ -317,6 +333,7 @@ async function recordSuperseded(
   lane: WriteLane,
   states: ReadonlyMap<string, RunState>,
   keyOf: (id: string) => RunKey | undefined,
+  checkRepeats: boolean,
 ): Promise<void> {
   const records: SupersededRow[] = [];
   for (const [id, state] of states) {
@@ -342,7 +359,7 @@ async function recordSuperseded(
   }
   if (records.length === 0) return;
   await lane.insertTsv("superseded_executions", SUPERSEDED_COLUMNS, join(records, supersededLine));
-  await recordRepeats(lane, records);
+  if (checkRepeats) await recordRepeats(lane, records);
 }
 
 /**

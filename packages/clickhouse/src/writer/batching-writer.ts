@@ -22,7 +22,7 @@ import type { WriteResult } from "./result.ts";
 import { isPermanentInsertError } from "./retryable.ts";
 import { writeRunTables } from "./run-writer.ts";
 import { deleteSettledStates } from "./settled-states.ts";
-import { WriterRegistry } from "./writer-registry.ts";
+import { registerWriter, type WriterRegistration } from "./writer-registry.ts";
 
 export interface BatchingWriterOptions {
   /** A batch is written as soon as it holds this many rows. @default 10000 */
@@ -114,11 +114,11 @@ export class BatchingWriter {
     insertMillisTotal: 0,
   };
 
-  readonly #registration: { alone(): boolean; release(): void };
+  readonly #registration: WriterRegistration;
 
   constructor(ch: ClickHouse, options: BatchingWriterOptions = {}) {
     this.#ch = ch;
-    this.#registration = WriterRegistry.register(ch);
+    this.#registration = registerWriter(ch);
     this.#maxBatchRows = Math.max(1, options.maxBatchRows ?? 10_000);
     this.#flushIntervalMillis = Math.max(0, options.flushIntervalMillis ?? 200);
     this.#maxQueueRows = Math.max(this.#maxBatchRows, options.maxQueueRows ?? 200_000);

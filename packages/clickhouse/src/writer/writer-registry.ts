@@ -8,23 +8,27 @@ import type { ClickHouse } from "../connection/client.ts";
  * only catch such races. On a ClickHouse server other processes may write at any time: a
  * writer there is never alone.
  */
-export class WriterRegistry {
-  static readonly #open = new Map<string, number>();
+const openWriters = new Map<string, number>();
 
-  static register(ch: ClickHouse): { alone(): boolean; release(): void } {
-    if (ch.kind !== "embedded") return { alone: () => false, release: () => {} };
-    const key = resolve(ch.location);
-    WriterRegistry.#open.set(key, (WriterRegistry.#open.get(key) ?? 0) + 1);
-    let released = false;
-    return {
-      alone: () => WriterRegistry.#open.get(key) === 1,
-      release: () => {
-        if (released) return;
-        released = true;
-        const n = (WriterRegistry.#open.get(key) ?? 1) - 1;
-        if (n > 0) WriterRegistry.#open.set(key, n);
-        else WriterRegistry.#open.delete(key);
-      },
-    };
-  }
+export interface WriterRegistration {
+  /** No other writer of this process has the data directory open now. */
+  alone(): boolean;
+  release(): void;
+}
+
+export function registerWriter(ch: ClickHouse): WriterRegistration {
+  if (ch.kind !== "embedded") return { alone: () => false, release: () => {} };
+  const key = resolve(ch.location);
+  openWriters.set(key, (openWriters.get(key) ?? 0) + 1);
+  let released = false;
+  return {
+    alone: () => openWriters.get(key) === 1,
+    release: () => {
+      if (released) return;
+      released = true;
+      const n = (openWriters.get(key) ?? 1) - 1;
+      if (n > 0) openWriters.set(key, n);
+      else openWriters.delete(key);
+    },
+  };
 }

@@ -46,13 +46,13 @@ import {
  * The rows are the ones the writer of schema version 4 would derive from the run's spans: a run
  * row's tool calls, paths and interactions are exactly its `tool_calls` and `interactions`
  * rows, its reported counts equal them, `row_id` is non-zero and `version` is packed as
- * `runVersion` packs it (run-version.ts). A share of the runs (`writePathShare`, every k-th
- * run number, so spread evenly over the 30 days) is left out here: `write-path.ts` reads their
- * values with the same SQL and sends them as OTLP spans through a real collector.
+ * `runVersion` packs it (run-version.ts). A share of the runs (`writePathShare`, the newest
+ * ones) is left out here: `write-path.ts` reads their values with the same SQL and sends them
+ * as OTLP spans through a real collector.
  */
 
 /** Bumped whenever the generated data changes shape: a reused directory must match it. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export const SCOPES = [
   { id: "ws_alpha", share: 0.6 },
@@ -160,14 +160,16 @@ export function writePathRunCount(plan: DatasetPlan): number {
 }
 
 /**
- * Whether run `n` goes through the write path: when ⌊(n+1)·P/Q⌋ > ⌊n·P/Q⌋, which picks
- * exactly ⌊N·P/Q⌋ of the run numbers 0…N−1, evenly spaced (every 20th for 5%), so the share
- * is spread over the whole time window and over the scopes (which are hashed).
+ * Whether run `n` goes through the write path: the newest ⌊N·P/Q⌋ runs (run numbers grow with
+ * creation time), over every scope (which are hashed). Late, split and repeated deliveries
+ * happen to recent runs — a retry seconds or minutes later, a collector catching up — so the
+ * share sits where they do: in the last day and a half of 30 days at 5%, which the 24-hour
+ * routes read in full.
  */
 function isWritePathSql(plan: DatasetPlan): string {
-  const p = shareNumerator(plan);
-  if (p === 0) return "0";
-  return `intDiv((n + 1) * ${p}, ${SHARE_DENOMINATOR}) > intDiv(n * ${p}, ${SHARE_DENOMINATOR})`;
+  const count = writePathRunCount(plan);
+  if (count === 0) return "0";
+  return `n >= ${plan.executions - count}`;
 }
 
 /** `runVersion(final, rootVersion, children)` in SQL (UInt64). */

@@ -1,4 +1,4 @@
-import { CHILD_START_SLACK_MS, type ClickHouse, currentVersion } from "@runtrace/clickhouse";
+import { CHILD_START_SLACK_MS, type ClickHouse } from "@runtrace/clickhouse";
 import { notFound } from "../http/errors.ts";
 import { traceRowsQuery } from "../traces/index.ts";
 import { type ExecutionSummary, parseJson, summaryColumns, toSummary } from "./list.ts";
@@ -126,12 +126,12 @@ export async function executionDetail(
     toUnixTimestamp64Milli(pending_interaction_created_at) AS pending_created_ms, span_id, service_name,
     reported_tool_call_count`;
   const where = keyCondition(p, key);
-  // The run's current row: its final one when it has finished (the newest version, should a
-  // replaced one not be recorded as superseded yet), else its latest snapshot.
+  // The run's current row: the newest version of its final row when it has finished, else its
+  // latest snapshot.
   const runs = ch.select<Parameters<typeof toSummary>[0] & DetailRow>(
     `SELECT * FROM (
        SELECT ${columns(1)}, 1 AS final, version AS rank_version, row_id AS rank_row
-       FROM executions WHERE ${where} AND ${currentVersion(where)}
+       FROM executions WHERE ${where}
        UNION ALL
        SELECT ${columns(0)}, 0 AS final, version, row_id FROM execution_states FINAL WHERE ${where}
      ) ORDER BY final DESC, rank_version DESC, span_id DESC, rank_row DESC LIMIT 1`,

@@ -209,12 +209,11 @@ export async function listExecutions(
   if (keyset) (sort.field === "createdAt" ? keyExtra : extra).push(keyset);
   const columns = summaryColumns(p, staleAfterMs);
   const limit = p.add("UInt32", req.limit + 1);
-  const tail = `ORDER BY ${orderBy} LIMIT ${limit}`;
   // The outer ORDER BY sees the ms columns only.
   const outer = orderBy.replaceAll("created_at", "created_ms");
   const read = (window: string[]) =>
     ch.select<SummaryRow>(
-      `SELECT * FROM (${runsUnion(p, { filter: req.filter, scopes, extra, keyExtra: [...keyExtra, ...window] }, columns, tail)})
+      `SELECT * FROM (${runsUnion(p, { filter: req.filter, scopes, extra, keyExtra: [...keyExtra, ...window] }, columns, { orderBy, limit })})
        ORDER BY ${outer} LIMIT ${limit}`,
       p.values,
       { signal },

@@ -8,6 +8,7 @@ import { EXECUTION_STATUSES } from "@runtrace/semconv";
 import type { ExecutionFilter } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
 import {
+  currentFinishedRows,
   dimensionConditions,
   finishedConditions,
   runConditions,
@@ -160,14 +161,19 @@ function periodConditions(
   p: QueryParams,
   scopes: readonly string[] | null,
   periods: { start: number; end: number },
-): { where: string[]; inside: string; outside: string } {
+  bounds: { fromMs?: number; toMs?: number },
+): { where: string[]; outside: string | null } {
   const start = `toDateTime(${p.add("Int64", periods.start / 1000)}, 'UTC')`;
   // DateTime ends in 2106; "no end" stops there.
   const end = `toDateTime(${p.add("Int64", Math.min(periods.end / 1000, 4_000_000_000))}, 'UTC')`;
   const where = [`period_start >= ${start}`, `period_start < ${end}`];
   if (scopes !== null) where.unshift(`scope_id IN ${p.add("Array(String)", scopes)}`);
-  const inside = `created_at >= ${start} AND created_at < ${end}`;
-  return { where, inside, outside: `NOT (${inside})` };
+  // The partial periods at either bound (none without a bound): two plain ranges, which the
+  // primary key reads directly.
+  const edges: string[] = [];
+  if (bounds.fromMs !== undefined) edges.push(`created_at < ${start}`);
+  if (bounds.toMs !== undefined) edges.push(`created_at >= ${end}`);
+  return { where, outside: edges.length > 0 ? `(${edges.join(" OR ")})` : null };
 }
 
 /** Whole periods of `periodMs` within [fromMs, toMs] (ms, inclusive): [start, end). */
@@ -209,35 +215,25 @@ function runCountsSource(
   if (!rollup) {
     return runsUnion(p, { filter, scopes, omit }, columns("toInt64(1)"));
   }
-  const { where: periodWhere, inside, outside } = periodConditions(p, scopes, rollup);
-  const edges = finishedConditions(p, { filter, scopes, omit, keyExtra: [outside] }).join(" AND ");
+  const { where: periodWhere, outside } = periodConditions(p, scopes, rollup, filter);
+  // No code or tool filter here, and status, trigger and elicitation are left to the caller:
+  // the range's partial periods need only the key and the run's current version.
+  const edges = outside
+    ? `UNION ALL
+    SELECT ${columns("toInt64(1)")} FROM ${currentFinishedRows(
+      p,
+      { filter, scopes, keyExtra: [outside] },
+      "status, trigger_kind, has_elicitation, created_at",
+    )}`
+    : "";
   const unfinished = runConditions(p, { filter, scopes, omit }).join(" AND ") || "1";
   return `SELECT status, trigger_kind, has_elicitation,
       ${bucketOf("toUnixTimestamp(period_start) * 1000")} AS bucket, runs AS n
     FROM run_counts WHERE ${periodWhere.join(" AND ")}
-    UNION ALL
-    SELECT status, trigger_kind, has_elicitation,
-      ${bucketOf("toUnixTimestamp64Milli(created_at)")} AS bucket, toInt64(1) AS n
-    FROM (${supersededRepeats(p, scopes, inside)})
-    UNION ALL
-    SELECT ${columns("toInt64(1)")} FROM executions WHERE ${edges}
+    ${edges}
     UNION ALL
     SELECT ${columns("toInt64(1)")} FROM execution_states FINAL
       WHERE ${unfinished} AND ${UNFINISHED_SNAPSHOT}`;
-}
-
-/**
- * Rows recorded as superseded twice (two writers at once): each repeat took the row's counts
- * out of the rollups once more than it should, so it is counted back, once per (row, record).
- */
-function supersededRepeats(
-  p: QueryParams,
-  scopes: readonly string[] | null,
-  inside: string,
-): string {
-  const where = [inside];
-  if (scopes !== null) where.unshift(`scope_id IN ${p.add("Array(String)", scopes)}`);
-  return `SELECT * FROM superseded_repeats WHERE ${where.join(" AND ")} LIMIT 1 BY row_id, record_id`;
 }
 
 /**
@@ -261,19 +257,30 @@ function toolFacetsSource(
   const parts: string[] = [];
   const keyExtra: string[] = [];
   if (rollup) {
-    const { where, inside, outside } = periodConditions(p, scopes, rollup);
+    const { where, outside } = periodConditions(p, scopes, rollup, filter);
     const dimensions = dimensionConditions(p, filter);
     parts.push(
       `SELECT tool_path, calls, runs FROM tool_counts WHERE ${[...where, ...dimensions].join(" AND ")}`,
-      `SELECT ${perRun} FROM (${supersededRepeats(p, scopes, inside)}) ${arrayJoin}
-       WHERE ${dimensions.join(" AND ") || "1"}`,
     );
-    keyExtra.push(outside);
+    if (outside) keyExtra.push(outside);
   }
-  parts.push(
-    `SELECT ${perRun} FROM executions ${arrayJoin}
-     WHERE ${finishedConditions(p, { filter, scopes, omit, keyExtra }).join(" AND ")}`,
-  );
+  if (rollup && keyExtra.length > 0) {
+    // The partial hours: each run's current version, then the filters on it.
+    const rows = currentFinishedRows(
+      p,
+      { filter, scopes, keyExtra },
+      "status, trigger_kind, has_elicitation, tool_paths, tool_path_calls",
+    );
+    parts.push(
+      `SELECT ${perRun} FROM ${rows} ${arrayJoin}
+       WHERE ${dimensionConditions(p, filter).join(" AND ") || "1"}`,
+    );
+  } else if (!rollup) {
+    parts.push(
+      `SELECT ${perRun} FROM executions ${arrayJoin}
+       WHERE ${finishedConditions(p, { filter, scopes, omit, keyExtra }).join(" AND ")}`,
+    );
+  }
   parts.push(
     `SELECT ${perRun} FROM execution_states FINAL ${arrayJoin}
      WHERE ${runConditions(p, { filter, scopes, omit, extra: [UNFINISHED_SNAPSHOT] }).join(" AND ")}`,

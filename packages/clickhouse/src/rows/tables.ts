@@ -1,3 +1,4 @@
+import { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "../schema/v3-run-rollups.ts";
 import type { ExecutionRow, InteractionRow, ToolCallRow } from "./rows.ts";
 import type { Attributes, ResourceInput, SpanInput } from "./span-input.ts";
 import {
@@ -231,4 +232,45 @@ export const SUPERSEDED_COLUMNS = [
 
 export function supersededLine(r: SupersededRow): string {
   return `${tsvString(r.scopeId)}\t${millisText(r.createdAt)}\t${tsvString(r.executionId)}\t${r.rowId}\t${r.recordId}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\n`;
+}
+
+/** The rollups' period of a run's creation time: whole `seconds` in UTC (schema v3). */
+function periodOf(createdAtMs: number, seconds: number): number {
+  return Math.floor(createdAtMs / 1000 / seconds) * seconds;
+}
+
+export const RUN_COUNTS_COLUMNS = [
+  "scope_id",
+  "period_start",
+  "status",
+  "trigger_kind",
+  "has_elicitation",
+  "runs",
+] as const;
+
+/** A row of `run_counts` adding `runs` for what a superseded row counted. */
+export function runCountsLine(r: SupersededRow, runs: number): string {
+  return `${tsvString(r.scopeId)}\t${periodOf(r.createdAt, RUN_COUNTS_PERIOD_SECONDS)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${runs}\n`;
+}
+
+export const TOOL_COUNTS_COLUMNS = [
+  "scope_id",
+  "period_start",
+  "tool_path",
+  "status",
+  "trigger_kind",
+  "has_elicitation",
+  "calls",
+  "runs",
+] as const;
+
+/** The rows of `tool_counts` adding, `sign` times, what a superseded row counted per path. */
+export function toolCountsLines(r: SupersededRow, sign: 1 | -1): string {
+  const period = periodOf(r.createdAt, TOOL_COUNTS_PERIOD_SECONDS);
+  return r.toolPaths
+    .map(
+      (path, i) =>
+        `${tsvString(r.scopeId)}\t${period}\t${tsvString(path)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${sign * (r.toolPathCalls[i] ?? 0)}\t${sign}\n`,
+    )
+    .join("");
 }

@@ -53,8 +53,10 @@ const SUPERSEDED_COLUMNS = `
  *   readers, not a merge, decide which one counts). Rows written before this version have
  *   `row_id` 0 and are never replaced.
  * - Two collectors may both record the same replaced row. Each writer reads back what it
- *   recorded; a repeat goes to `superseded_repeats` (tiny: it needs two writers on one run at
- *   the same instant), which readers add back to the rollups once per repeat.
+ *   recorded; a repeat (it needs two writers on one run at the same instant) is counted back
+ *   into the rollups by inserts whose deduplication token names it, so that ClickHouse keeps
+ *   one whichever writers insert it (hence the rollups' deduplication window), and listed in
+ *   `superseded_repeats`. Readers never read either table.
  * - `tool_counts` gains `runs` (runs that called the path) beside `calls`; both rollups become
  *   signed for the retractions.
  */
@@ -82,15 +84,18 @@ export const v4DerivedRuns: Migration = {
     ORDER BY (scope_id, created_at, execution_id, row_id, record_id)
     ${ttl("toDateTime(created_at)", retentionDays)}
     SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
-    // Records of a row that another writer had already recorded: read with their duplicates
-    // collapsed (LIMIT 1 BY), each added back once.
+    // Records of a row that another writer had already recorded (each counted back into the
+    // rollups once): kept to tell what happened.
     `CREATE TABLE IF NOT EXISTS superseded_repeats (${SUPERSEDED_COLUMNS}
     ) ENGINE = ReplacingMergeTree
     PARTITION BY toDate(created_at)
     ORDER BY (scope_id, created_at, execution_id, row_id, record_id)
     ${ttl("toDateTime(created_at)", retentionDays)}
-    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1`,
+    SETTINGS index_granularity = 8192, ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
     "ALTER TABLE run_counts MODIFY COLUMN runs Int64",
+    ...["run_counts", "tool_counts"].map(
+      (table) => `ALTER TABLE ${table} MODIFY SETTING non_replicated_deduplication_window = 1000`,
+    ),
     `ALTER TABLE tool_counts MODIFY COLUMN calls Int64, ADD COLUMN IF NOT EXISTS runs Int64 AFTER calls`,
     // Count runs per path from here on; the counts already stored are rebuilt with it.
     "DROP VIEW IF EXISTS tool_counts_mv",

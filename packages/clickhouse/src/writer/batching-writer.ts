@@ -44,7 +44,7 @@ export interface BatchingWriterOptions {
   dedupWindowSpans?: number;
   /**
    * How often snapshots of finished runs are deleted from `execution_states` (they are already
-   * invisible to readers). @default 5000
+   * invisible to readers) and the days they were in merged. @default 30000
    */
   stateCleanupIntervalMillis?: number;
   /** Told of every failed attempt (the write itself is retried or reported). */
@@ -130,7 +130,7 @@ export class BatchingWriter {
     );
     this.#onError = options.onError ?? (() => {});
     this.#recentSpans = new RecentKeys(options.dedupWindowSpans ?? 262_144);
-    this.#stateCleanupIntervalMillis = Math.max(0, options.stateCleanupIntervalMillis ?? 5_000);
+    this.#stateCleanupIntervalMillis = Math.max(0, options.stateCleanupIntervalMillis ?? 30_000);
   }
 
   get clickhouse(): ClickHouse {
@@ -347,40 +347,50 @@ export class BatchingWriter {
     // Two lanes on two clients: the run tables (reads, then inserts, then reads again) while
     // the span and metric tables are inserted. Each attempt reads what is stored afresh, so
     // what an earlier attempt stored is not written twice.
+    // The run lane's reads and derivation take longer than the span lane's inserts: the new
+    // child spans (tool calls, interactions) are inserted on the span lane once it is free.
+    let spanLaneFree!: () => void;
+    const spanLaneDone = new Promise<void>((resolve) => {
+      spanLaneFree = resolve;
+    });
     const runs = (async () => {
       const result = await writeRunTables(ch.runs, spans, {
         alone: this.#registration.alone(),
+        insertChildren: (jobs) => spanLaneDone.then(() => pipeline(ch, jobs)),
       });
       this.#stats.duplicatesDropped += result.duplicatesDropped;
       return result.settled;
     })();
     // Metric points a client sends again (a retry after a partial failure, or after a lost
     // acknowledgement) are dropped when stored already.
-    const points = await newMetricPoints(ch, metrics);
-    this.#stats.duplicatesDropped += metricPointCount(metrics) - metricPointCount(points);
-    // Each table's text is built while the previous insert (or the other lane) runs.
-    const spanTables = pipeline(ch, [
-      [
-        "otel_traces",
-        OTEL_TRACES_COLUMNS,
-        () => join(traces, otelTracesLine),
-        `${token}-traces`,
-        onTracesStored,
-      ],
-      ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(points.sums, sumLine), `${token}-sum`],
-      [
-        "otel_metrics_gauge",
-        METRIC_GAUGE_COLUMNS,
-        () => join(points.gauges, gaugeLine),
-        `${token}-gauge`,
-      ],
-      [
-        "otel_metrics_histogram",
-        METRIC_HISTOGRAM_COLUMNS,
-        () => join(points.histograms, histogramLine),
-        `${token}-histogram`,
-      ],
-    ]);
+    const spanTables = (async () => {
+      const points = await newMetricPoints(ch, metrics);
+      this.#stats.duplicatesDropped += metricPointCount(metrics) - metricPointCount(points);
+      // Each table's text is built while the previous insert (or the other lane) runs.
+      await pipeline(ch, [
+        [
+          "otel_traces",
+          OTEL_TRACES_COLUMNS,
+          () => join(traces, otelTracesLine),
+          `${token}-traces`,
+          onTracesStored,
+        ],
+        ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(points.sums, sumLine), `${token}-sum`],
+        [
+          "otel_metrics_gauge",
+          METRIC_GAUGE_COLUMNS,
+          () => join(points.gauges, gaugeLine),
+          `${token}-gauge`,
+        ],
+        [
+          "otel_metrics_histogram",
+          METRIC_HISTOGRAM_COLUMNS,
+          () => join(points.histograms, histogramLine),
+          `${token}-histogram`,
+        ],
+      ]);
+    })();
+    spanTables.finally(spanLaneFree).catch(() => undefined);
     const [spanResult, runResult] = await Promise.allSettled([spanTables, runs]);
     if (spanResult.status === "rejected") throw spanResult.reason;
     if (runResult.status === "rejected") throw runResult.reason;

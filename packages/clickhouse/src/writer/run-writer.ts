@@ -5,11 +5,15 @@ import {
   executionLine,
   INTERACTION_COLUMNS,
   interactionLine,
+  RUN_COUNTS_COLUMNS,
+  runCountsLine,
   SUPERSEDED_COLUMNS,
   type SupersededRow,
   supersededLine,
   TOOL_CALL_COLUMNS,
+  TOOL_COUNTS_COLUMNS,
   toolCallLine,
+  toolCountsLines,
 } from "../rows/tables.ts";
 import {
   bestRoot,
@@ -44,7 +48,7 @@ import { readStoredRoots, type StoredRowRef } from "./stored-rows.ts";
  *    row derived from all of a run's spans is always written by someone.
  * 4. Every row of `executions` but the winner is recorded in `superseded_executions` (readers
  *    skip it; views take its counts out of the rollups). A row recorded twice by two writers
- *    at once is recorded again in `superseded_repeats`, which readers add back.
+ *    at once is a repeat: its counts go back into the rollups, once (deduplication tokens).
  *
  * Nothing is kept in memory between batches: several collectors may write the same runs. Only
  * the only writer of an embedded data directory (`alone`), which no other writer can race,
@@ -211,6 +215,11 @@ function runJobs(rows: RoundRows): InsertJob[] {
 
 export interface RunWriteOptions {
   /**
+   * Stores the batch's new child spans on another lane (the span lane, once its own inserts
+   * are done), while this one derives and writes the run rows. Default: this lane, first.
+   */
+  insertChildren?: (jobs: InsertJob[]) => Promise<void>;
+  /**
    * No other writer can write these tables now (the only writer of an embedded data
    * directory): the reads that only catch another writer's concurrent spans are skipped.
    */
@@ -248,12 +257,24 @@ export async function writeRunTables(
   }
   const duplicatesDropped =
     spans.toolCalls.length - calls.length + (spans.interactions.length - interactions.length);
-  const first = await deriveRound(lane, batch.ids, states, keyIn(states), batch, fresh);
-  await pipeline(lane, [
+  const childJobs: InsertJob[] = [
     ["tool_calls", TOOL_CALL_COLUMNS, () => join(calls, toolCallLine)],
     ["interactions", INTERACTION_COLUMNS, () => join(interactions, interactionLine)],
-    ...runJobs(first),
-  ]);
+  ];
+  const children = options.insertChildren?.(childJobs);
+  // Handled now (a failure must not go unobserved while the run rows are written); awaited below.
+  children?.catch(() => undefined);
+  let first: RoundRows;
+  try {
+    first = await deriveRound(lane, batch.ids, states, keyIn(states), batch, fresh);
+    await pipeline(lane, [...(children ? [] : childJobs), ...runJobs(first)]);
+  } catch (error) {
+    // Not left running into the next attempt.
+    await children?.catch(() => undefined);
+    throw error;
+  }
+  // Every child span is stored before anything is read back (or the write acknowledged).
+  await children;
   const settled = [...first.copies];
   applyWrites(states, first, fresh);
 
@@ -364,8 +385,8 @@ async function recordSuperseded(
 
 /**
  * A row two writers recorded at the same instant was taken out of the rollups twice: all its
- * records but the first (lowest record id) are listed in `superseded_repeats`, which readers
- * add back. Both writers may list the same repeat; readers count each (row, record) once.
+ * records but the first (lowest record id) are repeats, each counted back into the rollups
+ * once (and listed in `superseded_repeats`).
  */
 async function recordRepeats(lane: WriteLane, records: readonly SupersededRow[]): Promise<void> {
   const created = records.map((r) => r.createdAt);
@@ -399,7 +420,25 @@ async function recordRepeats(lane: WriteLane, records: readonly SupersededRow[])
       if (recordId !== firstId) repeats.push({ ...mine, recordId });
     }
   }
-  if (repeats.length > 0) {
-    await lane.insertTsv("superseded_repeats", SUPERSEDED_COLUMNS, join(repeats, supersededLine));
+  // Each repeat is put back into the rollups by inserts of its own whose deduplication token
+  // names it: whichever writers find it, ClickHouse stores it once. Repeats need two writers
+  // on one run at the same instant, so one small insert each costs little, and readers never
+  // have to look for them.
+  for (const repeat of repeats) {
+    const token = `repeat-${repeat.rowId}-${repeat.recordId}`;
+    await lane.insertTsv(
+      "superseded_repeats",
+      SUPERSEDED_COLUMNS,
+      supersededLine(repeat),
+      `${token}-record`,
+    );
+    await lane.insertTsv(
+      "run_counts",
+      RUN_COUNTS_COLUMNS,
+      runCountsLine(repeat, 1),
+      `${token}-runs`,
+    );
+    const tools = toolCountsLines(repeat, 1);
+    if (tools) await lane.insertTsv("tool_counts", TOOL_COUNTS_COLUMNS, tools, `${token}-tools`);
   }
 }

@@ -137,10 +137,10 @@ export function currentFinishedRows(p: QueryParams, o: SourceOptions, columns: s
  * `columns` is selected in both branches (a function gets the branch's `final`, 1 or 0, for
  * columns that depend on it); each row's `final` column tells them apart.
  *
- * `page` (a sort and a limit) reads each branch in that order. A page keeps the first row of
- * each run, whose versions sort next to each other (same start, same duration) newest first:
- * no look-up of superseded versions, which costs a few milliseconds a statement even when
- * there are none. Without a page, superseded versions are left out by their row ids.
+ * `page` (a sort and a limit) reads each branch in that order. By start time, a page keeps the
+ * first row of each run, whose versions sort next to each other newest first: no look-up of
+ * superseded versions, which costs a few milliseconds a statement even when there are none.
+ * Otherwise superseded versions are left out by their row ids.
  */
 export function runsUnion(
   p: QueryParams,
@@ -157,10 +157,17 @@ export function runsUnion(
     (SELECT ${select(0)}, 0 AS final FROM execution_states FINAL
       WHERE ${snapshotWhere} AND ${UNFINISHED_SNAPSHOT})`;
   }
-  const where = runConditions(p, o).join(" AND ") || "1";
+  // By start time, a page is read in key order and stops early: a run's versions (same start
+  // and id) come together, newest first, and the first of each is kept. Other sorts read every
+  // row's sort key anyway; there, the superseded versions' ids are left out instead (LIMIT BY
+  // would sort the whole range).
+  const byStart = page.orderBy.startsWith("created_at");
+  const where = (byStart ? runConditions(p, o) : finishedConditions(p, o)).join(" AND ") || "1";
+  const newest = byStart
+    ? `ORDER BY ${page.orderBy}, version DESC, span_id DESC, row_id DESC LIMIT 1 BY execution_id`
+    : `ORDER BY ${page.orderBy}`;
   return `(SELECT ${select(1)}, 1 AS final FROM executions WHERE ${where}
-      ORDER BY ${page.orderBy}, version DESC, span_id DESC, row_id DESC
-      LIMIT 1 BY execution_id LIMIT ${page.limit})
+      ${newest} LIMIT ${page.limit})
     UNION ALL
     (SELECT ${select(0)}, 0 AS final FROM execution_states FINAL
       WHERE ${snapshotWhere} AND ${UNFINISHED_SNAPSHOT} ORDER BY ${page.orderBy} LIMIT ${page.limit})`;

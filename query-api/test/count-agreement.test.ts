@@ -228,6 +228,27 @@ describe("counts agree wherever they appear", () => {
     }
   });
 
+  it("a filter on what a late span changed lists the run as it is now, in every sort", async () => {
+    // The interactions arrived after their runs' roots: those runs' first rows said "no
+    // elicitation"; their current rows say yes.
+    const without = planned.filter((r) => r.interactions === 0 && r.state !== "waiting_for_interaction");
+    const withIt = planned.filter((r) => !without.includes(r));
+    for (const sort of ["createdAt,desc", "createdAt,asc", "durationMs,desc", "durationMs,asc"]) {
+      for (const [value, want] of [
+        ["false", without],
+        ["true", withIt],
+      ] as const) {
+        const page = await get(
+          `/v1/executions?scope=${SCOPE}&elicitation=${value}&sort=${sort}&limit=200`,
+        );
+        expect(page.executions.map((r: Body) => r.id).sort(), `${value} ${sort}`).toEqual(
+          want.map((r) => r.id).sort(),
+        );
+        expect(page.meta.filterRowCount, `${value} ${sort} count`).toBe(want.length);
+      }
+    }
+  });
+
   it("a tool facet's runs are what filtering by that tool lists; its calls, theirs", async () => {
     const { meta } = await get(`/v1/executions?scope=${SCOPE}`);
     expect(meta.toolFacets.map((f: Body) => f.toolPath).sort()).toEqual([...PATHS].sort());

@@ -161,7 +161,10 @@ export function runsUnion(
   // and id) come together, newest first, and the first of each is kept. Other sorts read every
   // row's sort key anyway; there, the superseded versions' ids are left out instead (LIMIT BY
   // would sort the whole range).
-  const byStart = page.orderBy.startsWith("created_at");
+  // Filters apply before the newest version is picked, so only filters a newer version of a
+  // run keeps matching are allowed there: a late interaction can turn `elicitation` on, never
+  // off (tool paths and counts only grow; status, trigger and code come from the same root).
+  const byStart = page.orderBy.startsWith("created_at") && o.filter.elicitation !== false;
   const where = (byStart ? runConditions(p, o) : finishedConditions(p, o)).join(" AND ") || "1";
   const newest = byStart
     ? `ORDER BY ${page.orderBy}, version DESC, span_id DESC, row_id DESC LIMIT 1 BY execution_id`

@@ -231,7 +231,9 @@ describe("counts agree wherever they appear", () => {
   it("a filter on what a late span changed lists the run as it is now, in every sort", async () => {
     // The interactions arrived after their runs' roots: those runs' first rows said "no
     // elicitation"; their current rows say yes.
-    const without = planned.filter((r) => r.interactions === 0 && r.state !== "waiting_for_interaction");
+    const without = planned.filter(
+      (r) => r.interactions === 0 && r.state !== "waiting_for_interaction",
+    );
     const withIt = planned.filter((r) => !without.includes(r));
     for (const sort of ["createdAt,desc", "createdAt,asc", "durationMs,desc", "durationMs,asc"]) {
       for (const [value, want] of [

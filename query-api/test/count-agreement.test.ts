@@ -276,3 +276,76 @@ describe("counts agree wherever they appear", () => {
     }
   });
 });
+
+describe("a page sorted by duration lists each run once, however many versions it has", () => {
+  const VERSIONED = "versions";
+  // Runs of distinct durations, longest first; each of the first three has a version per tool
+  // span (its root came first, then one tool span per request): more replaced versions ahead
+  // of the first page than a page reads as candidates.
+  const runs = Array.from({ length: 12 }, (_, n) => ({
+    id: `versions-${n}`,
+    durationMs: 60_000 - n * 1_000,
+    tools: n < 3 ? 45 : n % 3,
+  }));
+
+  beforeAll(async () => {
+    const roots = runs.map((run, k) =>
+      jsonSpan(100 + k, "executor.execution", T0 + k * 1_000, T0 + k * 1_000 + run.durationMs, {
+        "executor.execution.id": run.id,
+        "executor.scope.id": VERSIONED,
+        "executor.execution.status": "completed",
+        "executor.execution.created_at": T0 + k * 1_000,
+        "executor.execution.code": `versions ${k}`,
+      }),
+    );
+    await post(roots);
+    // Round c brings the c-th tool span of every run that has one: a new version each.
+    for (let c = 0; c < Math.max(...runs.map((r) => r.tools)); c++) {
+      const spans = runs.flatMap((run, k) =>
+        c < run.tools
+          ? [
+              jsonSpan(
+                100 + k,
+                "executor.tool.db.query",
+                T0 + k * 1_000 + 10 + c,
+                T0 + k * 1_000 + 11 + c,
+                { "executor.tool.path": "db.query", "executor.execution.id": run.id },
+                roots[k]!.spanId,
+              ),
+            ]
+          : [],
+      );
+      await post(spans);
+    }
+  }, 120_000);
+
+  it("pages of every size, both directions, give every run once in duration order", async () => {
+    const longestFirst = runs.map((r) => r.id);
+    for (const limit of [1, 2, 5, 50]) {
+      for (const [dir, want] of [
+        ["desc", longestFirst],
+        ["asc", [...longestFirst].reverse()],
+      ] as const) {
+        const seen: Body[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: Body = await get(
+            `/v1/executions?scope=${VERSIONED}&sort=durationMs,${dir}&limit=${limit}&meta=false${
+              cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""
+            }`,
+          );
+          seen.push(...page.executions);
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(
+          seen.map((r) => r.id),
+          `limit ${limit} ${dir}`,
+        ).toEqual(want);
+        for (const row of seen) {
+          const run = runs.find((r) => r.id === row.id)!;
+          expect(row.toolCallCount, row.id).toBe(run.tools);
+        }
+      }
+    }
+  });
+});

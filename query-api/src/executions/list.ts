@@ -2,7 +2,7 @@ import type { ClickHouse } from "@runtrace/clickhouse";
 import { type Cursor, encodeCursor, type Sort } from "./cursor.ts";
 import type { ListRequest } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
-import { runsUnion } from "./runs-source.ts";
+import { finishedRowsShort, pickedInKeyOrder, runsUnion } from "./runs-source.ts";
 
 /** One run in a list answer. Times are epoch ms. */
 export interface ExecutionSummary {
@@ -171,6 +171,15 @@ function probeWindows(p: QueryParams, req: ListRequest, sort: Sort): string[] {
   return windows;
 }
 
+/**
+ * Rows read first, in page order, beyond a page sorted other than by start time: the page is
+ * exact while fewer replaced versions than this sit among them, and is read again without the
+ * bound otherwise. Each candidate's columns are read one by one (lazy materialization), so few:
+ * on 10M runs with 170 000 replaced rows, a 30-day duration sort took 275–288 ms with 16 more
+ * and 416–419 ms checking every row; with none replaced, 264–267 against 265–266.
+ */
+const EXTRA_CANDIDATES = 16;
+
 export interface ListPage {
   executions: ExecutionSummary[];
   nextCursor: string | null;
@@ -211,13 +220,23 @@ export async function listExecutions(
   const limit = p.add("UInt32", req.limit + 1);
   // The outer ORDER BY sees the ms columns only.
   const outer = orderBy.replaceAll("created_at", "created_ms");
-  const read = (window: string[]) =>
+  const candidates = pickedInKeyOrder(orderBy, req.filter)
+    ? undefined
+    : p.add("UInt32", req.limit + 1 + EXTRA_CANDIDATES);
+  const select = (window: string[], exact: boolean) =>
     ch.select<SummaryRow>(
-      `SELECT * FROM (${runsUnion(p, { filter: req.filter, scopes, extra, keyExtra: [...keyExtra, ...window] }, columns, { orderBy, limit })})
+      `SELECT * FROM (${runsUnion(p, { filter: req.filter, scopes, extra, keyExtra: [...keyExtra, ...window] }, columns, { orderBy, limit, ...(exact ? {} : { candidates }) })})
        ORDER BY ${outer} LIMIT ${limit}`,
       p.values,
       { signal },
     );
+  // Read among candidates first; exactly when they may not have held the page's finished rows
+  // (the end of the list, or more replaced versions among them than allowed for).
+  const read = async (window: string[]) => {
+    if (!candidates) return select(window, true);
+    const rows = await select(window, false);
+    return finishedRowsShort(rows, req.limit + 1) ? select(window, true) : rows;
+  };
   let rows: SummaryRow[] | undefined;
   for (const window of probeWindows(p, req, sort)) {
     const probed = await read([window]);

@@ -69,8 +69,8 @@ export const UNFINISHED_SNAPSHOT = `status NOT IN (${TERMINAL_STATUSES.map((s) =
  * replaced (listed in `superseded_executions`). `range` are conditions on scope_id, created_at
  * and execution_id (the key both tables share) that bound the lookup to the rows being read.
  */
-export function currentVersion(range: string): string {
-  return `row_id NOT IN (SELECT row_id FROM superseded_executions WHERE ${range || "1"})`;
+export function currentVersion(range: string, rowIdColumn = "row_id"): string {
+  return `${rowIdColumn} NOT IN (SELECT row_id FROM superseded_executions WHERE ${range || "1"})`;
 }
 
 /**

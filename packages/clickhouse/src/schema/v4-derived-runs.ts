@@ -46,12 +46,15 @@ const SUPERSEDED_COLUMNS = `
  *   new version (`version` packs final-ness, the root's sequence and the number of child
  *   spans, so the row built from more of the run's spans wins). Reading `executions` with
  *   FINAL or argMax to pick the latest version cost 380–550 ms and 1.35 s over 30 days at 10M
- *   runs (DESIGN.md); so instead every replaced version is listed, by `row_id`, in the small
- *   `superseded_executions`, which readers exclude (`row_id NOT IN …` over the same key range)
- *   and whose materialized views take the replaced row's counts back out of the rollups.
- *   `row_id` joins the sorting key so merges never collapse two versions of a run (the
- *   readers, not a merge, decide which one counts). Rows written before this version have
- *   `row_id` 0 and are never replaced.
+ *   runs (DESIGN.md). A run's versions share its key, so they sort together: a page read in key
+ *   order keeps each run's first row after `version DESC` (`LIMIT 1 BY execution_id`, no
+ *   FINAL, no look-up). Every replaced version is also listed, by `row_id`, in the small
+ *   `superseded_executions`: reads in another order (duration sort, code and tool filters'
+ *   counts) exclude those ids (`row_id NOT IN …` over the same key range, a few ms), and its
+ *   materialized views take the replaced row's counts back out of the rollups, so whole
+ *   periods are counted from the rollups as before. `row_id` joins the sorting key so merges
+ *   never collapse two versions of a run (the readers, not a merge, decide which one counts).
+ *   Rows written before this version have `row_id` 0 and are never replaced.
  * - Two collectors may both record the same replaced row. Each writer reads back what it
  *   recorded; a repeat (it needs two writers on one run at the same instant) is counted back
  *   into the rollups by inserts whose deduplication token names it, so that ClickHouse keeps

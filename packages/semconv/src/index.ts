@@ -55,9 +55,11 @@ export const ATTR_EXECUTION_INTERACTION_COUNT = "executor.execution.interaction_
 /**
  * The distinct tool paths the execution has called so far (string array, first call first),
  * with `ATTR_EXECUTION_TOOL_PATH_CALLS` the number of calls of each (int array, same order).
- * On every snapshot, so a run's row answers "did it call `github.*`?" and "how often?"
- * without reading its tool-call spans. At most `MAX_RECORDED_TOOL_PATHS` paths; calls of
- * further paths still count in `ATTR_EXECUTION_TOOL_CALL_COUNT`.
+ * On every snapshot: the runtime's own record, carried across a pause and resume like
+ * `ATTR_EXECUTION_TOOL_CALL_COUNT`. runtrace does not count from it: a run's tool paths and
+ * calls are derived from its stored tool spans, whatever order they arrive in. At most
+ * `MAX_RECORDED_TOOL_PATHS` paths; calls of further paths still count in
+ * `ATTR_EXECUTION_TOOL_CALL_COUNT`.
  */
 export const ATTR_EXECUTION_TOOL_PATHS = "executor.execution.tool_paths";
 export const ATTR_EXECUTION_TOOL_PATH_CALLS = "executor.execution.tool_path_calls";

@@ -255,30 +255,27 @@ function toolFacetsSource(
       ? wholePeriods(filter.fromMs, filter.toMs, TOOL_COUNTS_PERIOD_SECONDS * 1000)
       : null;
   const parts: string[] = [];
-  const keyExtra: string[] = [];
   if (rollup) {
     const { where, outside } = periodConditions(p, scopes, rollup, filter);
     const dimensions = dimensionConditions(p, filter);
     parts.push(
       `SELECT tool_path, calls, runs FROM tool_counts WHERE ${[...where, ...dimensions].join(" AND ")}`,
     );
-    if (outside) keyExtra.push(outside);
-  }
-  if (rollup && keyExtra.length > 0) {
-    // The partial hours: each run's current version, then the filters on it.
-    const rows = currentFinishedRows(
-      p,
-      { filter, scopes, keyExtra },
-      "status, trigger_kind, has_elicitation, tool_paths, tool_path_calls",
-    );
-    parts.push(
-      `SELECT ${perRun} FROM ${rows} ${arrayJoin}
-       WHERE ${dimensionConditions(p, filter).join(" AND ") || "1"}`,
-    );
-  } else if (!rollup) {
+    if (outside) {
+      // The partial hours: each run's current version, then the filters on it.
+      const rows = currentFinishedRows(
+        p,
+        { filter, scopes, keyExtra: [outside] },
+        "status, trigger_kind, has_elicitation, tool_paths, tool_path_calls",
+      );
+      parts.push(
+        `SELECT ${perRun} FROM ${rows} ${arrayJoin} WHERE ${dimensions.join(" AND ") || "1"}`,
+      );
+    }
+  } else {
     parts.push(
       `SELECT ${perRun} FROM executions ${arrayJoin}
-       WHERE ${finishedConditions(p, { filter, scopes, omit, keyExtra }).join(" AND ")}`,
+       WHERE ${finishedConditions(p, { filter, scopes, omit }).join(" AND ")}`,
     );
   }
   parts.push(

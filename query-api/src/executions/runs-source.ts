@@ -179,7 +179,7 @@ export function runsUnion(
     UNION ALL
     ${unfinished}`;
   }
-  const where = (byStart ? runConditions(p, o) : finishedConditions(p, o)).join(" AND ") || "1";
+  const where = byStart ? runWhere : finishedConditions(p, o).join(" AND ");
   const newest = byStart
     ? `ORDER BY ${page.orderBy}, version DESC, span_id DESC, row_id DESC LIMIT 1 BY execution_id`
     : `ORDER BY ${page.orderBy}`;

@@ -248,9 +248,9 @@ export const RUN_COUNTS_COLUMNS = [
   "runs",
 ] as const;
 
-/** A row of `run_counts` adding `runs` for what a superseded row counted. */
-export function runCountsLine(r: SupersededRow, runs: number): string {
-  return `${tsvString(r.scopeId)}\t${periodOf(r.createdAt, RUN_COUNTS_PERIOD_SECONDS)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${runs}\n`;
+/** A row of `run_counts` adding back the run a superseded row counted. */
+export function runCountsLine(r: SupersededRow): string {
+  return `${tsvString(r.scopeId)}\t${periodOf(r.createdAt, RUN_COUNTS_PERIOD_SECONDS)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t1\n`;
 }
 
 export const TOOL_COUNTS_COLUMNS = [
@@ -264,13 +264,13 @@ export const TOOL_COUNTS_COLUMNS = [
   "runs",
 ] as const;
 
-/** The rows of `tool_counts` adding, `sign` times, what a superseded row counted per path. */
-export function toolCountsLines(r: SupersededRow, sign: 1 | -1): string {
+/** The rows of `tool_counts` adding back what a superseded row counted per path. */
+export function toolCountsLines(r: SupersededRow): string {
   const period = periodOf(r.createdAt, TOOL_COUNTS_PERIOD_SECONDS);
   return r.toolPaths
     .map(
       (path, i) =>
-        `${tsvString(r.scopeId)}\t${period}\t${tsvString(path)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${sign * (r.toolPathCalls[i] ?? 0)}\t${sign}\n`,
+        `${tsvString(r.scopeId)}\t${period}\t${tsvString(path)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${r.toolPathCalls[i] ?? 0}\t1\n`,
     )
     .join("");
 }

@@ -66,30 +66,31 @@ export interface Children {
   interactions: Map<string, StoredChild>;
 }
 
+/** A tool-call row as the run's state holds it once stored. */
+export function storedCall(c: ToolCallRow): StoredChild {
+  return {
+    scopeId: c.scopeId,
+    atMs: Math.floor(c.startedAtUs / 1000),
+    toolPath: c.toolPath,
+    startedUs: c.startedAtUs,
+  };
+}
+
+/** An interaction row as the run's state holds it once stored. */
+export function storedInteraction(i: InteractionRow): StoredChild {
+  return { scopeId: i.scopeId, atMs: i.createdAt, toolPath: "", startedUs: 0 };
+}
+
 export function childrenOf(
   state: RunState,
   batchCalls: readonly ToolCallRow[] = [],
   batchInteractions: readonly InteractionRow[] = [],
 ): Children {
   const calls = new Map(state.calls);
-  for (const c of batchCalls) {
-    if (calls.has(c.spanId)) continue;
-    calls.set(c.spanId, {
-      scopeId: c.scopeId,
-      atMs: Math.floor(c.startedAtUs / 1000),
-      toolPath: c.toolPath,
-      startedUs: c.startedAtUs,
-    });
-  }
+  for (const c of batchCalls) if (!calls.has(c.spanId)) calls.set(c.spanId, storedCall(c));
   const interactions = new Map(state.interactions);
   for (const i of batchInteractions) {
-    if (interactions.has(i.spanId)) continue;
-    interactions.set(i.spanId, {
-      scopeId: i.scopeId,
-      atMs: i.createdAt,
-      toolPath: "",
-      startedUs: 0,
-    });
+    if (!interactions.has(i.spanId)) interactions.set(i.spanId, storedInteraction(i));
   }
   return { calls, interactions };
 }

@@ -116,10 +116,10 @@ interface Bounds {
   hasChildren: boolean;
 }
 
-function boundsOf(query: RunStateQuery, stored: ReadonlyMap<string, RunKey>): Bounds {
+function boundsOf(query: RunStateQuery): Bounds {
   const keyed = new Map<string, RunKey>();
   for (const id of query.ids) {
-    const key = query.keys.get(id) ?? stored.get(id);
+    const key = query.keys.get(id);
     if (key) keyed.set(id, key);
   }
   const scopes = new Set<string>();
@@ -182,7 +182,7 @@ export async function readRunStates(
 ): Promise<Map<string, RunState>> {
   const states = new Map<string, RunState>();
   for (const id of query.ids) states.set(id, emptyState());
-  const found = await readOnce(lane, query, new Map(), states, true);
+  const found = await readOnce(lane, query, states);
   const late = [...found.keys()].filter((id) => !query.keys.has(id));
   if (late.length > 0) {
     // Their rows, and their children from their own creation on, under the keys just found.
@@ -200,13 +200,11 @@ export async function readRunStates(
 async function readOnce(
   lane: WriteLane,
   query: RunStateQuery,
-  stored: ReadonlyMap<string, RunKey>,
   states: Map<string, RunState>,
-  lookUp: boolean,
 ): Promise<Map<string, RunKey>> {
-  const b = boundsOf(query, stored);
+  const b = boundsOf(query);
   const parts: string[] = [];
-  if (lookUp && (b.params.lookup as string[]).length > 0) parts.push(KEY_BRANCH);
+  if ((b.params.lookup as string[]).length > 0) parts.push(KEY_BRANCH);
   if (b.hasKeyed) {
     parts.push(
       `SELECT 'final' AS kind, ${RUN_COLUMNS} FROM executions WHERE ${b.runRange}`,
@@ -268,10 +266,6 @@ async function readOnce(
         break;
     }
   }
-  for (const id of query.ids) {
-    const key = stored.get(id);
-    if (key) states.get(id)!.storedKey = key;
-  }
   return found;
 }
 
@@ -309,7 +303,7 @@ export async function readRunCounts(
   for (const id of query.ids) {
     counts.set(id, { finals: 0, snapshots: 0, calls: 0, interactions: 0, superseded: 0 });
   }
-  const b = boundsOf(query, new Map());
+  const b = boundsOf(query);
   const parts: string[] = [];
   if ((b.params.lookup as string[]).length > 0) {
     parts.push(`SELECT 'key' AS kind, execution_id, scope_id, toUnixTimestamp64Milli(created_at) AS at_ms,

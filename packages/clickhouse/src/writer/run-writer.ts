@@ -21,6 +21,8 @@ import {
   deriveRow,
   planRun,
   type RunPlan,
+  storedCall,
+  storedInteraction,
   winningFinal,
 } from "./derive-runs.ts";
 import { type InsertJob, join, pipeline } from "./insert-pipeline.ts";
@@ -244,7 +246,10 @@ export async function writeRunTables(
 
   // 1–2: the batch's new child spans and the rows they and its roots give.
   const states = await readRunStates(lane, query(batch.ids));
-  const fresh = { calls: new Map<string, ToolCallRow[]>(), interactions: new Map() };
+  const fresh = {
+    calls: new Map<string, ToolCallRow[]>(),
+    interactions: new Map<string, InteractionRow[]>(),
+  };
   const calls: ToolCallRow[] = [];
   const interactions: InteractionRow[] = [];
   for (const id of batch.ids) {
@@ -327,25 +332,11 @@ function applyWrites(
   }
   for (const [id, list] of fresh.calls) {
     const state = states.get(id);
-    for (const c of list) {
-      state?.calls.set(c.spanId, {
-        scopeId: c.scopeId,
-        atMs: Math.floor(c.startedAtUs / 1000),
-        toolPath: c.toolPath,
-        startedUs: c.startedAtUs,
-      });
-    }
+    for (const c of list) state?.calls.set(c.spanId, storedCall(c));
   }
-  for (const [id, list] of fresh.interactions as Map<string, InteractionRow[]>) {
+  for (const [id, list] of fresh.interactions) {
     const state = states.get(id);
-    for (const i of list) {
-      state?.interactions.set(i.spanId, {
-        scopeId: i.scopeId,
-        atMs: i.createdAt,
-        toolPath: "",
-        startedUs: 0,
-      });
-    }
+    for (const i of list) state?.interactions.set(i.spanId, storedInteraction(i));
   }
 }
 
@@ -432,13 +423,8 @@ async function recordRepeats(lane: WriteLane, records: readonly SupersededRow[])
       supersededLine(repeat),
       `${token}-record`,
     );
-    await lane.insertTsv(
-      "run_counts",
-      RUN_COUNTS_COLUMNS,
-      runCountsLine(repeat, 1),
-      `${token}-runs`,
-    );
-    const tools = toolCountsLines(repeat, 1);
+    await lane.insertTsv("run_counts", RUN_COUNTS_COLUMNS, runCountsLine(repeat), `${token}-runs`);
+    const tools = toolCountsLines(repeat);
     if (tools) await lane.insertTsv("tool_counts", TOOL_COUNTS_COLUMNS, tools, `${token}-tools`);
   }
 }

@@ -220,22 +220,38 @@ describe("GET /v1/executions", () => {
     expect(seen).toEqual(ids(before));
   });
 
-  it("live mode returns only newer runs and the cursor to poll with next", async () => {
+  it("live mode returns the runs that arrived after the cursor, in arrival order", async () => {
     const first = await list("scope=scope-a&limit=5");
-    const newest = first.executions[0];
-    const poll1 = await list(`scope=scope-a&after=${newest.createdAt}`);
+    expect(typeof first.liveCursor).toBe("string");
+    const poll1 = await list(`scope=scope-a&after=${first.liveCursor}`);
     expect(poll1.executions).toEqual([]);
+    expect(poll1.hasMore).toBe(false);
+    const mark = Date.now();
+    // Started an hour ago, arriving only now: new to live mode all the same.
+    const late = (await fx.run(199, Date.now() - HOUR, "completed", "scope-a")).run;
+    await fx.flush();
     const { run } = await fx.run(200, Date.now() - 1000, "completed", "scope-a");
     const other = await fx.run(201, Date.now() - 500, "failed", "scope-b");
     await fx.flush();
     const poll2 = await list(`scope=scope-a&after=${poll1.nextCursor}`);
-    expect(ids(poll2.executions)).toEqual([run.id]);
+    expect(ids(poll2.executions)).toEqual([late.id, run.id]);
     expect(poll2.meta).toBeUndefined();
+    expect(poll2.hasMore).toBe(false);
     const poll3 = await list(`scope=scope-a&after=${poll2.nextCursor}`);
     expect(poll3.executions).toEqual([]);
-    // A time works as well as a cursor.
-    const byTime = await list(`after=${run.createdAt - 1}`);
-    expect(ids(byTime.executions)).toEqual([other.run.id, run.id]);
+    // One at a time: hasMore while more wait, each once.
+    const one = await list(`scope=scope-a&limit=1&after=${poll1.nextCursor}`);
+    expect([ids(one.executions), one.hasMore]).toEqual([[late.id], true]);
+    const two = await list(`scope=scope-a&limit=1&after=${one.nextCursor}`);
+    expect([ids(two.executions), two.hasMore]).toEqual([[run.id], false]);
+    // A time works as well as a cursor: what arrived after it, in every scope.
+    const byTime = await list(`after=${mark}`);
+    expect(ids(byTime.executions)[0]).toBe(late.id);
+    expect(new Set(ids(byTime.executions))).toEqual(new Set([late.id, run.id, other.run.id]));
+    // A page cursor is not a live cursor, and live mode has one order.
+    expect((await get(`/v1/executions?after=${first.nextCursor}`)).status).toBe(400);
+    const sorted = await get(`/v1/executions?after=${mark}&sort=durationMs,desc`);
+    expect([sorted.status, sorted.body.parameter]).toEqual([400, "sort"]);
   });
 
   it("shows an in-progress run once, then replaced by its final state; updatedSince finds it", async () => {

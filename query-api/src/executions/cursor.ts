@@ -14,7 +14,7 @@ export interface Sort {
 
 export interface Cursor {
   sort: Sort;
-  /** The last row's created_at (ms): the key of createdAt sorts, and live mode's floor. */
+  /** The last row's created_at (ms): the key of createdAt sorts. */
   createdAt: number;
   /** The last row's duration (ms), null for a run without one; durationMs sorts only. */
   durationMs: number | null;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { badParameter } from "../http/errors.ts";
 import { commaList, parseQuery, timeParam } from "../http/params.ts";
 import { type Cursor, decodeCursor, parseSort, type Sort } from "./cursor.ts";
+import { type LivePosition, parseLivePosition } from "./live-cursor.ts";
 
 /** The trigger filter value that stands for "no trigger recorded". */
 export const TRIGGER_UNKNOWN = "unknown";
@@ -13,10 +14,10 @@ export interface ListRequest {
   sort: Sort;
   limit: number;
   cursor?: Cursor;
-  /** Live mode: only runs newer than this key. */
-  after?: { createdAt: number; id: string };
-  /** Only runs whose state changed at or after this time (epoch ms). */
-  updatedSince?: number;
+  /** Live mode: the runs that first arrived after this position, in arrival order. */
+  after?: LivePosition;
+  /** Live mode: the runs that changed after this position, in order of change. */
+  updatedSince?: LivePosition;
   meta: boolean;
 }
 
@@ -55,7 +56,7 @@ const schema = z
       .optional(),
     cursor: z.string().min(1).optional(),
     after: z.string().min(1).optional(),
-    updatedSince: timeParam.optional(),
+    updatedSince: z.string().min(1).optional(),
     meta: z.enum(["true", "false"]).optional(),
   })
   .strict();
@@ -98,22 +99,20 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
   if (cursor && (cursor.sort.field !== sort.field || cursor.sort.direction !== sort.direction)) {
     throw badParameter("cursor", `was made for sort=${cursor.sort.field},${cursor.sort.direction}`);
   }
-  if (q.cursor !== undefined && q.after !== undefined) {
-    throw badParameter("after", "cannot be combined with cursor");
-  }
-  let after: ListRequest["after"];
-  if (q.after !== undefined) {
-    if (/^\d+$/.test(q.after) || /^\d{4}-/.test(q.after)) {
-      const ms = timeParam.safeParse(q.after);
-      if (!ms.success)
-        throw badParameter("after", "expected a cursor, epoch milliseconds or an RFC 3339 time");
-      // A bare time: everything created after it (ids sort after "").
-      after = { createdAt: ms.data, id: "\uffff" };
-    } else {
-      const c = decodeCursor(q.after, "after");
-      after = { createdAt: c.createdAt, id: c.id };
+  for (const live of ["after", "updatedSince"] as const) {
+    if (q[live] === undefined) continue;
+    if (q.cursor !== undefined) throw badParameter(live, "cannot be combined with cursor");
+    // Live mode is in arrival order; a sort other than the list's default is a mistake.
+    if (q.sort !== undefined && (sort.field !== "createdAt" || sort.direction !== "desc")) {
+      throw badParameter("sort", `does not apply to ${live} (live mode is in arrival order)`);
     }
   }
+  if (q.after !== undefined && q.updatedSince !== undefined) {
+    throw badParameter("updatedSince", "cannot be combined with after (poll each on its own)");
+  }
+  const after = q.after === undefined ? undefined : parseLivePosition(q.after, "after");
+  const updatedSince =
+    q.updatedSince === undefined ? undefined : parseLivePosition(q.updatedSince, "updatedSince");
   const code = q.code?.trim();
   return {
     filter: {
@@ -133,7 +132,7 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
     limit: q.limit ?? 50,
     cursor,
     after,
-    updatedSince: q.updatedSince,
-    meta: q.meta !== "false" && cursor === undefined && after === undefined,
+    updatedSince,
+    meta: q.meta !== "false" && cursor === undefined && after === undefined && !updatedSince,
   };
 }

@@ -26,7 +26,7 @@ export interface ExecutionSummary {
   traceId: string | null;
 }
 
-interface SummaryRow {
+export interface SummaryRow {
   scope_id: string;
   execution_id: string;
   status: string;
@@ -161,7 +161,7 @@ function probeWindows(p: QueryParams, req: ListRequest, sort: Sort): string[] {
       if (fromMs !== undefined && start <= fromMs) break;
       windows.push(`created_at >= fromUnixTimestamp64Milli(${p.add("Int64", start)})`);
     } else {
-      const begin = req.after?.createdAt ?? req.cursor?.createdAt ?? fromMs;
+      const begin = req.cursor?.createdAt ?? fromMs;
       if (begin === undefined) break;
       const end = begin + width;
       if (toMs !== undefined && end >= toMs) break;
@@ -185,7 +185,7 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-/** One page of the list (or, in live mode, the runs newer than `after`). */
+/** One page of the list, in the request's sort (live mode is `live.ts`). */
 export async function listExecutions(
   ch: ClickHouse,
   req: ListRequest,
@@ -196,24 +196,8 @@ export async function listExecutions(
   const p = new QueryParams();
   const extra: string[] = [];
   const keyExtra: string[] = [];
-  if (req.updatedSince !== undefined) {
-    extra.push(`updated_at >= fromUnixTimestamp64Milli(${p.add("Int64", req.updatedSince)})`);
-  }
-  let sort = req.sort;
-  let keyset: string | undefined;
-  let orderBy: string;
-  if (req.after) {
-    // Live mode: the oldest runs newer than `after` first, so polling never leaves a gap.
-    sort = { field: "createdAt", direction: "asc" };
-    ({ orderBy, keyset } = ordering(p, sort, {
-      sort,
-      createdAt: req.after.createdAt,
-      durationMs: null,
-      id: req.after.id,
-    }));
-  } else {
-    ({ orderBy, keyset } = ordering(p, sort, req.cursor));
-  }
+  const sort = req.sort;
+  const { orderBy, keyset } = ordering(p, sort, req.cursor);
   // A keyset by start time is on the run key alone, so it also bounds the superseded lookup.
   if (keyset) (sort.field === "createdAt" ? keyExtra : extra).push(keyset);
   const columns = summaryColumns(p, staleAfterMs);
@@ -249,24 +233,14 @@ export async function listExecutions(
   const more = rows.length > req.limit;
   const page = rows.slice(0, req.limit);
   const last = page.at(-1);
-  let nextCursor: string | null = null;
-  if (req.after) {
-    // Live mode: poll next with the newest run seen (or the same point when nothing was new).
-    page.reverse();
-    const newest = page[0];
-    nextCursor = encodeCursor({
-      sort: { field: "createdAt", direction: "desc" },
-      createdAt: newest ? newest.created_ms : req.after.createdAt,
-      durationMs: null,
-      id: newest ? newest.execution_id : req.after.id,
-    });
-  } else if (more && last) {
-    nextCursor = encodeCursor({
-      sort,
-      createdAt: last.created_ms,
-      durationMs: last.duration_ms,
-      id: last.execution_id,
-    });
-  }
-  return { executions: page.map(toSummary), nextCursor, ...(req.after ? { hasMore: more } : {}) };
+  const nextCursor =
+    more && last
+      ? encodeCursor({
+          sort,
+          createdAt: last.created_ms,
+          durationMs: last.duration_ms,
+          id: last.execution_id,
+        })
+      : null;
+  return { executions: page.map(toSummary), nextCursor };
 }

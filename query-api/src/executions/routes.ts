@@ -1,3 +1,4 @@
+import { readArrivalBoundary } from "@runtrace/clickhouse";
 import { Hono } from "hono";
 import { scopesToRead } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -5,6 +6,8 @@ import { badParameter } from "../http/errors.ts";
 import { executionDetail, findRun, toolCalls, traceTree } from "./detail.ts";
 import { listExecutions } from "./list.ts";
 import { parseListRequest } from "./list-params.ts";
+import { runsArrivedAfter, runsChangedAfter } from "./live.ts";
+import { encodeLivePosition, positionAt } from "./live-cursor.ts";
 import { listMeta } from "./meta.ts";
 
 export interface ExecutionRoutesOptions {
@@ -29,8 +32,20 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
     const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
     const ch = c.get("clickhouse");
     const signal = c.get("signal");
+    const live = req.after ?? req.updatedSince;
+    if (live) {
+      const follow = req.after ? runsArrivedAfter : runsChangedAfter;
+      return c.json(await follow(ch, req, live, scopes, options.staleAfterMs, signal));
+    }
     const [page, meta] = await Promise.all([
-      listExecutions(ch, req, scopes, options.staleAfterMs, signal),
+      // A first page tells where live mode starts: the arrival boundary read before the page,
+      // so every run placed before it is on the page or sorted beyond it.
+      req.cursor
+        ? listExecutions(ch, req, scopes, options.staleAfterMs, signal)
+        : readArrivalBoundary(ch, { signal }).then(async (boundary) => ({
+            ...(await listExecutions(ch, req, scopes, options.staleAfterMs, signal)),
+            liveCursor: encodeLivePosition(positionAt(boundary - 1)),
+          })),
       req.meta ? listMeta(ch, req.filter, scopes, signal) : undefined,
     ]);
     return c.json({ ...page, ...(meta ? { meta } : {}) });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type ClickHouseClient, createClient } from "@clickhouse/client";
 import { createChdbConnection } from "chdb/connection";
+import { insertComment } from "../read/arrival.ts";
 import { type ClickHouseConfig, redactUrl, resolveClickHouseConfig } from "./config.ts";
 import { DataDirectoryLockedError, EmbeddedOpenError } from "./errors.ts";
 
@@ -161,9 +162,12 @@ export async function createClickHouse(
         // The writer already drops rows whose key is stored or repeated in the batch, so the
         // engine's own in-block collapse (optimize_on_insert, a sort and merge of every
         // ReplacingMergeTree block) is pure cost: about a fifth of an otel_traces insert.
-        const settings = token
-          ? ` SETTINGS optimize_on_insert = 0, insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`
-          : " SETTINGS optimize_on_insert = 0";
+        // The comment tells readers which table a running insert writes (live mode waits for
+        // the run rows' inserts, `read/arrival.ts`).
+        let settings = ` SETTINGS optimize_on_insert = 0, log_comment = '${insertComment(table)}'`;
+        if (token) {
+          settings += `, insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`;
+        }
         const cols = columns.map(quoteIdentifier).join(", ");
         const result = await client.exec({
           query: `INSERT INTO ${quoteIdentifier(table)} (${cols})${settings} FORMAT TabSeparated`,

@@ -228,6 +228,7 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     // Without a sequence number (a runtime not using our SDK), later snapshots win.
     rootVersion: Math.max(0, seq ?? spanEndMs),
     version: 0n,
+    firstArrivedUs: 0,
   };
 }
 

@@ -5,9 +5,16 @@ import { v1Initial } from "./v1-initial.ts";
 import { v2Lookups } from "./v2-lookups.ts";
 import { v3RunRollups } from "./v3-run-rollups.ts";
 import { v4DerivedRuns } from "./v4-derived-runs.ts";
+import { v5ArrivalOrder } from "./v5-arrival-order.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
-export const MIGRATIONS: readonly Migration[] = [v1Initial, v2Lookups, v3RunRollups, v4DerivedRuns];
+export const MIGRATIONS: readonly Migration[] = [
+  v1Initial,
+  v2Lookups,
+  v3RunRollups,
+  v4DerivedRuns,
+  v5ArrivalOrder,
+];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 export interface MigrateOptions {

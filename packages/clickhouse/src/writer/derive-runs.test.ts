@@ -46,6 +46,7 @@ function root(over: Partial<ExecutionRow>): ExecutionRow {
     segment: 1,
     rootVersion: 3,
     version: 0n,
+    firstArrivedUs: 0,
     ...over,
   };
 }
@@ -142,6 +143,7 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: ["t.p"],
           toolPathCalls: [1],
+          arrivalUs: 1,
         },
       ],
     });
@@ -162,6 +164,7 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: [],
           toolPathCalls: [],
+          arrivalUs: 1,
         },
       ],
     });
@@ -186,6 +189,7 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: [],
           toolPathCalls: [],
+          arrivalUs: 1,
         },
       ],
     });

@@ -1,0 +1,57 @@
+import { badParameter } from "../http/errors.ts";
+import { timeParam } from "../http/params.ts";
+
+/**
+ * A position in arrival order, for live mode's `after` and `updatedSince`: an arrival time
+ * (epoch µs, ClickHouse's clock) and, among runs placed at the same microsecond, an execution
+ * id. Everything at or before it has been seen. Sent as url-safe base64 of a small JSON object
+ * (its own shape: a page cursor is refused here, and this one as a page cursor).
+ */
+export interface LivePosition {
+  atUs: number;
+  id: string;
+}
+
+/** Sorts after every execution id (ids are ASCII). */
+const AFTER_EVERY_ID = "\uffff";
+
+/** Everything up to and including `atUs`, whatever the id. */
+export function positionAt(atUs: number): LivePosition {
+  return { atUs, id: AFTER_EVERY_ID };
+}
+
+export function encodeLivePosition(p: LivePosition): string {
+  return Buffer.from(JSON.stringify({ live: p.atUs, i: p.id })).toString("base64url");
+}
+
+const EXPECTED = "expected a live cursor from this API, epoch milliseconds or an RFC 3339 time";
+
+/**
+ * A live cursor, or a time (epoch ms or RFC 3339): "what arrived after this instant" on
+ * ClickHouse's clock.
+ */
+export function parseLivePosition(text: string, parameter: string): LivePosition {
+  if (/^\d+$/.test(text) || /^\d{4}-/.test(text)) {
+    const ms = timeParam.safeParse(text);
+    if (!ms.success) throw badParameter(parameter, EXPECTED);
+    return positionAt(ms.data * 1000 + 999);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    throw badParameter(parameter, EXPECTED);
+  }
+  const b = body as { live?: unknown; i?: unknown };
+  if (
+    typeof b !== "object" ||
+    b === null ||
+    typeof b.live !== "number" ||
+    !Number.isSafeInteger(b.live) ||
+    b.live < 0 ||
+    typeof b.i !== "string"
+  ) {
+    throw badParameter(parameter, EXPECTED);
+  }
+  return { atUs: b.live, id: b.i };
+}

@@ -430,7 +430,6 @@ function executionValues(): Record<ExecutionColumn, string> {
     span_id: "span_id",
     service_name: `'${SERVICE_NAME}'`,
     segment: "toUInt16(1 + elicited)",
-    first_arrival_us: "0",
     version: versionSql("final", "updated_ms", "call_count + interaction_count"),
   };
 }

@@ -32,7 +32,7 @@ export {
 } from "./exporter/span-exporter.ts";
 export { spanInputFromReadable } from "./exporter/span-input-from-readable.ts";
 /** Reading */
-export { FIRST_ARRIVAL_US, readArrivalBoundary } from "./read/arrival.ts";
+export { readArrivalBoundary } from "./read/arrival.ts";
 export {
   currentVersion,
   type RunFilter,

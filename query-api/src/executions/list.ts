@@ -52,12 +52,20 @@ export interface SummaryRow {
 
 /**
  * The list columns, the same in both tables, for the branch whose rows are final (1) or
- * snapshots (0): only a snapshot can be stale. Times leave as ms under names of their own.
+ * snapshots (0): only a snapshot can be stale (silent for longer than `staleAfterMs` now, or
+ * at `asOfUs`: live mode tells a run stale once that is settled). Times leave as ms under names
+ * of their own.
  */
-export function summaryColumns(p: QueryParams, staleAfterMs: number): (final: 0 | 1) => string {
+export function summaryColumns(
+  p: QueryParams,
+  staleAfterMs: number,
+  asOfUs?: number,
+): (final: 0 | 1) => string {
   const staleMs = p.add("Int64", staleAfterMs);
+  const now =
+    asOfUs === undefined ? "now64(3)" : `fromUnixTimestamp64Micro(${p.add("Int64", asOfUs)})`;
   return (final) => `scope_id, execution_id, status,
-    toUInt8(${final} = 0 AND updated_at < now64(3) - toIntervalMillisecond(${staleMs})) AS stale,
+    toUInt8(${final} = 0 AND updated_at < ${now} - toIntervalMillisecond(${staleMs})) AS stale,
     trigger_kind, trigger_meta, runtime, code_preview,
     toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(started_at) AS started_ms,
     toUnixTimestamp64Milli(completed_at) AS completed_ms, duration_ms,

@@ -1,9 +1,9 @@
-import { type ClickHouse, FIRST_ARRIVAL_US, readArrivalBoundary } from "@runtrace/clickhouse";
+import { type ClickHouse, readArrivalBoundary } from "@runtrace/clickhouse";
 import { type ExecutionSummary, type SummaryRow, summaryColumns, toSummary } from "./list.ts";
 import type { ListRequest } from "./list-params.ts";
 import { encodeLivePosition, type LivePosition, positionAt } from "./live-cursor.ts";
 import { QueryParams } from "./query-params.ts";
-import { keyConditions, runsUnion, type SourceOptions } from "./runs-source.ts";
+import { keyConditions, runConditions, runsUnion, type SourceOptions } from "./runs-source.ts";
 
 /**
  * Live mode, in arrival order (ClickHouse's clock, `@runtrace/clickhouse` `read/arrival.ts`):
@@ -34,17 +34,18 @@ interface PositionedRow extends SummaryRow {
 
 const KEY = "scope_id, created_at, execution_id";
 
-/** The list's columns plus what tells two rows of one run apart (the newer one is kept). */
-function liveColumns(p: QueryParams, staleAfterMs: number): (final: 0 | 1) => string {
-  const base = summaryColumns(p, staleAfterMs);
+/**
+ * The list's columns plus what tells two rows of one run apart (the newer one is kept), with
+ * `stale` as of the boundary: a run turns stale in live mode once its turning is settled.
+ */
+function liveColumns(
+  p: QueryParams,
+  staleAfterMs: number,
+  boundary: number,
+): (final: 0 | 1) => string {
+  const base = summaryColumns(p, staleAfterMs, boundary);
   return (final) =>
     `${base(final)}, version AS rank_version, span_id AS rank_span, row_id AS rank_row`;
-}
-
-/** Rows of both run tables meeting `where`, with `columns`; snapshots not collapsed. */
-function bothTables(columns: string, where: string): string {
-  return `SELECT ${columns} FROM executions WHERE ${where}
-    UNION ALL SELECT ${columns} FROM execution_states WHERE ${where}`;
 }
 
 /** `(position, id)` after `from` and before the boundary. */
@@ -61,37 +62,64 @@ function inWindow(
 }
 
 /**
- * Every row of the runs with a row that arrived at or after `from` (their earlier rows too:
- * a run's first arrival and the arrival of its current version are over all of them).
+ * The ledger rows (`run_arrivals`) of every run with one that arrived at or after `from`:
+ * all of them, since a run's first arrival and its current version's are over all of them.
  */
-function rowsOfRecentRuns(p: QueryParams, o: SourceOptions, from: LivePosition, columns: string) {
+function ledgerOfRecentRuns(p: QueryParams, o: SourceOptions, from: LivePosition): string {
   const key = keyConditions(p, o);
   const recent = [...key, `arrived_at >= fromUnixTimestamp64Micro(${p.add("Int64", from.atUs)})`];
-  const runs = bothTables(KEY, recent.join(" AND "));
-  return bothTables(`${KEY}, ${columns}`, [...key, `(${KEY}) IN (${runs})`].join(" AND "));
+  const runs = `SELECT ${KEY} FROM run_arrivals WHERE ${recent.join(" AND ")}`;
+  const where = [...key, `(${KEY}) IN (${runs})`].join(" AND ");
+  return `SELECT ${KEY}, version, toUnixTimestamp64Micro(arrived_at) AS arrived_us
+    FROM run_arrivals WHERE ${where}`;
 }
 
-/** Runs whose first arrival is in the window, with it as their position. */
+/** Runs whose first row arrived in the window, with that arrival as their position. */
 function firstArrivals(p: QueryParams, o: SourceOptions, from: LivePosition, boundary: number) {
-  return `SELECT ${KEY}, min(first_us) AS position_us
-    FROM (${rowsOfRecentRuns(p, o, from, `${FIRST_ARRIVAL_US} AS first_us`)})
+  return `SELECT ${KEY}, min(arrived_us) AS position_us
+    FROM (${ledgerOfRecentRuns(p, o, from)})
     GROUP BY ${KEY}
     HAVING ${inWindow(p, "position_us", "execution_id", from, boundary)}`;
 }
 
 /**
- * When each recently written run's current version first arrived: its row of the highest
- * version, the earliest of them (a final row's copy among the snapshots, or the same row
- * written by two collectors, is no change of its own).
+ * When each recently written run's current version first arrived: the earliest ledger row of
+ * its highest version (a final row's copy among the snapshots, or the same row written by two
+ * collectors, is no change of its own).
  */
 function versionArrivals(p: QueryParams, o: SourceOptions, from: LivePosition) {
-  const columns = "version, toUnixTimestamp64Micro(arrived_at) AS arrived_us";
-  return `SELECT ${KEY}, -tupleElement(max((version, -arrived_us)), 2) AS changed_us
-    FROM (${rowsOfRecentRuns(p, o, from, columns)})
+  return `SELECT ${KEY}, max(version) AS changed_version,
+      -tupleElement(max((version, -arrived_us)), 2) AS changed_us
+    FROM (${ledgerOfRecentRuns(p, o, from)})
     GROUP BY ${KEY}`;
 }
 
-/** A page of live rows, one per run (the newest of two rows a run may briefly have). */
+/**
+ * The current row of each run meeting `restrict`, then the list's filters on it: a run briefly
+ * has two rows (its final row, and a snapshot its writer has not covered with the final row's
+ * copy yet), and the newer one alone decides whether the run matches and what it shows.
+ */
+function currentRuns(
+  p: QueryParams,
+  o: SourceOptions,
+  restrict: Pick<SourceOptions, "keyExtra" | "extra">,
+  columns: (final: 0 | 1) => string,
+): string {
+  const { fromMs, toMs } = o.filter;
+  const all = runsUnion(
+    p,
+    { filter: { fromMs, toMs }, scopes: o.scopes, ...restrict },
+    (final) => `${columns(final)}, created_at, code, tool_paths`,
+  );
+  const filters = runConditions(p, { filter: o.filter, scopes: o.scopes });
+  return `SELECT * EXCEPT (created_at, code, tool_paths) FROM (
+      SELECT * FROM (${all})
+      ORDER BY execution_id, rank_version DESC, rank_span DESC, rank_row DESC
+      LIMIT 1 BY execution_id)
+    WHERE ${filters.join(" AND ") || "1"}`;
+}
+
+/** A page of live rows (`sql` has one row per run and its `position_us`). */
 async function livePage(
   ch: ClickHouse,
   p: QueryParams,
@@ -101,9 +129,7 @@ async function livePage(
   signal: AbortSignal,
 ): Promise<LivePage> {
   const rows = await ch.select<PositionedRow>(
-    `SELECT * FROM (${sql})
-     ORDER BY position_us, execution_id, rank_version DESC, rank_span DESC, rank_row DESC
-     LIMIT 1 BY execution_id LIMIT ${p.add("UInt32", limit + 1)}`,
+    `SELECT * FROM (${sql}) ORDER BY position_us, execution_id LIMIT ${p.add("UInt32", limit + 1)}`,
     p.values,
     { signal },
   );
@@ -132,10 +158,11 @@ export async function runsArrivedAfter(
   const p = new QueryParams();
   const o: SourceOptions = { filter: req.filter, scopes };
   const arrivals = firstArrivals(p, o, from, boundary);
-  const runs = runsUnion(
+  const runs = currentRuns(
     p,
-    { ...o, keyExtra: [`(${KEY}) IN (SELECT ${KEY} FROM (${arrivals}))`] },
-    liveColumns(p, staleAfterMs),
+    o,
+    { keyExtra: [`(${KEY}) IN (SELECT ${KEY} FROM (${arrivals}))`] },
+    liveColumns(p, staleAfterMs, boundary),
   );
   const sql = `SELECT r.*, a.position_us AS position_us FROM (${runs}) AS r
     INNER JOIN (${arrivals}) AS a
@@ -143,7 +170,7 @@ export async function runsArrivedAfter(
   return livePage(ch, p, sql, req.limit, boundary, signal);
 }
 
-/** `updatedSince`: runs in order of their latest change (a new row, or going stale). */
+/** `updatedSince`: runs in order of their latest change (a new version, or going stale). */
 export async function runsChangedAfter(
   ch: ClickHouse,
   req: ListRequest,
@@ -160,18 +187,19 @@ export async function runsChangedAfter(
   // Runs that went stale in the window: silent since before it, by the stale threshold.
   const staleAt = `toUnixTimestamp64Micro(updated_at) + ${staleUs}`;
   const wentStale = `(${staleAt} >= ${p.add("Int64", from.atUs)} AND ${staleAt} < ${p.add("Int64", boundary)})`;
-  const runs = runsUnion(
+  const live = liveColumns(p, staleAfterMs, boundary);
+  const runs = currentRuns(
     p,
-    {
-      ...o,
-      extra: [`((${KEY}) IN (SELECT ${KEY} FROM (${changes})) OR ${wentStale})`],
-    },
+    o,
+    { extra: [`((${KEY}) IN (SELECT ${KEY} FROM (${changes})) OR ${wentStale})`] },
     (final) =>
-      `${liveColumns(p, staleAfterMs)(final)}, ${final === 0 ? `if(${wentStale}, ${staleAt}, 0)` : "0"} AS stale_us`,
+      `${live(final)}, ${final === 0 ? `if(${wentStale}, ${staleAt}, 0)` : "0"} AS stale_us`,
   );
   const position = "greatest(ifNull(c.changed_us, 0), r.stale_us)";
   const sql = `SELECT r.* EXCEPT (stale_us), ${position} AS position_us FROM (${runs}) AS r
     LEFT JOIN (${changes}) AS c ON r.execution_id = c.execution_id AND r.scope_id = c.scope_id
-    WHERE ${inWindow(p, position, "r.execution_id", from, boundary)}`;
+    WHERE ${inWindow(p, position, "r.execution_id", from, boundary)}
+      -- A row whose ledger row is not in yet (same insert, a moment later) waits for it.
+      AND (c.changed_version = 0 OR r.rank_version <= c.changed_version)`;
   return livePage(ch, p, sql, req.limit, boundary, signal);
 }

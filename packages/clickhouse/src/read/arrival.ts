@@ -1,8 +1,8 @@
 import type { ClickHouse, ReadOptions } from "../connection/client.ts";
 
 /**
- * Arrival order: when each run row reached ClickHouse (schema v5, `arrived_at`, stamped by the
- * server as the insert runs) and how far that order is settled.
+ * Arrival order: when each run row reached ClickHouse (schema v5's `run_arrivals`, stamped by
+ * the server as the insert runs) and how far that order is settled.
  *
  * A row commits some time after its stamp, and two writers commit in any order: a reader that
  * returned every row stamped before "now" would miss a row stamped earlier whose insert was
@@ -47,10 +47,3 @@ export async function readArrivalBoundary(ch: ClickHouse, options?: ReadOptions)
   const now = Number(row.now_us);
   return Number(row.running) > 0 ? Math.min(now, Number(row.oldest_us) - START_MARGIN_US) : now;
 }
-
-/**
- * A run row's first arrival (epoch µs): what its writer carried from the run's earlier rows,
- * else its own stamp. A run's first arrival is the least of its rows'.
- */
-export const FIRST_ARRIVAL_US = `if(first_arrival_us = 0, toUnixTimestamp64Micro(arrived_at),
-  least(first_arrival_us, toUnixTimestamp64Micro(arrived_at)))`;

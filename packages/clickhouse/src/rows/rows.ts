@@ -64,11 +64,6 @@ export interface ExecutionRow {
   rootVersion: number;
   /** Set by the writer: final-ness, `rootVersion` and the child count packed (run-version.ts). */
   version: bigint;
-  /**
-   * Set by the writer: the earliest arrival (epoch µs, ClickHouse's clock) of the run's rows it
-   * read, 0 when it read none (the row's own arrival, stamped by ClickHouse, is the first).
-   */
-  firstArrivedUs: number;
 }
 
 /** A row of `tool_calls`. Times in epoch microseconds. */

@@ -228,7 +228,6 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     // Without a sequence number (a runtime not using our SDK), later snapshots win.
     rootVersion: Math.max(0, seq ?? spanEndMs),
     version: 0n,
-    firstArrivedUs: 0,
   };
 }
 

@@ -145,7 +145,6 @@ export const EXECUTION_COLUMNS = [
   "service_name",
   "segment",
   "version",
-  "first_arrival_us",
 ] as const;
 
 function nullableMillis(ms: number | null): string {
@@ -153,7 +152,7 @@ function nullableMillis(ms: number | null): string {
 }
 
 export function executionLine(r: ExecutionRow): string {
-  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.rowId}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${r.reportedToolCallCount}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${r.interactionCount}\t${r.reportedInteractionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\t${r.firstArrivedUs}\n`;
+  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.rowId}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${r.reportedToolCallCount}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${r.interactionCount}\t${r.reportedInteractionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\n`;
 }
 
 export const TOOL_CALL_COLUMNS = [

@@ -8,6 +8,7 @@ export const TTL_TABLES: Readonly<Record<string, string>> = {
   otel_traces: "toDateTime(Timestamp)",
   executions: "toDateTime(created_at)",
   execution_states: "toDateTime(created_at)",
+  run_arrivals: "toDateTime(created_at)",
   tool_calls: "toDateTime(started_at)",
   interactions: "toDateTime(created_at)",
   otel_metrics_sum: "toDateTime(TimeUnix)",

@@ -46,7 +46,6 @@ function root(over: Partial<ExecutionRow>): ExecutionRow {
     segment: 1,
     rootVersion: 3,
     version: 0n,
-    firstArrivedUs: 0,
     ...over,
   };
 }
@@ -143,7 +142,6 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: ["t.p"],
           toolPathCalls: [1],
-          arrivalUs: 1,
         },
       ],
     });
@@ -164,7 +162,6 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: [],
           toolPathCalls: [],
-          arrivalUs: 1,
         },
       ],
     });
@@ -189,7 +186,6 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: [],
           toolPathCalls: [],
-          arrivalUs: 1,
         },
       ],
     });

@@ -160,15 +160,13 @@ export type RunPlan =
 
 /**
  * Decides whether the run needs a new row. `batchRoot` is the best root span the batch holds
- * for it (if any), `children` its stored and batch child spans. With `rewrite`, the stored row
- * is derived again even when nothing is new (to carry what only a doomed row holds).
+ * for it (if any), `children` its stored and batch child spans.
  */
 export function planRun(
   key: RunKey,
   state: RunState,
   batchRoot: ExecutionRow | undefined,
   children: Children,
-  rewrite = false,
 ): RunPlan {
   // Rows written before schema version 4 (row id 0) are left as they were.
   if (state.finals.some((r) => r.rowId === 0n)) return { kind: "unchanged" };
@@ -184,7 +182,7 @@ export function planRun(
   if (stored) {
     const candidate = { version, spanId: root.spanId, rowId: 0n };
     const current = { version: stored.version, spanId: stored.spanId, rowId: 0n };
-    if (compareRank(candidate, current) <= 0 && !rewrite) return { kind: "unchanged" };
+    if (compareRank(candidate, current) <= 0) return { kind: "unchanged" };
   }
   return useBatch
     ? { kind: "derive", root: batchRoot, facts }

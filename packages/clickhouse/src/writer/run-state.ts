@@ -1,5 +1,4 @@
 import type { WriteLane } from "../connection/client.ts";
-import { FIRST_ARRIVAL_US } from "../read/arrival.ts";
 
 /**
  * What ClickHouse holds of a set of runs, read by the writer before and after it writes: the
@@ -25,16 +24,7 @@ export interface StoredRow {
   hasElicitation: boolean;
   toolPaths: string[];
   toolPathCalls: number[];
-  /**
-   * When the run first arrived, as far as this row knows (epoch µs, ClickHouse's clock): the
-   * earliest arrival its writer had read, else its own. Unknown for a row this writer has just
-   * written (the server stamps it): then later than any read.
-   */
-  arrivalUs: number;
 }
-
-/** Stands for the arrival of a row just written, not read back. */
-export const UNREAD_ARRIVAL_US = Number.MAX_SAFE_INTEGER;
 
 /** A child span stored for a run: a tool call or an interaction. */
 export interface StoredChild {
@@ -108,13 +98,11 @@ interface StateRow {
   at_ms: number;
   started_us: number;
   tool_path: string;
-  arrival_us: number;
 }
 
 const RUN_COLUMNS = `execution_id, scope_id, toString(row_id) AS row_id, toString(version) AS version,
   span_id, status, trigger_kind, has_elicitation, tool_paths, tool_path_calls,
-  toUnixTimestamp64Milli(created_at) AS at_ms, toInt64(0) AS started_us, '' AS tool_path,
-  ${FIRST_ARRIVAL_US} AS arrival_us`;
+  toUnixTimestamp64Milli(created_at) AS at_ms, toInt64(0) AS started_us, '' AS tool_path`;
 
 /** The query parameters and branch texts shared by the full read and the count read. */
 interface Bounds {
@@ -180,7 +168,7 @@ const KEY_BRANCH = `SELECT 'key' AS kind, execution_id, scope_id, ${placeholders
 function placeholders(atMs: string, startedUs: string, toolPath: string, spanId = "''"): string {
   return `'0' AS row_id, '' AS version, ${spanId} AS span_id, '' AS status, '' AS trigger_kind,
     false AS has_elicitation, [] AS tool_paths, [] AS tool_path_calls, ${atMs} AS at_ms,
-    ${startedUs} AS started_us, ${toolPath} AS tool_path, toInt64(0) AS arrival_us`;
+    ${startedUs} AS started_us, ${toolPath} AS tool_path`;
 }
 
 /**
@@ -223,8 +211,7 @@ async function readOnce(
       `SELECT 'snapshot' AS kind, ${RUN_COLUMNS} FROM execution_states WHERE ${b.runRange}`,
       `SELECT 'superseded' AS kind, execution_id, scope_id, toString(row_id) AS row_id, '' AS version,
          '' AS span_id, '' AS status, '' AS trigger_kind, false AS has_elicitation, [] AS tool_paths,
-         [] AS tool_path_calls, toInt64(0) AS at_ms, toInt64(0) AS started_us, '' AS tool_path,
-         toInt64(0) AS arrival_us
+         [] AS tool_path_calls, toInt64(0) AS at_ms, toInt64(0) AS started_us, '' AS tool_path
        FROM superseded_executions WHERE ${b.runRange}`,
     );
   }
@@ -262,7 +249,6 @@ async function readOnce(
           hasElicitation: Boolean(r.has_elicitation),
           toolPaths: r.tool_paths,
           toolPathCalls: r.tool_path_calls.map(Number),
-          arrivalUs: Number(r.arrival_us),
         });
         break;
       }
@@ -281,26 +267,6 @@ async function readOnce(
     }
   }
   return found;
-}
-
-/** The earliest first arrival of the run's stored rows (epoch µs), 0 when none is stored. */
-export function firstArrivalOf(state: RunState): number {
-  let first = Number.POSITIVE_INFINITY;
-  for (const row of state.finals) first = Math.min(first, row.arrivalUs);
-  for (const row of state.snapshots) first = Math.min(first, row.arrivalUs);
-  return first < UNREAD_ARRIVAL_US ? first : 0;
-}
-
-/**
- * Whether the run's first arrival could be lost: the rows that stay (every row of
- * `executions`; of snapshots, only the newest survives merges) do not carry it. Only a writer
- * racing another on a run's first rows leaves it so; a row written again fixes it.
- */
-export function firstArrivalAtRisk(state: RunState, newest: StoredRow | undefined): boolean {
-  const first = firstArrivalOf(state);
-  if (first === 0 || !newest) return false;
-  if (state.finals.length > 0) return !state.finals.some((r) => r.arrivalUs === first);
-  return newest.arrivalUs !== first;
 }
 
 /** How much is stored of a run: what the writer compares with what it expects after writing. */

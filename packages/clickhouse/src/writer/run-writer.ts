@@ -19,7 +19,6 @@ import {
   bestRoot,
   childrenOf,
   deriveRow,
-  newestStored,
   planRun,
   type RunPlan,
   storedCall,
@@ -29,15 +28,12 @@ import {
 import { type InsertJob, join, pipeline } from "./insert-pipeline.ts";
 import {
   countsOf,
-  firstArrivalAtRisk,
-  firstArrivalOf,
   type RunKey,
   type RunState,
   readRunCounts,
   readRunStates,
   type StoredRow,
   sameCounts,
-  UNREAD_ARRIVAL_US,
 } from "./run-state.ts";
 import { compareRank, newRowId, rootOfVersion } from "./run-version.ts";
 import { readStoredRoots, type StoredRowRef } from "./stored-rows.ts";
@@ -164,9 +160,7 @@ async function deriveRound(
     const state = states.get(id);
     if (!key || !state) continue;
     const children = childrenOf(state, fresh?.calls.get(id), fresh?.interactions.get(id));
-    // A run whose first arrival only a doomed row holds gets its row written again, carrying it.
-    const rewrite = firstArrivalAtRisk(state, newestStored(state));
-    const plan = planRun(key, state, batch?.roots.get(id), children, rewrite);
+    const plan = planRun(key, state, batch?.roots.get(id), children);
     plans.set(id, plan);
     if (plan.kind === "derive-stored") reads.push({ executionId: id, key, row: plan.root });
     else if (plan.kind === "unchanged" && needsCopy(state)) {
@@ -188,15 +182,12 @@ async function deriveRound(
       const root = contents.get(id);
       if (root) row = deriveRow(root, plan.facts);
     }
+    if (row) (row.final ? out.finals : out.snapshots).push(row);
     const state = states.get(id)!;
-    if (row) {
-      row.firstArrivedUs = firstArrivalOf(state);
-      (row.final ? out.finals : out.snapshots).push(row);
-    }
     if (row?.final && needsCopy(state)) out.copies.push(row);
     else if (copyWinner.has(id)) {
       const winner = contents.get(id);
-      if (winner?.final) out.copies.push({ ...winner, firstArrivedUs: firstArrivalOf(state) });
+      if (winner?.final) out.copies.push(winner);
     }
   }
   return out;
@@ -326,7 +317,6 @@ function storedRowOf(row: ExecutionRow): StoredRow {
     hasElicitation: row.hasElicitation,
     toolPaths: row.toolPaths,
     toolPathCalls: row.toolPathCalls,
-    arrivalUs: row.firstArrivedUs === 0 ? UNREAD_ARRIVAL_US : row.firstArrivedUs,
   };
 }
 

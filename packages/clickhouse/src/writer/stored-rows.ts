@@ -137,7 +137,5 @@ function toExecutionRow(r: ContentRow, version: bigint): ExecutionRow {
     segment: Number(r.segment),
     rootVersion: rootOfVersion(version).rootVersion,
     version,
-    // The writer sets what the run's rows carry.
-    firstArrivedUs: 0,
   };
 }

@@ -6,6 +6,18 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { ExportResultCode } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { createExecutionRecorder } from "@runtrace/sdk";
+import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExecutionSummary, ListMeta, ListPage } from "../src/api/types.ts";
@@ -501,6 +513,87 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.keyboard.press("j");
     await expect.poll(() => search().has("live")).toBe(false);
     expect(await page.$('[data-testid="live-divider"]')).toBeNull();
+  });
+
+  it("shows every run whose spans arrive late in live mode, once, as the rail counts them", async () => {
+    const marker = `late-probe-${Date.now()}`;
+    await open(`/runs?live=1&code=${marker}`);
+    await page.waitForSelector('[data-testid="empty"]');
+    const url = `${server.collectorUrl}/v1/traces`;
+    const finalStatus = new Map<string, string>();
+    // Through the real SDK with its default export delay (the BatchSpanProcessor's 5 s).
+    const sdk = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": "late-sdk" }),
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],
+    });
+    const recorder = createExecutionRecorder({ tracer: sdk.getTracer("late-sdk") });
+    for (let i = 0; i < 4; i++) {
+      const exec = recorder.create({ scopeId: "ws_acme", code: `return "${marker} sdk ${i}";` });
+      if (i % 2 === 1)
+        await exec.toolCall({ path: "github.issues.list", args: {} }, async () => []);
+      if (i === 3) exec.fail(new Error("late and failed"));
+      else exec.complete({ i });
+      finalStatus.set(exec.id, i === 3 ? "failed" : "completed");
+    }
+    // By hand, later still: recorded now, each run's first state sent 8 s on, the rest 4 s after.
+    const memory = new InMemorySpanExporter();
+    const byHand = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": "late-by-hand" }),
+      spanProcessors: [new SimpleSpanProcessor(memory)],
+    });
+    const handRecorder = createExecutionRecorder({ tracer: byHand.getTracer("late-by-hand") });
+    const held: ReadableSpan[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const exec = handRecorder.create({
+        scopeId: "ws_beta",
+        code: `return "${marker} hand ${i}";`,
+      });
+      await exec.toolCall({ path: "slack.chat.postMessage", args: { i } }, async () => ({ ok: 1 }));
+      exec.complete({ i });
+      finalStatus.set(exec.id, "completed");
+      held.push([...memory.getFinishedSpans()]);
+      memory.reset();
+    }
+    const send = (spans: ReadableSpan[]) =>
+      new Promise<void>((resolve, reject) =>
+        new OTLPTraceExporter({ url }).export(spans, (r) =>
+          r.code === ExportResultCode.SUCCESS ? resolve() : reject(r.error),
+        ),
+      );
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(8_000);
+    for (const spans of held)
+      await send(spans.filter((s) => s.name === SPAN_EXECUTION_STATE).slice(0, 1));
+    await sleep(4_000);
+    for (const spans of held) await send(spans);
+
+    // Every run shows up, each once, with its final status; the rail counts exactly those rows.
+    const shown = async () => {
+      const rows = await page.$$eval(RUN_ROW_SELECTOR, (els) =>
+        els.map((r) => [r.getAttribute("data-id"), r.getAttribute("data-status")]),
+      );
+      return rows;
+    };
+    await expect
+      .poll(async () => Object.fromEntries(await shown()), { timeout: 30_000 })
+      .toEqual(Object.fromEntries(finalStatus));
+    const ids = await shownIds();
+    expect(ids.length).toBe(finalStatus.size);
+    const statusCount = (status: string) =>
+      String([...finalStatus.values()].filter((s) => s === status).length);
+    await expect
+      .poll(
+        async () => {
+          const counts = await railCounts();
+          return [counts["facet-status-completed"], counts["facet-status-failed"]];
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual([statusCount("completed"), statusCount("failed")]);
+    expect(await page.textContent('[data-testid="totals"]')).toContain(`${finalStatus.size} of `);
+    await page.screenshot({ path: `${SHOTS}/live-late.png` });
+    await sdk.shutdown();
+    await byHand.shutdown();
   });
 
   it("answers its keyboard shortcuts", async () => {

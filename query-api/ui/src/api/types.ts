@@ -53,7 +53,10 @@ export interface ListMeta {
 export interface ListPage {
   executions: ExecutionSummary[];
   nextCursor: string | null;
+  /** Live mode (`after`, `updatedSince`): more wait; poll again at once with `nextCursor`. */
   hasMore?: boolean;
+  /** First pages: where live mode starts (`after` and `updatedSince` take it). */
+  liveCursor?: string;
   meta?: ListMeta;
 }
 

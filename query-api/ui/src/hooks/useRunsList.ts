@@ -1,15 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, listExecutions } from "../api/client.ts";
-import { type ExecutionSummary, type ListMeta, TERMINAL } from "../api/types.ts";
+import type { ExecutionSummary, ListMeta } from "../api/types.ts";
 import { filterKey, listParams, type RunsView } from "../view/view.ts";
 
 export const LIVE_POLL_MS = 3000;
-/** Polls in a row while `after` reports more waiting (a burst, or live switched on late). */
+/** Pages read in a row while live mode reports more waiting (a burst, or live switched on late). */
 const MAX_CATCH_UP_PAGES = 10;
-/** Slack on `updatedSince` for the clocks of the browser and the runtimes. */
-const UPDATE_SLACK_MS = 30_000;
-/** Unfinished runs are re-read this often, so that runs gone quiet show up as stale. */
-const UNFINISHED_EVERY_POLLS = 10;
 
 export interface RunsList {
   rows: ExecutionSummary[];
@@ -31,6 +27,8 @@ export interface RunsList {
 interface Loaded {
   params: URLSearchParams;
   requestedAt: number;
+  /** Where live mode follows on from this page (the API's `liveCursor`). */
+  liveCursor: string | null;
 }
 
 function asApiError(e: unknown): ApiError {
@@ -43,8 +41,11 @@ function byId(rows: ExecutionSummary[]): Map<string, ExecutionSummary> {
 
 /**
  * The list for a view: the first page with `meta`, cursor pages of 50 on demand, and in live
- * mode a poll that prepends runs newer than the newest one (`after`), refreshes runs that
- * changed (`updatedSince`) and the counts.
+ * mode a poll that follows the API's arrival order from the first page's `liveCursor`: runs
+ * that arrived since (`after`, however long ago they started) go above the divider, newest
+ * arrival first; runs that changed (`updatedSince`: finished, gained calls, went stale) are
+ * updated where they are, or join above the divider when they came to match the filter; the
+ * counts and the timeline are read again. A run is never listed twice.
  */
 export function useRunsList(view: RunsView): RunsList {
   const key = filterKey(view);
@@ -75,7 +76,7 @@ export function useRunsList(view: RunsView): RunsList {
     setLoadingMore(false);
     listExecutions(params, abort.signal).then(
       (page) => {
-        setLoaded({ params, requestedAt });
+        setLoaded({ params, requestedAt, liveCursor: page.liveCursor ?? null });
         setRows(page.executions);
         setMeta(page.meta ?? null);
         setCursor(page.nextCursor);
@@ -126,82 +127,61 @@ export function useRunsList(view: RunsView): RunsList {
   // Live mode: newest first only, and only over a loaded list.
   const live = view.live && view.sort === null && !loading && loaded !== null;
   useEffect(() => {
-    if (!live || !loaded) return;
+    if (!live || !loaded?.liveCursor) return;
     const base = loaded.params;
+    const statuses = new Set(viewRef.current.statuses);
     const abort = new AbortController();
-    const newest = rowsRef.current[0];
-    // `after` as a time means "created later than": one millisecond back keeps runs sharing the
-    // newest run's millisecond (ids already shown are skipped). With nothing shown, start from
-    // when the first page was asked for, less the slack for the runtimes' clocks.
-    let after = String(newest ? newest.createdAt - 1 : loaded.requestedAt - UPDATE_SLACK_MS);
-    let lastPoll = loaded.requestedAt;
-    let polls = 0;
+    let arrivedCursor = loaded.liveCursor;
+    let changedCursor = loaded.liveCursor;
     let timer: ReturnType<typeof setTimeout> | undefined;
 
-    const newer = async (): Promise<ExecutionSummary[]> => {
-      const arrived: ExecutionSummary[] = [];
-      for (let i = 0; i < MAX_CATCH_UP_PAGES; i++) {
-        const q = new URLSearchParams(base);
-        q.set("after", after);
-        q.set("meta", "false");
-        const page = await listExecutions(q, abort.signal);
-        if (page.nextCursor) after = page.nextCursor;
-        arrived.unshift(...page.executions);
-        if (!page.hasMore) break;
-      }
-      return arrived;
-    };
-
-    /** Runs of the list whose state changed: finished ones come back whatever their new status. */
-    const changed = async (since: number): Promise<ExecutionSummary[]> => {
-      const q = new URLSearchParams(base);
-      q.delete("status");
-      q.set("updatedSince", String(since));
-      q.set("meta", "false");
-      q.set("limit", "200");
+    /** Every page waiting after `cursor` for `parameter`, in arrival order; the next cursor. */
+    const follow = async (
+      parameter: "after" | "updatedSince",
+      cursor: string,
+      q: URLSearchParams,
+    ): Promise<[ExecutionSummary[], string]> => {
       const out: ExecutionSummary[] = [];
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < MAX_CATCH_UP_PAGES; i++) {
+        q.set(parameter, cursor);
+        q.set("meta", "false");
+        q.set("limit", "200");
         const page = await listExecutions(q, abort.signal);
         out.push(...page.executions);
-        if (!page.nextCursor) break;
-        q.set("cursor", page.nextCursor);
+        if (page.nextCursor) cursor = page.nextCursor;
+        if (!page.hasMore) break;
       }
-      return out;
-    };
-
-    /** The unfinished runs shown, re-read for their `stale` mark (which changes no update time). */
-    const unfinished = async (): Promise<ExecutionSummary[]> => {
-      const open = rowsRef.current.filter((r) => !TERMINAL.has(r.status));
-      if (open.length === 0) return [];
-      const q = new URLSearchParams(base);
-      q.set("status", "pending,running,waiting_for_interaction");
-      q.set("from", String(Math.min(...open.map((r) => r.createdAt))));
-      q.set("meta", "false");
-      q.set("limit", "200");
-      return (await listExecutions(q, abort.signal)).executions;
+      return [out, cursor];
     };
 
     const poll = async () => {
-      const started = Date.now();
-      polls += 1;
       try {
-        const arrived = await newer();
-        const updates: ExecutionSummary[] = [];
-        if (rowsRef.current.some((r) => !TERMINAL.has(r.status))) {
-          updates.push(...(await changed(lastPoll - UPDATE_SLACK_MS)));
-          if (polls % UNFINISHED_EVERY_POLLS === 0) updates.push(...(await unfinished()));
-        }
+        const [arrived, nextArrived] = await follow(
+          "after",
+          arrivedCursor,
+          new URLSearchParams(base),
+        );
+        // Every status: a run shown that finished comes back whatever its new status.
+        const all = new URLSearchParams(base);
+        all.delete("status");
+        const [changed, nextChanged] = await follow("updatedSince", changedCursor, all);
         // The counts and the timeline follow the clock when the range is relative.
         const counts = listParams(viewRef.current, Date.now());
         counts.set("limit", "1");
         const withMeta = await listExecutions(counts, abort.signal);
-        lastPoll = started;
+        arrivedCursor = nextArrived;
+        changedCursor = nextChanged;
         if (withMeta.meta) setMeta(withMeta.meta);
 
         const shown = byId(rowsRef.current);
-        const fresh = [...byId(arrived).values()].filter((r) => !shown.has(r.id));
-        const replace = byId(updates.filter((r) => shown.has(r.id)));
-        for (const r of arrived) if (shown.has(r.id)) replace.set(r.id, r);
+        const matches = (r: ExecutionSummary) => statuses.size === 0 || statuses.has(r.status);
+        // Newest arrival on top; a changed run that came to match the filter joins them.
+        const latest = byId([...arrived, ...changed]);
+        const fresh = [...byId([...changed.filter(matches), ...arrived]).values()]
+          .filter((r) => !shown.has(r.id))
+          .map((r) => latest.get(r.id) ?? r)
+          .reverse();
+        const replace = new Map([...latest].filter(([id]) => shown.has(id)));
         if (fresh.length > 0 || replace.size > 0) {
           setRows((old) => {
             const ids = new Set(old.map((r) => r.id));

@@ -165,11 +165,17 @@ const schemas = {
       nextCursor: {
         ...nullable(str),
         description:
-          "Paging: pass as `cursor` for the next page (null at the end). Live mode (`after`): pass as `after` on the next poll.",
+          "Paging: pass as `cursor` for the next page (null at the end). Live mode (`after` / `updatedSince`): pass as the same parameter on the next poll (never null).",
       },
       hasMore: {
         type: "boolean",
-        description: "Live mode only: more new runs than `limit` are waiting.",
+        description:
+          "Live mode only: more runs than `limit` are waiting before the arrival boundary; poll again at once.",
+      },
+      liveCursor: {
+        type: "string",
+        description:
+          "First pages only (no `cursor`): where live mode starts. Pass as `after` (runs that arrive from now on) or `updatedSince` (runs that change from now on).",
       },
       meta: { $ref: "#/components/schemas/ExecutionListMeta" },
     },
@@ -203,11 +209,11 @@ const listParameters = [
   q("cursor", "Opaque keyset cursor from `nextCursor`; only valid with the sort it was made for."),
   q(
     "after",
-    "Live mode: a cursor from a previous poll, or a time (epoch ms / RFC 3339). Returns only newer runs, newest first, at most `limit` (the oldest of them), and the cursor to poll with next.",
+    "Live mode, in arrival order: a `liveCursor` or `nextCursor`, or a time (epoch ms / RFC 3339, ClickHouse's clock). Returns every run whose first row reached ClickHouse after it, however long ago the run started, each once, oldest arrival first, at most `limit`, up to the arrival boundary (the start of the oldest run-row insert still running: nothing before it can still appear). Not with `cursor`, `updatedSince` or a `sort`.",
   ),
   q(
     "updatedSince",
-    "Only runs whose state changed at or after this time (epoch ms / RFC 3339), to refresh runs a page shows.",
+    "Live mode, in order of change: a `liveCursor` or `nextCursor`, or a time. Returns every run whose current version first arrived after it (it finished, gained a tool call or an interaction) or that went stale after it, oldest change first, up to the arrival boundary. Not with `cursor`, `after` or a `sort`.",
   ),
   q("meta", "`false` skips meta on a first page.", { type: "string", enum: ["true", "false"] }),
 ];

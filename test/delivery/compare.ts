@@ -231,6 +231,52 @@ export async function checkLists(api: Api, model: Model, runs: SeedRuns, diffs: 
   }
 }
 
+/**
+ * Live mode from the beginning (`after=0`, `updatedSince=0`), paged with a small limit: every
+ * run once in each, as its final row. Other seeds may still be writing (their inserts hold the
+ * arrival boundary back), so a follower polls on from its cursor until it has them all.
+ */
+export async function checkLive(api: Api, model: Model, runs: SeedRuns, diffs: Diffs) {
+  const filter: ListFilter = { scopes: runs.scopes };
+  const expected = expectedList(model, filter, "createdAt,desc");
+  for (const parameter of ["after", "updatedSince"] as const) {
+    const rows: Json[] = [];
+    let cursor = "0";
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { status, body } = await api.get(
+        `/v1/executions?${filterQuery(filter)}&limit=7&${parameter}=${encodeURIComponent(cursor)}`,
+      );
+      if (status !== 200) {
+        diffs.add("live.http", `GET /v1/executions ${parameter}`, 200, show(body, 300));
+        break;
+      }
+      rows.push(...body.executions);
+      cursor = body.nextCursor;
+      if (body.hasMore) continue;
+      if (new Set(ids(rows)).size >= expected.length || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const seen = ids(rows);
+    diffs.check(
+      "live.once",
+      `${parameter}=0: runs returned more than once`,
+      [],
+      seen.filter((id, i) => seen.indexOf(id) !== i),
+    );
+    diffs.check(
+      "live.runs",
+      `${parameter}=0: the runs returned`,
+      ids(expected).sort(),
+      [...new Set(seen)].sort(),
+    );
+    for (const run of expected) {
+      const row = rows.find((r) => r.id === run.id);
+      if (row) diffs.fields("live.row", `${parameter}=0: ${describe(run)}`, expectedRow(run), row);
+    }
+  }
+}
+
 export function describe(run: ExpectedRun): string {
   return `${run.id} (${run.status}, ${run.toolCallCount} calls)`;
 }
@@ -488,6 +534,7 @@ export async function compareAll(
   filters = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   await checkLists(api, model, runs, diffs);
+  await checkLive(api, model, runs, diffs);
   const [unfiltered, ...others] = filterCases(model, runs, rng);
   const cases = [unfiltered!, ...rng.shuffle(others).slice(0, Math.max(0, filters - 1))];
   await pool(cases, 2, ([label, filter]) => checkFilter(api, model, filter, label, diffs));

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Listening, listen } from "../../collector/src/index.ts";
 import { createQueryApiApp } from "../src/app.ts";
+import { parseListRequest } from "../src/executions/list-params.ts";
+import { runsArrivedAfter, runsChangedAfter } from "../src/executions/live.ts";
+import { parseLivePosition, positionAt } from "../src/executions/live-cursor.ts";
 import { chartBucketMs } from "../src/executions/timeline.ts";
 import { type RecordedRun, RunFixture } from "./fixture.ts";
 
@@ -252,6 +255,33 @@ describe("GET /v1/executions", () => {
     expect((await get(`/v1/executions?after=${first.nextCursor}`)).status).toBe(400);
     const sorted = await get(`/v1/executions?after=${mark}&sort=durationMs,desc`);
     expect([sorted.status, sorted.body.parameter]).toEqual([400, "sort"]);
+  });
+
+  it("reads a long way back in steps, with hasMore, in the same order as at once", async () => {
+    const ch = fx.collector.ch;
+    const signal = new AbortController().signal;
+    for (const follow of [runsArrivedAfter, runsChangedAfter]) {
+      const req = parseListRequest({ limit: "200" });
+      const once: string[] = [];
+      let from = positionAt(0);
+      for (;;) {
+        const page = await follow(ch, req, from, null, HOUR, signal);
+        once.push(...ids(page.executions));
+        from = parseLivePosition(page.nextCursor, "after");
+        if (!page.hasMore) break;
+      }
+      expect(once.length).toBeGreaterThan(60);
+      // At most 7 ledger rows (or snapshots) looked at per answer.
+      const stepped: string[] = [];
+      from = positionAt(0);
+      for (let i = 0; i < 1000; i++) {
+        const page = await follow(ch, req, from, null, HOUR, signal, 7);
+        stepped.push(...ids(page.executions));
+        from = parseLivePosition(page.nextCursor, "after");
+        if (!page.hasMore) break;
+      }
+      expect(stepped).toEqual(once);
+    }
   });
 
   it("shows an in-progress run once, then replaced by its final state; updatedSince finds it", async () => {

@@ -1,4 +1,4 @@
-import { type ClickHouse, readArrivalBoundary } from "@runtrace/clickhouse";
+import { type ClickHouse, readArrivalBoundary, UNFINISHED_SNAPSHOT } from "@runtrace/clickhouse";
 import { type ExecutionSummary, type SummaryRow, summaryColumns, toSummary } from "./list.ts";
 import type { ListRequest } from "./list-params.ts";
 import { encodeLivePosition, type LivePosition, positionAt } from "./live-cursor.ts";
@@ -35,6 +35,24 @@ interface PositionedRow extends SummaryRow {
 const KEY = "scope_id, created_at, execution_id";
 
 /**
+ * Runs looked at per answer at most (ledger rows, and snapshots turning stale): a poll far
+ * behind (or `after=0`) reads its way forward in steps, with `hasMore`.
+ */
+const CANDIDATES = 5_000;
+
+/** The runs an answer looks at, found cheaply first: most polls find none. */
+interface Candidates {
+  ids: string[];
+  fromMs: number;
+  toMs: number;
+  /**
+   * When the look was cut at {@link CANDIDATES}: the arrival (µs) just past what it reached.
+   * Runs placed at or after it wait for the next answer.
+   */
+  capUs?: number;
+}
+
+/**
  * The list's columns plus what tells two rows of one run apart (the newer one is kept), with
  * `stale` as of the boundary: a run turns stale in live mode once its turning is settled.
  */
@@ -48,49 +66,130 @@ function liveColumns(
     `${base(final)}, version AS rank_version, span_id AS rank_span, row_id AS rank_row`;
 }
 
-/** `(position, id)` after `from` and before the boundary. */
+/** `(position, id)` after `from` and before `upTo`. */
 function inWindow(
   p: QueryParams,
   position: string,
   id: string,
   from: LivePosition,
-  boundary: number,
+  upTo: number,
 ): string {
   const at = p.add("Int64", from.atUs);
-  return `${position} < ${p.add("Int64", boundary)} AND (${position} > ${at}
+  return `${position} < ${p.add("Int64", upTo)} AND (${position} > ${at}
     OR (${position} = ${at} AND ${id} > ${p.add("String", from.id)}))`;
 }
 
 /**
- * The ledger rows (`run_arrivals`) of every run with one that arrived at or after `from`:
- * all of them, since a run's first arrival and its current version's are over all of them.
+ * The runs with a ledger row that arrived in [`from`, `boundary`) and, with `staleAfterMs`,
+ * unfinished runs whose last update turns them stale in it: each side read in arrival order,
+ * at most {@link CANDIDATES} rows.
  */
-function ledgerOfRecentRuns(p: QueryParams, o: SourceOptions, from: LivePosition): string {
+async function findCandidates(
+  ch: ClickHouse,
+  o: SourceOptions,
+  from: LivePosition,
+  boundary: number,
+  signal: AbortSignal,
+  cap: number,
+  staleAfterMs?: number,
+): Promise<Candidates | undefined> {
+  const p = new QueryParams();
   const key = keyConditions(p, o);
-  const recent = [...key, `arrived_at >= fromUnixTimestamp64Micro(${p.add("Int64", from.atUs)})`];
-  const runs = `SELECT ${KEY} FROM run_arrivals WHERE ${recent.join(" AND ")}`;
-  const where = [...key, `(${KEY}) IN (${runs})`].join(" AND ");
+  const fromUs = p.add("Int64", from.atUs);
+  const fromId = p.add("String", from.id);
+  const toUs = p.add("Int64", boundary);
+  // A run placed at the cursor's microsecond comes after it only by its id.
+  const after = (at: string) =>
+    `(${at} > ${fromUs} OR (${at} = ${fromUs} AND execution_id > ${fromId})) AND ${at} < ${toUs}`;
+  const limit = p.add("UInt32", cap);
+  const arrived = "toUnixTimestamp64Micro(arrived_at)";
+  const branches = [
+    `SELECT execution_id, toUnixTimestamp64Milli(created_at) AS created_ms, ${arrived} AS at_us
+     FROM run_arrivals WHERE ${[...key, after(arrived)].join(" AND ")}
+     ORDER BY at_us LIMIT ${limit} WITH TIES`,
+  ];
+  if (staleAfterMs !== undefined) {
+    const staleAt = `toUnixTimestamp64Micro(updated_at) + ${p.add("Int64", staleAfterMs * 1000)}`;
+    branches.push(
+      `SELECT execution_id, toUnixTimestamp64Milli(created_at) AS created_ms, ${staleAt} AS at_us
+       FROM execution_states
+       WHERE ${[...key, UNFINISHED_SNAPSHOT, after(staleAt)].join(" AND ")}
+       ORDER BY at_us LIMIT ${limit} WITH TIES`,
+    );
+  }
+  const rows = await ch.select<{
+    execution_id: string;
+    created_ms: number;
+    at_us: number;
+    branch: number;
+  }>(
+    branches.map((b, i) => `SELECT *, ${i} AS branch FROM (${b})`).join("\nUNION ALL\n"),
+    p.values,
+    { signal },
+  );
+  if (rows.length === 0) return undefined;
+  const ids = new Set<string>();
+  let fromMs = Number.POSITIVE_INFINITY;
+  let toMs = Number.NEGATIVE_INFINITY;
+  const reached = branches.map(() => ({ n: 0, last: 0 }));
+  for (const r of rows) {
+    ids.add(r.execution_id);
+    fromMs = Math.min(fromMs, Number(r.created_ms));
+    toMs = Math.max(toMs, Number(r.created_ms));
+    const b = reached[Number(r.branch)]!;
+    b.n += 1;
+    b.last = Math.max(b.last, Number(r.at_us));
+  }
+  // Read WITH TIES: every row stamped at the last microsecond read is in (one insert stamps all
+  // its rows alike), so everything up to it is complete.
+  const caps = reached.filter((b) => b.n >= cap).map((b) => b.last + 1);
+  return {
+    ids: [...ids],
+    fromMs,
+    toMs,
+    ...(caps.length > 0 ? { capUs: Math.min(...caps) } : {}),
+  };
+}
+
+/** The key conditions of the candidates: their start range and ids. */
+function candidateKeys(p: QueryParams, c: Candidates): string[] {
+  return [
+    `created_at >= fromUnixTimestamp64Milli(${p.add("Int64", c.fromMs)})`,
+    `created_at <= fromUnixTimestamp64Milli(${p.add("Int64", c.toMs)})`,
+    `execution_id IN ${p.add("Array(String)", c.ids)}`,
+  ];
+}
+
+/** Every ledger row of the candidates (a run's positions are over all of them). */
+function ledgerOf(p: QueryParams, o: SourceOptions, c: Candidates): string {
+  const where = [...keyConditions(p, o), ...candidateKeys(p, c)].join(" AND ");
   return `SELECT ${KEY}, version, toUnixTimestamp64Micro(arrived_at) AS arrived_us
     FROM run_arrivals WHERE ${where}`;
 }
 
-/** Runs whose first row arrived in the window, with that arrival as their position. */
-function firstArrivals(p: QueryParams, o: SourceOptions, from: LivePosition, boundary: number) {
+/** The candidates' first arrivals in the window: their positions for `after`. */
+function firstArrivals(
+  p: QueryParams,
+  o: SourceOptions,
+  c: Candidates,
+  from: LivePosition,
+  upTo: number,
+) {
   return `SELECT ${KEY}, min(arrived_us) AS position_us
-    FROM (${ledgerOfRecentRuns(p, o, from)})
+    FROM (${ledgerOf(p, o, c)})
     GROUP BY ${KEY}
-    HAVING ${inWindow(p, "position_us", "execution_id", from, boundary)}`;
+    HAVING ${inWindow(p, "position_us", "execution_id", from, upTo)}`;
 }
 
 /**
- * When each recently written run's current version first arrived: the earliest ledger row of
- * its highest version (a final row's copy among the snapshots, or the same row written by two
- * collectors, is no change of its own).
+ * When each candidate's current version first arrived: the earliest ledger row of its highest
+ * version (a final row's copy among the snapshots, or the same row written by two collectors,
+ * is no change of its own).
  */
-function versionArrivals(p: QueryParams, o: SourceOptions, from: LivePosition) {
+function versionArrivals(p: QueryParams, o: SourceOptions, c: Candidates) {
   return `SELECT ${KEY}, max(version) AS changed_version,
       -tupleElement(max((version, -arrived_us)), 2) AS changed_us
-    FROM (${ledgerOfRecentRuns(p, o, from)})
+    FROM (${ledgerOf(p, o, c)})
     GROUP BY ${KEY}`;
 }
 
@@ -119,13 +218,18 @@ function currentRuns(
     WHERE ${filters.join(" AND ") || "1"}`;
 }
 
-/** A page of live rows (`sql` has one row per run and its `position_us`). */
+/**
+ * A page of live rows (`sql` has one row per run and its `position_us`, below `upTo`). The
+ * next cursor is the last row's position while more wait, else `upTo` (what was looked at and
+ * did not match is not looked at again).
+ */
 async function livePage(
   ch: ClickHouse,
   p: QueryParams,
   sql: string,
   limit: number,
-  boundary: number,
+  upTo: number,
+  capped: boolean,
   signal: AbortSignal,
 ): Promise<LivePage> {
   const rows = await ch.select<PositionedRow>(
@@ -133,16 +237,25 @@ async function livePage(
     p.values,
     { signal },
   );
-  const hasMore = rows.length > limit;
+  const full = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  // A page that holds every waiting run moves the cursor up to the boundary: what arrived
-  // before it and did not match is not looked at again.
   const next =
-    hasMore && last
-      ? { atUs: Number(last.position_us), id: last.execution_id }
-      : positionAt(boundary - 1);
-  return { executions: page.map(toSummary), nextCursor: encodeLivePosition(next), hasMore };
+    full && last ? { atUs: Number(last.position_us), id: last.execution_id } : positionAt(upTo - 1);
+  return {
+    executions: page.map(toSummary),
+    nextCursor: encodeLivePosition(next),
+    hasMore: full || capped,
+  };
+}
+
+/** Nothing waits: the cursor moves up to the boundary. */
+function emptyPage(boundary: number): LivePage {
+  return {
+    executions: [],
+    nextCursor: encodeLivePosition(positionAt(boundary - 1)),
+    hasMore: false,
+  };
 }
 
 /** `after`: runs in order of first arrival. */
@@ -153,21 +266,25 @@ export async function runsArrivedAfter(
   scopes: readonly string[] | null,
   staleAfterMs: number,
   signal: AbortSignal,
+  cap = CANDIDATES,
 ): Promise<LivePage> {
   const boundary = await readArrivalBoundary(ch, { signal });
-  const p = new QueryParams();
   const o: SourceOptions = { filter: req.filter, scopes };
-  const arrivals = firstArrivals(p, o, from, boundary);
+  const c = await findCandidates(ch, o, from, boundary, signal, cap);
+  if (!c) return emptyPage(boundary);
+  const upTo = Math.min(boundary, c.capUs ?? boundary);
+  const p = new QueryParams();
+  const arrivals = firstArrivals(p, o, c, from, upTo);
   const runs = currentRuns(
     p,
     o,
-    { keyExtra: [`(${KEY}) IN (SELECT ${KEY} FROM (${arrivals}))`] },
+    { keyExtra: candidateKeys(p, c) },
     liveColumns(p, staleAfterMs, boundary),
   );
   const sql = `SELECT r.*, a.position_us AS position_us FROM (${runs}) AS r
     INNER JOIN (${arrivals}) AS a
       ON r.execution_id = a.execution_id AND r.scope_id = a.scope_id`;
-  return livePage(ch, p, sql, req.limit, boundary, signal);
+  return livePage(ch, p, sql, req.limit, upTo, c.capUs !== undefined, signal);
 }
 
 /** `updatedSince`: runs in order of their latest change (a new version, or going stale). */
@@ -178,11 +295,15 @@ export async function runsChangedAfter(
   scopes: readonly string[] | null,
   staleAfterMs: number,
   signal: AbortSignal,
+  cap = CANDIDATES,
 ): Promise<LivePage> {
   const boundary = await readArrivalBoundary(ch, { signal });
-  const p = new QueryParams();
   const o: SourceOptions = { filter: req.filter, scopes };
-  const changes = versionArrivals(p, o, from);
+  const c = await findCandidates(ch, o, from, boundary, signal, cap, staleAfterMs);
+  if (!c) return emptyPage(boundary);
+  const upTo = Math.min(boundary, c.capUs ?? boundary);
+  const p = new QueryParams();
+  const changes = versionArrivals(p, o, c);
   const staleUs = p.add("Int64", staleAfterMs * 1000);
   // Runs that went stale in the window: silent since before it, by the stale threshold.
   const staleAt = `toUnixTimestamp64Micro(updated_at) + ${staleUs}`;
@@ -191,15 +312,15 @@ export async function runsChangedAfter(
   const runs = currentRuns(
     p,
     o,
-    { extra: [`((${KEY}) IN (SELECT ${KEY} FROM (${changes})) OR ${wentStale})`] },
+    { keyExtra: candidateKeys(p, c) },
     (final) =>
       `${live(final)}, ${final === 0 ? `if(${wentStale}, ${staleAt}, 0)` : "0"} AS stale_us`,
   );
   const position = "greatest(ifNull(c.changed_us, 0), r.stale_us)";
   const sql = `SELECT r.* EXCEPT (stale_us), ${position} AS position_us FROM (${runs}) AS r
     LEFT JOIN (${changes}) AS c ON r.execution_id = c.execution_id AND r.scope_id = c.scope_id
-    WHERE ${inWindow(p, position, "r.execution_id", from, boundary)}
+    WHERE ${inWindow(p, position, "r.execution_id", from, upTo)}
       -- A row whose ledger row is not in yet (same insert, a moment later) waits for it.
       AND (c.changed_version = 0 OR r.rank_version <= c.changed_version)`;
-  return livePage(ch, p, sql, req.limit, boundary, signal);
+  return livePage(ch, p, sql, req.limit, upTo, c.capUs !== undefined, signal);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Listening, listen } from "../../collector/src/index.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { parseListRequest } from "../src/executions/list-params.ts";
-import { runsArrivedAfter, runsChangedAfter } from "../src/executions/live.ts";
+import { followLive } from "../src/executions/live.ts";
 import { parseLivePosition, positionAt } from "../src/executions/live-cursor.ts";
 import { chartBucketMs } from "../src/executions/timeline.ts";
 import { type RecordedRun, RunFixture } from "./fixture.ts";
@@ -260,12 +260,12 @@ describe("GET /v1/executions", () => {
   it("reads a long way back in steps, with hasMore, in the same order as at once", async () => {
     const ch = fx.collector.ch;
     const signal = new AbortController().signal;
-    for (const follow of [runsArrivedAfter, runsChangedAfter]) {
+    for (const order of ["after", "updatedSince"] as const) {
       const req = parseListRequest({ limit: "200" });
       const once: string[] = [];
       let from = positionAt(0);
       for (;;) {
-        const page = await follow(ch, req, from, null, HOUR, signal);
+        const page = await followLive(order, ch, req, from, null, HOUR, signal);
         once.push(...ids(page.executions));
         from = parseLivePosition(page.nextCursor, "after");
         if (!page.hasMore) break;
@@ -275,7 +275,7 @@ describe("GET /v1/executions", () => {
       const stepped: string[] = [];
       from = positionAt(0);
       for (let i = 0; i < 1000; i++) {
-        const page = await follow(ch, req, from, null, HOUR, signal, 7);
+        const page = await followLive(order, ch, req, from, null, HOUR, signal, 7);
         stepped.push(...ids(page.executions));
         from = parseLivePosition(page.nextCursor, "after");
         if (!page.hasMore) break;

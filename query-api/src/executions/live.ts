@@ -258,22 +258,22 @@ function emptyPage(boundary: number): LivePage {
   };
 }
 
-/** `after`: runs in order of first arrival. */
-export async function runsArrivedAfter(
-  ch: ClickHouse,
-  req: ListRequest,
-  from: LivePosition,
-  scopes: readonly string[] | null,
-  staleAfterMs: number,
-  signal: AbortSignal,
-  cap = CANDIDATES,
-): Promise<LivePage> {
-  const boundary = await readArrivalBoundary(ch, { signal });
-  const o: SourceOptions = { filter: req.filter, scopes };
-  const c = await findCandidates(ch, o, from, boundary, signal, cap);
-  if (!c) return emptyPage(boundary);
-  const upTo = Math.min(boundary, c.capUs ?? boundary);
-  const p = new QueryParams();
+/** Which live order: first arrivals (`after`) or changes (`updatedSince`). */
+export type LiveOrder = "after" | "updatedSince";
+
+/** What both orders' statements are built from. */
+interface LiveRead {
+  p: QueryParams;
+  o: SourceOptions;
+  c: Candidates;
+  from: LivePosition;
+  boundary: number;
+  upTo: number;
+  staleAfterMs: number;
+}
+
+/** `after`: the candidates' current rows, placed by their first arrival. */
+function arrivalsSql({ p, o, c, from, boundary, upTo, staleAfterMs }: LiveRead): string {
   const arrivals = firstArrivals(p, o, c, from, upTo);
   const runs = currentRuns(
     p,
@@ -281,28 +281,13 @@ export async function runsArrivedAfter(
     { keyExtra: candidateKeys(p, c) },
     liveColumns(p, staleAfterMs, boundary),
   );
-  const sql = `SELECT r.*, a.position_us AS position_us FROM (${runs}) AS r
+  return `SELECT r.*, a.position_us AS position_us FROM (${runs}) AS r
     INNER JOIN (${arrivals}) AS a
       ON r.execution_id = a.execution_id AND r.scope_id = a.scope_id`;
-  return livePage(ch, p, sql, req.limit, upTo, c.capUs !== undefined, signal);
 }
 
-/** `updatedSince`: runs in order of their latest change (a new version, or going stale). */
-export async function runsChangedAfter(
-  ch: ClickHouse,
-  req: ListRequest,
-  from: LivePosition,
-  scopes: readonly string[] | null,
-  staleAfterMs: number,
-  signal: AbortSignal,
-  cap = CANDIDATES,
-): Promise<LivePage> {
-  const boundary = await readArrivalBoundary(ch, { signal });
-  const o: SourceOptions = { filter: req.filter, scopes };
-  const c = await findCandidates(ch, o, from, boundary, signal, cap, staleAfterMs);
-  if (!c) return emptyPage(boundary);
-  const upTo = Math.min(boundary, c.capUs ?? boundary);
-  const p = new QueryParams();
+/** `updatedSince`: the candidates' current rows, placed by their latest change. */
+function changesSql({ p, o, c, from, boundary, upTo, staleAfterMs }: LiveRead): string {
   const changes = versionArrivals(p, o, c);
   const staleUs = p.add("Int64", staleAfterMs * 1000);
   // Runs that went stale in the window: silent since before it, by the stale threshold.
@@ -317,10 +302,34 @@ export async function runsChangedAfter(
       `${live(final)}, ${final === 0 ? `if(${wentStale}, ${staleAt}, 0)` : "0"} AS stale_us`,
   );
   const position = "greatest(ifNull(c.changed_us, 0), r.stale_us)";
-  const sql = `SELECT r.* EXCEPT (stale_us), ${position} AS position_us FROM (${runs}) AS r
+  return `SELECT r.* EXCEPT (stale_us), ${position} AS position_us FROM (${runs}) AS r
     LEFT JOIN (${changes}) AS c ON r.execution_id = c.execution_id AND r.scope_id = c.scope_id
     WHERE ${inWindow(p, position, "r.execution_id", from, upTo)}
       -- A row whose ledger row is not in yet (same insert, a moment later) waits for it.
       AND (c.changed_version = 0 OR r.rank_version <= c.changed_version)`;
-  return livePage(ch, p, sql, req.limit, upTo, c.capUs !== undefined, signal);
+}
+
+/**
+ * One live answer: the runs after `from` in `order`, up to the arrival boundary, at most
+ * `req.limit`, with the cursor to poll from next. `cap` bounds the candidates looked at.
+ */
+export async function followLive(
+  order: LiveOrder,
+  ch: ClickHouse,
+  req: ListRequest,
+  from: LivePosition,
+  scopes: readonly string[] | null,
+  staleAfterMs: number,
+  signal: AbortSignal,
+  cap = CANDIDATES,
+): Promise<LivePage> {
+  const boundary = await readArrivalBoundary(ch, { signal });
+  const o: SourceOptions = { filter: req.filter, scopes };
+  const stale = order === "updatedSince" ? staleAfterMs : undefined;
+  const c = await findCandidates(ch, o, from, boundary, signal, cap, stale);
+  if (!c) return emptyPage(boundary);
+  const upTo = Math.min(boundary, c.capUs ?? boundary);
+  const read: LiveRead = { p: new QueryParams(), o, c, from, boundary, upTo, staleAfterMs };
+  const sql = order === "after" ? arrivalsSql(read) : changesSql(read);
+  return livePage(ch, read.p, sql, req.limit, upTo, c.capUs !== undefined, signal);
 }

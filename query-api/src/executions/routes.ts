@@ -6,7 +6,7 @@ import { badParameter } from "../http/errors.ts";
 import { executionDetail, findRun, toolCalls, traceTree } from "./detail.ts";
 import { listExecutions } from "./list.ts";
 import { parseListRequest } from "./list-params.ts";
-import { runsArrivedAfter, runsChangedAfter } from "./live.ts";
+import { followLive } from "./live.ts";
 import { encodeLivePosition, positionAt } from "./live-cursor.ts";
 import { listMeta } from "./meta.ts";
 
@@ -34,8 +34,8 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
     const signal = c.get("signal");
     const live = req.after ?? req.updatedSince;
     if (live) {
-      const follow = req.after ? runsArrivedAfter : runsChangedAfter;
-      return c.json(await follow(ch, req, live, scopes, options.staleAfterMs, signal));
+      const order = req.after ? "after" : "updatedSince";
+      return c.json(await followLive(order, ch, req, live, scopes, options.staleAfterMs, signal));
     }
     const [page, meta] = await Promise.all([
       // A first page tells where live mode starts: the arrival boundary read before the page,

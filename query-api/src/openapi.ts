@@ -183,14 +183,23 @@ const schemas = {
 };
 
 const listParameters = [
-  q("status", `Comma list of ${STATUS_ENUM.join(", ")} (ORed).`),
+  q(
+    "status",
+    `Comma list of ${STATUS_ENUM.join(", ")} (ORed), any case; also ok (completed), error (failed), waiting, queued, canceled.`,
+  ),
   q("trigger", "Comma list of trigger kinds (ORed); `unknown` = no trigger."),
   q(
     "tool",
-    "Comma list of tool paths, exact or `namespace.*`; a run matches if any of its tool calls does.",
+    "Comma list of tool paths, exact or `namespace.*` (a bare namespace without a dot, `github`, reads as `github.*`); a run matches if any of its tool calls does.",
   ),
-  q("from", "Inclusive lower bound on createdAt: epoch ms or RFC 3339."),
-  q("to", "Inclusive upper bound on createdAt: epoch ms or RFC 3339."),
+  q(
+    "from",
+    "Inclusive lower bound on createdAt: epoch ms, RFC 3339, or relative to now (`15m`, `1h`, `7d`, `2w`).",
+  ),
+  q(
+    "to",
+    "Inclusive upper bound on createdAt: epoch ms, RFC 3339, or relative to now (`15m`, `1h`, `7d`, `2w`).",
+  ),
   q("code", "Case-insensitive substring of the stored code."),
   q("elicitation", "`true`: runs with an interaction; `false`: without.", {
     type: "string",

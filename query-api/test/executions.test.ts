@@ -556,6 +556,37 @@ describe("bad requests", () => {
     expect(status).toBe(400);
   });
 
+  it("reads the filter bar's words: status aliases, bare namespaces, relative times", async () => {
+    const sorted = (rows: { id: string }[]) => ids(rows).sort();
+    const q = "scope=scope-a&limit=200&meta=false";
+    // Status: `ok` is completed, `error` failed, in any case; the rest is refused, naming them.
+    const completed = sorted((await list(`${q}&status=completed,failed`)).executions);
+    expect(completed.length).toBeGreaterThan(10);
+    expect(sorted((await list(`${q}&status=OK,error`)).executions)).toEqual(completed);
+    const bad = await get("/v1/executions?status=done");
+    expect([bad.status, bad.body.parameter]).toEqual([400, "status"]);
+    expect(bad.body.message).toContain("completed");
+    expect(bad.body.message).toContain("ok");
+    // A bare namespace is the namespace and everything under it.
+    const github = sorted((await list(`${q}&tool=github.*`)).executions);
+    const expectedGithub = inScopeA()
+      .filter((r) => r.tools.some((t) => t.path.startsWith("github.")))
+      .map((r) => r.id)
+      .sort();
+    expect(github).toEqual(expectedGithub);
+    expect(sorted((await list(`${q}&tool=github`)).executions)).toEqual(expectedGithub);
+    // Relative times: `3h` is three hours before now, as epoch ms would say it.
+    const since = Date.now() - 3 * HOUR;
+    const expectedRecent = inScopeA()
+      .filter((r) => r.createdAt >= since)
+      .map((r) => r.id)
+      .sort();
+    expect(sorted((await list(`${q}&from=3h`)).executions)).toEqual(expectedRecent);
+    const relative = await get("/v1/executions?from=3 hours");
+    expect([relative.status, relative.body.parameter]).toEqual([400, "from"]);
+    expect(relative.body.message).toContain("1h");
+  });
+
   it("treats SQL-looking text as plain data", async () => {
     const body = await list(`code=${encodeURIComponent("'); DROP TABLE executions; --")}`);
     expect(body.executions).toEqual([]);

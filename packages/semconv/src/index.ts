@@ -138,6 +138,25 @@ export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 export function isExecutionStatus(value: unknown): value is ExecutionStatus {
   return typeof value === "string" && (EXECUTION_STATUSES as readonly string[]).includes(value);
 }
+/**
+ * Words people type for a status, and the status each means: the run-history API's `status`
+ * parameter and the /runs filter bar read the same words.
+ */
+export const EXECUTION_STATUS_ALIASES: Readonly<Record<string, ExecutionStatus>> = {
+  waiting: "waiting_for_interaction",
+  queued: "pending",
+  canceled: "cancelled",
+  ok: "completed",
+  error: "failed",
+};
+
+/** The status a typed word names (any case, a status or an alias), else undefined. */
+export function executionStatusOf(word: string): ExecutionStatus | undefined {
+  const w = word.trim().toLowerCase();
+  if (isExecutionStatus(w)) return w;
+  return EXECUTION_STATUS_ALIASES[w];
+}
+
 export function isTerminalStatus(value: unknown): value is TerminalStatus {
   return typeof value === "string" && (TERMINAL_STATUSES as readonly string[]).includes(value);
 }

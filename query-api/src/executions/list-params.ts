@@ -1,4 +1,4 @@
-import { EXECUTION_STATUSES } from "@runtrace/semconv";
+import { EXECUTION_STATUS_ALIASES, EXECUTION_STATUSES, executionStatusOf } from "@runtrace/semconv";
 import { z } from "zod";
 import { badParameter } from "../http/errors.ts";
 import { commaList, parseQuery, timeParam } from "../http/params.ts";
@@ -35,7 +35,8 @@ export interface ExecutionFilter {
   elicitation?: boolean;
 }
 
-const STATUSES: readonly string[] = EXECUTION_STATUSES;
+/** The words `status` takes, for its error. */
+const STATUS_WORDS = `${EXECUTION_STATUSES.join(", ")} (or ${Object.keys(EXECUTION_STATUS_ALIASES).join(", ")})`;
 
 const schema = z
   .object({
@@ -65,12 +66,12 @@ const TOOL_PATH = /^[A-Za-z0-9_:$@/-]+(\.[A-Za-z0-9_:$@/-]+)*(\.\*)?$/;
 
 export function parseListRequest(query: Record<string, string>): ListRequest {
   const q = parseQuery(schema, query);
-  const statuses = q.status;
-  for (const s of statuses ?? []) {
-    if (!STATUSES.includes(s)) {
-      throw badParameter("status", `"${s}" is not one of ${STATUSES.join(", ")}`);
-    }
-  }
+  // The filter bar's words too: `ok`, `error`, `waiting`, … (any case).
+  const statuses = q.status?.map((s) => {
+    const status = executionStatusOf(s);
+    if (!status) throw badParameter("status", `"${s}" is not one of ${STATUS_WORDS}`);
+    return status;
+  });
   let tools: ExecutionFilter["tools"];
   if (q.tool && q.tool.length > 0) {
     tools = { exact: [], prefixes: [] };
@@ -78,6 +79,8 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
       if (!TOOL_PATH.test(t))
         throw badParameter("tool", `"${t}" is not a tool path or namespace.*`);
       if (t.endsWith(".*")) tools.prefixes.push(t.slice(0, -2));
+      // A bare namespace (`github`, no dot) reads as `github.*`: it and everything under it.
+      else if (!t.includes(".")) tools.prefixes.push(t);
       else tools.exact.push(t);
     }
   }
@@ -117,7 +120,7 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
   return {
     filter: {
       scopes: q.scope,
-      statuses: statuses && statuses.length > 0 ? statuses : undefined,
+      statuses: statuses && statuses.length > 0 ? [...new Set(statuses)] : undefined,
       triggers:
         q.trigger && q.trigger.length > 0
           ? q.trigger.map((t) => (t === TRIGGER_UNKNOWN ? "" : t))

@@ -1,9 +1,25 @@
 import { z } from "zod";
 import { badParameter } from "./errors.ts";
 
-/** A time as epoch milliseconds or an RFC 3339 date-time, parsed to epoch ms. */
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** `15m`, `1h`, `7d`, `2w` (also `30s`): that long before now, as the /runs filter bar says it. */
+export const RELATIVE_TIME = /^(\d{1,6})([smhdw])$/;
+
+/**
+ * A time as epoch milliseconds, an RFC 3339 date-time, or a relative time (`1h`: an hour before
+ * now), parsed to epoch ms.
+ */
 export const timeParam = z.string().transform((text, ctx) => {
   const t = text.trim();
+  const relative = RELATIVE_TIME.exec(t);
+  if (relative) return Date.now() - Number(relative[1]) * UNIT_MS[relative[2]!]!;
   if (/^-?\d+$/.test(t)) {
     const ms = Number(t);
     if (Number.isSafeInteger(ms) && ms >= 0) return ms;
@@ -11,7 +27,10 @@ export const timeParam = z.string().transform((text, ctx) => {
     const ms = Date.parse(t);
     if (Number.isFinite(ms)) return ms;
   }
-  ctx.addIssue({ code: "custom", message: "expected epoch milliseconds or an RFC 3339 time" });
+  ctx.addIssue({
+    code: "custom",
+    message: "expected epoch milliseconds, an RFC 3339 time or a relative time (15m, 1h, 7d, 2w)",
+  });
   return z.NEVER;
 });
 

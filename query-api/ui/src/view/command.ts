@@ -1,4 +1,4 @@
-import { STATUSES } from "../api/types.ts";
+import { EXECUTION_STATUS_ALIASES, EXECUTION_STATUSES, executionStatusOf } from "@runtrace/semconv";
 import { absoluteMs, DEFAULT_RANGE, isoTime, relativeMs } from "./time.ts";
 import type { RunsView } from "./view.ts";
 
@@ -25,13 +25,8 @@ export const COMMAND_KEYS = [
   "before",
 ] as const;
 
-const STATUS_ALIASES: Record<string, string> = {
-  waiting: "waiting_for_interaction",
-  queued: "pending",
-  canceled: "cancelled",
-  ok: "completed",
-  error: "failed",
-};
+/** The words `status:` takes, for its error. */
+const STATUS_WORDS = `${EXECUTION_STATUSES.join(", ")} (or ${Object.keys(EXECUTION_STATUS_ALIASES).join(", ")})`;
 
 const TOOL = /^[A-Za-z0-9_:$@/-]+(\.[A-Za-z0-9_:$@/-]+)*(\.\*)?$/;
 
@@ -94,9 +89,9 @@ export function parseCommand(text: string): CommandResult {
     switch (key) {
       case "status":
         for (const v of values(value)) {
-          const status = STATUS_ALIASES[v.toLowerCase()] ?? v.toLowerCase();
-          if (!(STATUSES as readonly string[]).includes(status)) {
-            return { ok: false, error: `status: "${v}" is not one of ${STATUSES.join(", ")}` };
+          const status = executionStatusOf(v);
+          if (!status) {
+            return { ok: false, error: `status: "${v}" is not one of ${STATUS_WORDS}` };
           }
           if (!filter.statuses.includes(status)) filter.statuses.push(status);
         }

@@ -5,8 +5,8 @@
  * resumed by another process, and runs left queued, running and waiting, so that every
  * execution status reaches ClickHouse.
  *
- *   npm start                # the collector, in another terminal
- *   npm run demo [-- --endpoint http://localhost:4318 --concurrency 8 --seed 42 --verbose]
+ *   npm start                # the collector and the query API, in another terminal
+ *   npm run demo [-- --endpoint http://localhost:4318 --query-url http://localhost:8080 --verbose]
  */
 import { DiagConsoleLogger, DiagLogLevel, diag } from "@opentelemetry/api";
 import { startTelemetry, type TelemetryOptions } from "@runtrace/sdk";
@@ -97,6 +97,7 @@ async function main(): Promise<number> {
       outcomes,
       elapsedMillis,
       spansRecorded: counter.count(),
+      runsUrl: `${options.queryUrl}/runs`,
     }),
   );
   if (flushError !== undefined) {
@@ -107,6 +108,7 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(`Telemetry flushed to ${options.endpoint}.`);
+  console.log(`See the runs: ${options.queryUrl}/runs`);
   return 0;
 }
 

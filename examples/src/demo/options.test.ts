@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ENDPOINT, parseDemoOptions } from "./options.ts";
+import { DEFAULT_ENDPOINT, DEFAULT_QUERY_URL, parseDemoOptions } from "./options.ts";
 
 describe("demo options", () => {
   it("defaults to the local collector", () => {
     expect(parseDemoOptions([], {})).toEqual({
       endpoint: DEFAULT_ENDPOINT,
+      queryUrl: DEFAULT_QUERY_URL,
       concurrency: 8,
       seed: 42,
       verbose: false,
@@ -21,6 +22,16 @@ describe("demo options", () => {
       endpoint: "http://a:1",
       seed: 7,
     });
+  });
+
+  it("links to the query API's /runs page: --query-url, RUNTRACE_QUERY_URL or RUNTRACE_QUERY_PORT", () => {
+    expect(parseDemoOptions([], { RUNTRACE_QUERY_PORT: "9090" }).queryUrl).toBe(
+      "http://localhost:9090",
+    );
+    const env = { RUNTRACE_QUERY_URL: "http://runs.example:8080/", RUNTRACE_QUERY_PORT: "9090" };
+    expect(parseDemoOptions([], env).queryUrl).toBe("http://runs.example:8080");
+    expect(parseDemoOptions(["--query-url", "http://q:1"], env).queryUrl).toBe("http://q:1");
+    expect(() => parseDemoOptions(["--query-url", "nope"], {})).toThrow("invalid query URL");
   });
 
   it("rejects what it does not understand", () => {

@@ -3,6 +3,8 @@
 export interface DemoOptions {
   /** Base URL of the runtrace collector (OTLP/HTTP). */
   endpoint: string;
+  /** Base URL of the runtrace query API, whose /runs page shows the runs. */
+  queryUrl: string;
   /** Executions running at once. */
   concurrency: number;
   /** Seed of the load's randomness (arrivals, triggers, answers). */
@@ -13,9 +15,13 @@ export interface DemoOptions {
 
 export const DEFAULT_ENDPOINT = "http://localhost:4318";
 
-export const USAGE = `usage: npm run demo -- [--endpoint URL] [--concurrency N] [--seed N] [--verbose]
+export const DEFAULT_QUERY_URL = "http://localhost:8080";
+
+export const USAGE = `usage: npm run demo -- [--endpoint URL] [--query-url URL] [--concurrency N] [--seed N] [--verbose]
 
   --endpoint URL   runtrace collector (default: OTEL_EXPORTER_OTLP_ENDPOINT, else ${DEFAULT_ENDPOINT})
+  --query-url URL  runtrace query API, for links to its /runs page (default: RUNTRACE_QUERY_URL,
+                   else http://localhost:RUNTRACE_QUERY_PORT, else ${DEFAULT_QUERY_URL})
   --concurrency N  executions at once (default 8)
   --seed N         randomness of the load (default 42)
   --verbose        one line per finished execution`;
@@ -27,6 +33,9 @@ export function parseDemoOptions(
 ): DemoOptions {
   const options: DemoOptions = {
     endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || DEFAULT_ENDPOINT,
+    queryUrl:
+      env.RUNTRACE_QUERY_URL ||
+      (env.RUNTRACE_QUERY_PORT ? `http://localhost:${env.RUNTRACE_QUERY_PORT}` : DEFAULT_QUERY_URL),
     concurrency: 8,
     seed: 42,
     verbose: false,
@@ -43,6 +52,9 @@ export function parseDemoOptions(
       case "--endpoint":
         options.endpoint = value();
         break;
+      case "--query-url":
+        options.queryUrl = value();
+        break;
       case "--concurrency":
         options.concurrency = positiveInt(flag, value());
         break;
@@ -58,6 +70,8 @@ export function parseDemoOptions(
   }
   if (!URL.canParse(options.endpoint)) throw new Error(`invalid endpoint URL: ${options.endpoint}`);
   options.endpoint = options.endpoint.replace(/\/+$/, "");
+  if (!URL.canParse(options.queryUrl)) throw new Error(`invalid query URL: ${options.queryUrl}`);
+  options.queryUrl = options.queryUrl.replace(/\/+$/, "");
   return options;
 }
 

@@ -1,4 +1,4 @@
-/** The demo's closing report: counts per status, sample trace ids, surprises. */
+/** The demo's closing report: counts per status, sample runs linked on /runs, surprises. */
 import { EXECUTION_STATUSES, type ExecutionStatus } from "@runtrace/semconv";
 import type { Outcome } from "./load.ts";
 
@@ -6,9 +6,11 @@ export interface SummaryInput {
   outcomes: readonly Outcome[];
   elapsedMillis: number;
   spansRecorded: number;
+  /** The query API's /runs page: samples link to their run there. */
+  runsUrl: string;
 }
 
-export function summary({ outcomes, elapsedMillis, spansRecorded }: SummaryInput): string {
+export function summary({ outcomes, elapsedMillis, spansRecorded, runsUrl }: SummaryInput): string {
   const out: string[] = [];
   out.push(
     `${outcomes.length} executions in ${(elapsedMillis / 1000).toFixed(1)} s; ${spansRecorded} spans recorded`,
@@ -24,11 +26,12 @@ export function summary({ outcomes, elapsedMillis, spansRecorded }: SummaryInput
   for (const { trigger } of outcomes) triggers.set(trigger, (triggers.get(trigger) ?? 0) + 1);
   out.push(`  by trigger: ${[...triggers].map(([kind, n]) => `${kind} ${n}`).join(", ")}`);
 
-  out.push("sample traces:");
+  out.push("sample runs (open one on the /runs page):");
   for (const status of EXECUTION_STATUSES) {
     for (const sample of (byStatus.get(status) ?? []).slice(0, 2)) {
       const note = sample.note === undefined ? "" : ` — ${sample.note}`;
-      out.push(`  ${status.padEnd(24)}${sample.traceId}  ${sample.name}${note}`);
+      const link = `${runsUrl}?executionId=${encodeURIComponent(sample.executionId)}`;
+      out.push(`  ${status.padEnd(24)}${link}  ${sample.name}${note}`);
     }
   }
   const resumed = outcomes.find((o) => o.note?.startsWith("paused in pid") === true);

@@ -25,7 +25,9 @@ function startServer(
       out += chunk;
       const collector = /collector on (http:\/\/\S+)/.exec(out)?.[1];
       const query = /query API on (http:\/\/\S+)/.exec(out)?.[1];
-      if (collector && query) resolve({ child, collector, query, output: () => out });
+      if (collector && query && out.includes("running until Ctrl-C")) {
+        resolve({ child, collector, query, output: () => out });
+      }
     });
     child.stderr!.on("data", (chunk) => {
       out += chunk;
@@ -53,6 +55,10 @@ describe("runtrace start", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "runtrace-drain-"));
     const server = await startServer(dataDir);
     expect(server.output()).toContain(`data in ${dataDir}`);
+    // Where to look and how to send: the /runs address and the collector's endpoint.
+    expect(server.output()).toContain(`the runs page: ${server.query}/runs`);
+    expect(server.output()).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${server.collector}`);
+    expect((await fetch(`${server.query}/runs`)).status).toBe(200);
     expect((await fetch(`${server.query}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.collector}/readyz`)).status).toBe(200);
 

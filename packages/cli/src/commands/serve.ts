@@ -22,6 +22,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const ch: ClickHouse = await createClickHouse();
   const servers: Listening[] = [];
   const closers: (() => Promise<void>)[] = [];
+  let collectorUrl: string | undefined;
   try {
     const migrated = await migrate(ch);
     const host = process.env.RUNTRACE_HOST || "127.0.0.1";
@@ -33,6 +34,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       const server = await listen(collector.app, collector.config.port, collector.config.host);
       servers.push(server);
       closers.push(collector.close);
+      collectorUrl = server.url;
       console.log(`runtrace: OTLP/HTTP collector on ${server.url} (POST /v1/traces, /v1/metrics)`);
       if (collector.forwarder) {
         console.log(
@@ -55,7 +57,13 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       console.log(
         `runtrace: query API on ${server.url} (the /runs page, /v1/executions, /v1/stats, /docs, Jaeger API /api, Tempo /tempo; ${access})`,
       );
+      console.log(`runtrace: the runs page: ${server.url}/runs`);
     }
+    console.log(
+      collectorUrl
+        ? `runtrace: running until Ctrl-C. Send runs with OTEL_EXPORTER_OTLP_ENDPOINT=${collectorUrl} (in this repository: npm run demo, in another terminal)`
+        : "runtrace: running until Ctrl-C",
+    );
   } catch (error) {
     await Promise.all(servers.map((s) => s.close()));
     await ch.close();

@@ -21,6 +21,11 @@ export interface QueryApiOptions {
    * @default the `query-api/ui/dist` folder of this checkout (`npm run build` fills it)
    */
   uiDir?: string;
+  /**
+   * Where runtimes send their telemetry (OTLP/HTTP), for the page to say so on an empty
+   * database: `runtrace start` passes its collector's; else `RUNTRACE_COLLECTOR_URL`.
+   */
+  collectorUrl?: string;
 }
 
 export const DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000;
@@ -61,6 +66,8 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
 
   const guard = access(options.apiTokens);
   app.use("/v1/*", guard);
+  // What the /runs page needs to tell a newcomer how to send a first run.
+  app.get("/v1/about", (c) => c.json({ collectorUrl: options.collectorUrl ?? null }));
   app.use("/api/*", guard);
   app.use("/tempo/*", guard);
   app.route(

@@ -5,6 +5,8 @@ export interface QueryApiConfig {
   port: number;
   apiTokens: QueryApiOptions["apiTokens"];
   staleAfterMs: number;
+  /** `RUNTRACE_COLLECTOR_URL`: where runtimes send telemetry, shown on an empty /runs page. */
+  collectorUrl?: string;
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -30,5 +32,8 @@ export function resolveQueryApiConfig(env: NodeJS.ProcessEnv = process.env): Que
     port,
     apiTokens: parseApiTokens(env.RUNTRACE_API_TOKENS),
     staleAfterMs: parseDurationMs("RUNTRACE_STALE_AFTER", env.RUNTRACE_STALE_AFTER?.trim() || "1h"),
+    ...(env.RUNTRACE_COLLECTOR_URL?.trim()
+      ? { collectorUrl: env.RUNTRACE_COLLECTOR_URL.trim() }
+      : {}),
   };
 }

@@ -293,6 +293,18 @@ export function openApiDocument(): object {
           },
         },
       },
+      "/v1/about": {
+        get: {
+          summary: "What the /runs page tells a newcomer: where runtimes send telemetry",
+          responses: {
+            "200": {
+              description:
+                "`{ collectorUrl }`: the OTLP/HTTP endpoint for `OTEL_EXPORTER_OTLP_ENDPOINT` (`runtrace start`'s collector, else `RUNTRACE_COLLECTOR_URL`), or null",
+            },
+            ...errorResponses,
+          },
+        },
+      },
       ...statsOpenApiPaths,
       ...jaegerOpenApiPaths,
       ...tempoOpenApiPaths,

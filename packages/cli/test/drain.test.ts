@@ -59,6 +59,9 @@ describe("runtrace start", () => {
     expect(server.output()).toContain(`the runs page: ${server.query}/runs`);
     expect(server.output()).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${server.collector}`);
     expect((await fetch(`${server.query}/runs`)).status).toBe(200);
+    // The page learns where runs go, to say so on an empty database.
+    const about = await (await fetch(`${server.query}/v1/about`)).json();
+    expect(about).toEqual({ collectorUrl: server.collector });
     expect((await fetch(`${server.query}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.collector}/readyz`)).status).toBe(200);
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { storedToken, storeToken } from "./api/client.ts";
+import { getAbout, storedToken, storeToken } from "./api/client.ts";
 import { ColumnsMenu } from "./components/ColumnsMenu.tsx";
 import { FilterBar } from "./components/FilterBar.tsx";
 import { FilterRail } from "./components/FilterRail.tsx";
@@ -41,9 +41,24 @@ function TokenForm({ onSaved }: { onSaved(): void }) {
   );
 }
 
+/** Where runtimes send telemetry, when the query API knows (for the empty page's help). */
+function useCollectorUrl(): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    const abort = new AbortController();
+    getAbout(abort.signal).then(
+      (about) => setUrl(about.collectorUrl),
+      () => setUrl(null),
+    );
+    return () => abort.abort();
+  }, []);
+  return url;
+}
+
 export function App() {
   const [view, setView] = useView();
   const list = useRunsList(view);
+  const collectorUrl = useCollectorUrl();
   const [hidden, toggleColumn] = useColumns();
   const [railOpen, setRailOpen] = useState(() => localStorage.getItem("runs.rail") !== "closed");
   const [help, setHelp] = useState(false);
@@ -211,7 +226,7 @@ export function App() {
           </div>
         ) : empty ? (
           <div className="empty" data-testid="empty">
-            {hasFilters(view) ? (
+            {hasFilters(view) && (list.meta?.totalRowCount ?? 0) > 0 ? (
               <>
                 <p>No runs match these filters.</p>
                 <button type="button" onClick={() => setView({ ...DEFAULT_VIEW, live: view.live })}>
@@ -220,10 +235,21 @@ export function App() {
               </>
             ) : (
               <>
-                <p>No runs in the last 24 hours.</p>
-                <p className="muted">
-                  Point an OpenTelemetry-instrumented runtime at the collector (port 4318), or try{" "}
-                  <code>npm run demo</code>.
+                <p>
+                  {view.range === "all" && !view.from && !view.to
+                    ? "No runs yet."
+                    : "No runs in this range yet."}
+                </p>
+                <p className="muted" data-testid="first-run-help">
+                  Send a first run: point an OpenTelemetry-instrumented runtime at{" "}
+                  {collectorUrl ? (
+                    <>
+                      the collector, <code>OTEL_EXPORTER_OTLP_ENDPOINT={collectorUrl}</code>
+                    </>
+                  ) : (
+                    "the runtrace collector (OTLP/HTTP; port 4318 unless configured otherwise)"
+                  )}
+                  , or, in the runtrace repository, run <code>npm run demo</code>.
                 </p>
               </>
             )}

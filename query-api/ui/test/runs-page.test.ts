@@ -715,6 +715,21 @@ describe.skipIf(!chromiumPath)(title, () => {
     }
   }, 90_000);
 
+  it("tells how to send a first run on an empty database, naming the collector's address", async () => {
+    const fresh = await startAllInOne();
+    try {
+      await page.goto(`${fresh.queryUrl}/runs?range=all`);
+      const help = await page.waitForSelector('[data-testid="first-run-help"]');
+      expect(await help.textContent()).toContain(
+        `OTEL_EXPORTER_OTLP_ENDPOINT=${fresh.collectorUrl}`,
+      );
+      expect(await page.textContent('[data-testid="empty"]')).not.toContain("No runs match");
+      await page.screenshot({ path: `${SHOTS}/empty-database.png` });
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it("explains an API error and an empty result", async () => {
     await open("/runs?status=bogus");
     expect(await page.textContent('[data-testid="error"]')).toContain("status");

@@ -48,6 +48,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
         clickhouse: ch,
         apiTokens: config.apiTokens,
         staleAfterMs: config.staleAfterMs,
+        collectorUrl: collectorUrl ?? config.collectorUrl,
       });
       const server = await listen(app, config.port, host);
       servers.push(server);

@@ -52,6 +52,11 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** What the query API tells about its setup: where runtimes send telemetry, when it knows. */
+export function getAbout(signal?: AbortSignal): Promise<{ collectorUrl: string | null }> {
+  return getJson<{ collectorUrl: string | null }>("/v1/about", signal);
+}
+
 export function listExecutions(params: URLSearchParams, signal?: AbortSignal): Promise<ListPage> {
   return getJson<ListPage>(`/v1/executions?${params}`, signal);
 }

@@ -610,6 +610,10 @@ describe.skipIf(!chromiumPath)(title, () => {
     expect(await page.$('[data-testid="filter-rail"]')).not.toBeNull();
     await page.keyboard.press("Escape");
     expect(await page.$('[data-testid="help"]')).toBeNull();
+    // …and its close button.
+    await page.keyboard.press("?");
+    await page.click('[data-testid="help-close"]');
+    expect(await page.$('[data-testid="help"]')).toBeNull();
 
     await page.keyboard.press("b");
     expect(await page.$('[data-testid="filter-rail"]')).toBeNull();

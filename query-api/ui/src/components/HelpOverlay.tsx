@@ -36,6 +36,16 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
         ref={dialog}
         tabIndex={-1}
       >
+        <button
+          type="button"
+          className="help-close"
+          aria-label="Close the help"
+          title="Close (Esc)"
+          data-testid="help-close"
+          onClick={onClose}
+        >
+          ×
+        </button>
         <h2>Keyboard</h2>
         <dl>
           {KEYS.map(([key, what]) => (

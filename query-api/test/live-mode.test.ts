@@ -229,16 +229,19 @@ describe("live mode", () => {
     expect(first.executions).toEqual([]);
     const arrivals = poller("after", first.liveCursor);
     const changes = poller("updatedSince", first.liveCursor);
-    // Until every run is seen and has its final state, and the open run has gone stale.
-    const finalSeen = () =>
-      [...sent.values()].every((run) => {
-        const last = changes.seen.filter((r) => r.id === run.id).at(-1);
-        return (
-          last?.status === run.status &&
-          last.toolCallCount === run.toolCalls &&
-          (run.status !== "running" || last.stale === true)
+    // The runs whose final state (for the open run: stale) `updatedSince` has not brought yet,
+    // with the last state it brought.
+    const unsettled = () =>
+      [...sent.values()]
+        .map((run) => [run, changes.seen.filter((r) => r.id === run.id).at(-1)] as const)
+        .filter(
+          ([run, last]) =>
+            !(
+              last?.status === run.status &&
+              last.toolCallCount === run.toolCalls &&
+              (run.status !== "running" || last.stale === true)
+            ),
         );
-      });
     try {
       await Promise.all(runs.map((run, i) => deliverRun(run, i)));
       // Snapshot inserts were held open across polls: a run delivered running took that long.
@@ -246,7 +249,10 @@ describe("live mode", () => {
       expect(Math.max(...stored)).toBeGreaterThanOrEqual(HOLD_MS);
 
       const deadline = Date.now() + 60_000;
-      while ((arrivals.seen.length < sent.size || !finalSeen()) && Date.now() < deadline) {
+      while (
+        (arrivals.seen.length < sent.size || unsettled().length > 0) &&
+        Date.now() < deadline
+      ) {
         await sleep(POLL_MS);
       }
     } finally {
@@ -278,17 +284,7 @@ describe("live mode", () => {
     expect(misordered).toEqual([]);
 
     // `updatedSince`: each run's final state came, and no state of a run came twice in a row.
-    const unsettled = [...sent.values()]
-      .filter((run) => {
-        const last = changes.seen.filter((r) => r.id === run.id).at(-1);
-        return !(
-          last?.status === run.status &&
-          last.toolCallCount === run.toolCalls &&
-          (run.status !== "running" || last.stale === true)
-        );
-      })
-      .map((run) => [run, changes.seen.filter((r) => r.id === run.id).at(-1)]);
-    expect(unsettled).toEqual([]);
+    expect(unsettled()).toEqual([]);
     const repeated: string[] = [];
     const lastOf = new Map<string, string>();
     for (const row of changes.seen) {

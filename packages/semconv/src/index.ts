@@ -150,6 +150,9 @@ export const EXECUTION_STATUS_ALIASES: Readonly<Record<string, ExecutionStatus>>
   error: "failed",
 };
 
+/** Every word a status filter takes, for the message that refuses another. */
+export const EXECUTION_STATUS_WORDS = `${EXECUTION_STATUSES.join(", ")} (or ${Object.keys(EXECUTION_STATUS_ALIASES).join(", ")})`;
+
 /** The status a typed word names (any case, a status or an alias), else undefined. */
 export function executionStatusOf(word: string): ExecutionStatus | undefined {
   const w = word.trim().toLowerCase();

@@ -1,4 +1,4 @@
-import { EXECUTION_STATUS_ALIASES, EXECUTION_STATUSES, executionStatusOf } from "@runtrace/semconv";
+import { EXECUTION_STATUS_WORDS, executionStatusOf } from "@runtrace/semconv";
 import { z } from "zod";
 import { badParameter } from "../http/errors.ts";
 import { commaList, parseQuery, timeParam } from "../http/params.ts";
@@ -35,9 +35,6 @@ export interface ExecutionFilter {
   elicitation?: boolean;
 }
 
-/** The words `status` takes, for its error. */
-const STATUS_WORDS = `${EXECUTION_STATUSES.join(", ")} (or ${Object.keys(EXECUTION_STATUS_ALIASES).join(", ")})`;
-
 const schema = z
   .object({
     status: commaList.optional(),
@@ -69,7 +66,7 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
   // The filter bar's words too: `ok`, `error`, `waiting`, … (any case).
   const statuses = q.status?.map((s) => {
     const status = executionStatusOf(s);
-    if (!status) throw badParameter("status", `"${s}" is not one of ${STATUS_WORDS}`);
+    if (!status) throw badParameter("status", `"${s}" is not one of ${EXECUTION_STATUS_WORDS}`);
     return status;
   });
   let tools: ExecutionFilter["tools"];

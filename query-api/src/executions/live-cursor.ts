@@ -1,5 +1,5 @@
 import { badParameter } from "../http/errors.ts";
-import { RELATIVE_TIME, timeParam } from "../http/params.ts";
+import { timeParam } from "../http/params.ts";
 
 /**
  * A position in arrival order, for live mode's `after` and `updatedSince`: an arrival time
@@ -28,15 +28,13 @@ const EXPECTED =
   "expected a live cursor from this API, epoch milliseconds, an RFC 3339 time or a relative time (5m)";
 
 /**
- * A live cursor, or a time (epoch ms or RFC 3339): "what arrived after this instant" on
- * ClickHouse's clock.
+ * A live cursor, or a time (epoch ms, RFC 3339 or relative to now): "what arrived after this
+ * instant" on ClickHouse's clock.
  */
 export function parseLivePosition(text: string, parameter: string): LivePosition {
-  if (/^\d+$/.test(text) || /^\d{4}-/.test(text) || RELATIVE_TIME.test(text)) {
-    const ms = timeParam.safeParse(text);
-    if (!ms.success) throw badParameter(parameter, EXPECTED);
-    return positionAt(ms.data * 1000 + 999);
-  }
+  // A cursor (base64 of `{"live":…}`) never reads as a time.
+  const ms = timeParam.safeParse(text);
+  if (ms.success) return positionAt(ms.data * 1000 + 999);
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));

@@ -66,7 +66,12 @@ function liveColumns(
     `${base(final)}, version AS rank_version, span_id AS rank_span, row_id AS rank_row`;
 }
 
-/** `(position, id)` after `from` and before `upTo`. */
+/** When a snapshot turns stale (epoch µs): its last update plus the stale threshold. */
+function staleAtUs(p: QueryParams, staleAfterMs: number): string {
+  return `toUnixTimestamp64Micro(updated_at) + ${p.add("Int64", staleAfterMs * 1000)}`;
+}
+
+/** `(position, id)` after `from` and before `upTo` (at `from`'s microsecond, by id). */
 function inWindow(
   p: QueryParams,
   position: string,
@@ -95,12 +100,7 @@ async function findCandidates(
 ): Promise<Candidates | undefined> {
   const p = new QueryParams();
   const key = keyConditions(p, o);
-  const fromUs = p.add("Int64", from.atUs);
-  const fromId = p.add("String", from.id);
-  const toUs = p.add("Int64", boundary);
-  // A run placed at the cursor's microsecond comes after it only by its id.
-  const after = (at: string) =>
-    `(${at} > ${fromUs} OR (${at} = ${fromUs} AND execution_id > ${fromId})) AND ${at} < ${toUs}`;
+  const after = (at: string) => inWindow(p, at, "execution_id", from, boundary);
   const limit = p.add("UInt32", cap);
   const arrived = "toUnixTimestamp64Micro(arrived_at)";
   const branches = [
@@ -109,7 +109,7 @@ async function findCandidates(
      ORDER BY at_us LIMIT ${limit} WITH TIES`,
   ];
   if (staleAfterMs !== undefined) {
-    const staleAt = `toUnixTimestamp64Micro(updated_at) + ${p.add("Int64", staleAfterMs * 1000)}`;
+    const staleAt = staleAtUs(p, staleAfterMs);
     branches.push(
       `SELECT execution_id, toUnixTimestamp64Milli(created_at) AS created_ms, ${staleAt} AS at_us
        FROM execution_states
@@ -289,9 +289,8 @@ function arrivalsSql({ p, o, c, from, boundary, upTo, staleAfterMs }: LiveRead):
 /** `updatedSince`: the candidates' current rows, placed by their latest change. */
 function changesSql({ p, o, c, from, boundary, upTo, staleAfterMs }: LiveRead): string {
   const changes = versionArrivals(p, o, c);
-  const staleUs = p.add("Int64", staleAfterMs * 1000);
   // Runs that went stale in the window: silent since before it, by the stale threshold.
-  const staleAt = `toUnixTimestamp64Micro(updated_at) + ${staleUs}`;
+  const staleAt = staleAtUs(p, staleAfterMs);
   const wentStale = `(${staleAt} >= ${p.add("Int64", from.atUs)} AND ${staleAt} < ${p.add("Int64", boundary)})`;
   const live = liveColumns(p, staleAfterMs, boundary);
   const runs = currentRuns(

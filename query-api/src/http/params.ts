@@ -10,7 +10,7 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 
 /** `15m`, `1h`, `7d`, `2w` (also `30s`): that long before now, as the /runs filter bar says it. */
-export const RELATIVE_TIME = /^(\d{1,6})([smhdw])$/;
+const RELATIVE_TIME = /^(\d{1,6})([smhdw])$/;
 
 /**
  * A time as epoch milliseconds, an RFC 3339 date-time, or a relative time (`1h`: an hour before

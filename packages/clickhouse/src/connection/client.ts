@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type ClickHouseClient, createClient } from "@clickhouse/client";
 import { createChdbConnection } from "chdb/connection";
-import { insertComment } from "../read/arrival.ts";
 import { type ClickHouseConfig, redactUrl, resolveClickHouseConfig } from "./config.ts";
 import { DataDirectoryLockedError, EmbeddedOpenError } from "./errors.ts";
 
@@ -57,6 +56,14 @@ export interface ClickHouse extends WriteLane {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/**
+ * The `log_comment` of every insert into `table` (a plain identifier): `system.processes`
+ * shows it, so readers can tell which tables running inserts write (`read/arrival.ts`).
+ */
+export function insertComment(table: string): string {
+  return `runtrace-insert:${table}`;
+}
 
 function quoteIdentifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`Invalid identifier: ${name}`);
@@ -162,8 +169,6 @@ export async function createClickHouse(
         // The writer already drops rows whose key is stored or repeated in the batch, so the
         // engine's own in-block collapse (optimize_on_insert, a sort and merge of every
         // ReplacingMergeTree block) is pure cost: about a fifth of an otel_traces insert.
-        // The comment tells readers which table a running insert writes (live mode waits for
-        // the run rows' inserts, `read/arrival.ts`).
         let settings = ` SETTINGS optimize_on_insert = 0, log_comment = '${insertComment(table)}'`;
         if (token) {
           settings += `, insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`;

@@ -1,4 +1,4 @@
-import type { ClickHouse, ReadOptions } from "../connection/client.ts";
+import { type ClickHouse, insertComment, type ReadOptions } from "../connection/client.ts";
 
 /**
  * Arrival order: when each run row reached ClickHouse (schema v5's `run_arrivals`, stamped by
@@ -10,13 +10,6 @@ import type { ClickHouse, ReadOptions } from "../connection/client.ts";
  * `system.processes` for the run-row inserts still running: no row stamped before the oldest
  * of them started can still appear. That point is the boundary; everything before it is in.
  */
-
-const INSERT_COMMENT_PREFIX = "runtrace-insert:";
-
-/** The `log_comment` of an insert into `table` (a plain identifier). */
-export function insertComment(table: string): string {
-  return `${INSERT_COMMENT_PREFIX}${table}`;
-}
 
 /** The tables whose rows live mode follows. */
 const RUN_TABLES = ["executions", "execution_states"];

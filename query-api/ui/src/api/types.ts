@@ -1,9 +1,8 @@
 /** The shapes of the public `/v1` API the page reads (see the README's query API section). */
-import { EXECUTION_STATUSES, TERMINAL_STATUSES } from "@runtrace/semconv";
+import { EXECUTION_STATUSES } from "@runtrace/semconv";
 
 /** The six statuses, in the order the API counts them. */
 export const STATUSES = EXECUTION_STATUSES;
-export const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 
 export interface Trigger {
   kind: string | null;

@@ -142,10 +142,10 @@ export function useRunsList(view: RunsView): RunsList {
       q: URLSearchParams,
     ): Promise<[ExecutionSummary[], string]> => {
       const out: ExecutionSummary[] = [];
+      q.set("meta", "false");
+      q.set("limit", "200");
       for (let i = 0; i < MAX_CATCH_UP_PAGES; i++) {
         q.set(parameter, cursor);
-        q.set("meta", "false");
-        q.set("limit", "200");
         const page = await listExecutions(q, abort.signal);
         out.push(...page.executions);
         if (page.nextCursor) cursor = page.nextCursor;

@@ -1,4 +1,4 @@
-import { EXECUTION_STATUS_ALIASES, EXECUTION_STATUSES, executionStatusOf } from "@runtrace/semconv";
+import { EXECUTION_STATUS_WORDS, executionStatusOf } from "@runtrace/semconv";
 import { absoluteMs, DEFAULT_RANGE, isoTime, relativeMs } from "./time.ts";
 import type { RunsView } from "./view.ts";
 
@@ -24,9 +24,6 @@ export const COMMAND_KEYS = [
   "after",
   "before",
 ] as const;
-
-/** The words `status:` takes, for its error. */
-const STATUS_WORDS = `${EXECUTION_STATUSES.join(", ")} (or ${Object.keys(EXECUTION_STATUS_ALIASES).join(", ")})`;
 
 const TOOL = /^[A-Za-z0-9_:$@/-]+(\.[A-Za-z0-9_:$@/-]+)*(\.\*)?$/;
 
@@ -91,7 +88,7 @@ export function parseCommand(text: string): CommandResult {
         for (const v of values(value)) {
           const status = executionStatusOf(v);
           if (!status) {
-            return { ok: false, error: `status: "${v}" is not one of ${STATUS_WORDS}` };
+            return { ok: false, error: `status: "${v}" is not one of ${EXECUTION_STATUS_WORDS}` };
           }
           if (!filter.statuses.includes(status)) filter.statuses.push(status);
         }

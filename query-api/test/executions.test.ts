@@ -530,6 +530,9 @@ describe("bad requests", () => {
   it("answers 400 naming the parameter", async () => {
     const cases: [string, string][] = [
       ["status=done", "status"],
+      // An alias lookup must not find what every object has.
+      ["status=constructor", "status"],
+      ["status=__proto__", "status"],
       ["limit=0", "limit"],
       ["limit=201", "limit"],
       ["limit=abc", "limit"],

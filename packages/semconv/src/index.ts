@@ -157,7 +157,8 @@ export const EXECUTION_STATUS_WORDS = `${EXECUTION_STATUSES.join(", ")} (or ${Ob
 export function executionStatusOf(word: string): ExecutionStatus | undefined {
   const w = word.trim().toLowerCase();
   if (isExecutionStatus(w)) return w;
-  return EXECUTION_STATUS_ALIASES[w];
+  // Own keys only: `constructor` and the like are no status.
+  return Object.hasOwn(EXECUTION_STATUS_ALIASES, w) ? EXECUTION_STATUS_ALIASES[w] : undefined;
 }
 
 export function isTerminalStatus(value: unknown): value is TerminalStatus {

@@ -130,6 +130,12 @@ const schemas = {
           properties: { toolPath: str, count: int, runs: int, calls: int },
         },
       },
+      scopeCounts: {
+        type: "array",
+        description:
+          "Every scope the token may read with runs started within from–to, and how many, most first: the scopes to pick from (no other filter applies, scope included).",
+        items: { type: "object", properties: { scope: str, count: int } },
+      },
       interactionCounts: {
         type: "object",
         description: "Every filter except elicitation.",
@@ -140,10 +146,21 @@ const schemas = {
         description:
           "The smallest of 1s 2s 5s 10s 15s 30s 1m 2m 5m 10m 15m 30m 1h 2h 3h 6h 12h 1d that covers the range in at most 60 buckets aligned to multiples of it (epoch).",
       },
+      chartFrom: {
+        ...int,
+        description:
+          "The chart's window starts here: `from` (a missing bound: the filtered runs' first start), or with chart=runs and chartZoomed the first bucket holding runs.",
+      },
+      chartTo: { ...int, description: "The chart's window ends here (inclusive)." },
+      chartZoomed: {
+        type: "boolean",
+        description:
+          "chart=runs narrowed the window to the runs (chartFrom–chartTo within from–to).",
+      },
       chartData: {
         type: "array",
         description:
-          "Every bucket from `from` to `to` (a missing bound: the filtered runs' first or last start), zeros filled; all filters apply, so the counts add up to filterRowCount.",
+          "Every bucket from chartFrom to chartTo, zeros filled; all filters apply, so without zoom the counts add up to filterRowCount.",
         items: {
           type: "object",
           properties: {
@@ -206,6 +223,11 @@ const listParameters = [
     enum: ["true", "false"],
   }),
   q("scope", "Comma list of scopes (default: every scope the token may read)."),
+  q(
+    "chart",
+    "The timeline's window: `range` (default: from–to) or `runs` (zoomed into the part that holds the filtered runs when they fill less than a quarter of it, up to three steps).",
+    { type: "string", enum: ["range", "runs"], default: "range" },
+  ),
   q(
     "sort",
     "`createdAt,desc` (default), `createdAt,asc`, `durationMs,desc`, `durationMs,asc`. Runs without a duration come last; ties by id.",

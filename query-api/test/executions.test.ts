@@ -424,6 +424,52 @@ describe("meta", () => {
     );
     expect(open.chartData.length).toBeLessThanOrEqual(62);
   });
+
+  it("zooms the timeline into the runs with chart=runs, and only when they fill little of it", async () => {
+    const from = T0 - 7 * 24 * HOUR;
+    const to = T0 + 2 * HOUR;
+    const query = `scope=scope-a&from=${from}&to=${to}&status=completed,failed`;
+    const matching = inScopeA().filter(
+      (r) => r.createdAt >= from && r.createdAt <= to && ["completed", "failed"].includes(r.status),
+    );
+    const whole = (await list(query)).meta;
+    expect(whole.chartZoomed).toBe(false);
+    expect([whole.chartFrom, whole.chartTo]).toEqual([from, to]);
+    const m = (await list(`${query}&chart=runs`)).meta;
+    expect(m.chartZoomed).toBe(true);
+    // Narrower and finer, inside the range, every matching run inside it.
+    expect(m.chartTo - m.chartFrom).toBeLessThan((to - from) / 4);
+    expect(m.chartBucketMs).toBeLessThan(whole.chartBucketMs);
+    expect(m.chartFrom).toBeGreaterThanOrEqual(from);
+    expect(m.chartTo).toBeLessThanOrEqual(to);
+    for (const r of matching) {
+      expect(r.createdAt).toBeGreaterThanOrEqual(m.chartFrom);
+      expect(r.createdAt).toBeLessThanOrEqual(m.chartTo);
+    }
+    // The same counts, bucket by bucket, from this test's own record.
+    const step = m.chartBucketMs;
+    const starts = m.chartData.map((b: Body) => b.bucketStart);
+    expect(starts[0]).toBe(Math.floor(m.chartFrom / step) * step);
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBe(step);
+    for (const bucket of m.chartData) {
+      const want = Object.fromEntries(STATUSES.map((s) => [s, 0]));
+      for (const r of matching) {
+        if (Math.floor(r.createdAt / step) * step === bucket.bucketStart) want[r.status]! += 1;
+      }
+      expect(bucket.counts).toEqual(want);
+    }
+    const sum = m.chartData.reduce(
+      (n: number, b: Body) =>
+        n + Object.values(b.counts as Record<string, number>).reduce((x, y) => x + y, 0),
+      0,
+    );
+    expect(sum).toBe(matching.length);
+    expect(m.filterRowCount).toBe(matching.length);
+    // Runs filling the range already: nothing to zoom into.
+    const full = (await list(`scope=scope-a&from=${T0}&to=${T0 + 59 * MIN}&chart=runs`)).meta;
+    expect(full.chartZoomed).toBe(false);
+    expect(full.chartFrom).toBe(T0);
+  });
 });
 
 describe("one execution", () => {
@@ -499,6 +545,36 @@ describe("one execution", () => {
   });
 });
 
+describe("scopes to pick from", () => {
+  /** Runs per scope started within [from, to], from the fixture's own record, most first. */
+  const expectedScopes = (from: number, to: number) => {
+    const counts = new Map<string, number>();
+    for (const r of fx.runs.values()) {
+      if (r.createdAt >= from && r.createdAt <= to)
+        counts.set(r.scope, (counts.get(r.scope) ?? 0) + 1);
+    }
+    return [...counts]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([scope, count]) => ({ scope, count }));
+  };
+
+  it("lists every scope with runs in the range, whatever the other filters, and scope= narrows to one", async () => {
+    const from = T0 + 30 * MIN;
+    const to = Date.now() + MIN;
+    const want = expectedScopes(from, to);
+    expect(want.length).toBeGreaterThan(1);
+    const body = await list(`from=${from}&to=${to}&status=failed&scope=scope-a&limit=200`);
+    expect(body.meta.scopeCounts).toEqual(want);
+    expect(body.executions.every((e: Body) => e.scope === "scope-a")).toBe(true);
+    const other = want.find((s) => s.scope !== "scope-a")!;
+    const narrowed = await list(`from=${from}&to=${to}&scope=${other.scope}&limit=200`);
+    expect(narrowed.meta.filterRowCount).toBe(other.count);
+    expect(new Set(narrowed.executions.map((e: Body) => e.scope))).toEqual(new Set([other.scope]));
+    // A range with no runs has no scopes to offer.
+    expect((await list(`from=1000&to=2000`)).meta.scopeCounts).toEqual([]);
+  });
+});
+
 describe("access", () => {
   it("a token for scope A never sees scope B", async () => {
     const b = [...fx.runs.values()].find((r) => r.scope === "scope-b")!;
@@ -513,6 +589,8 @@ describe("access", () => {
     expect(asked.executions).toEqual([]);
     expect(asked.meta.totalRowCount).toBe(0);
     expect(asked.meta.toolFacets).toEqual([]);
+    // The scopes to pick from are the token's own, whatever scope was asked for.
+    expect(asked.meta.scopeCounts).toEqual([{ scope: "scope-a", count: inScopeA().length }]);
     // Another token with every scope sees B; no token at all is a 401.
     expect(
       (await get(`/v1/executions/${b.id}`, scoped, { authorization: "Bearer tok-all" })).status,

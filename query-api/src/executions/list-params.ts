@@ -19,6 +19,11 @@ export interface ListRequest {
   /** Live mode: the runs that changed after this position, in order of change. */
   updatedSince?: LivePosition;
   meta: boolean;
+  /**
+   * The timeline's window: `range` (the request's from–to) or `runs` (zoomed to the filtered
+   * runs when they fill less than a quarter of it).
+   */
+  chart: "range" | "runs";
 }
 
 /** The filters that facets count with or without. */
@@ -56,6 +61,7 @@ const schema = z
     after: z.string().min(1).optional(),
     updatedSince: z.string().min(1).optional(),
     meta: z.enum(["true", "false"]).optional(),
+    chart: z.enum(["range", "runs"]).optional(),
   })
   .strict();
 
@@ -134,5 +140,6 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
     after,
     updatedSince,
     meta: q.meta !== "false" && cursor === undefined && after === undefined && !updatedSince,
+    chart: q.chart ?? "range",
   };
 }

@@ -33,12 +33,39 @@ export interface ExecutionListMeta {
    * meaning: tool-call rows per path).
    */
   toolFacets: { toolPath: string; count: number; runs: number; calls: number }[];
+  /**
+   * Every scope the token may read with runs in the range, and its runs there (other filters,
+   * `scope` included, do not apply: this is the list of scopes to pick from), most runs first.
+   */
+  scopeCounts: { scope: string; count: number }[];
   /** Counted with every filter except `elicitation`. */
   interactionCounts: { withElicitation: number; withoutElicitation: number };
   chartBucketMs: number;
-  /** Every bucket from `from` to `to` (or the filtered runs' first to last start), all filters. */
+  /** Every bucket from `chartFrom` to `chartTo`, with every filter. */
   chartData: { bucketStart: number; counts: StatusCounts }[];
+  /**
+   * The chart's window: `from`–`to` (or the filtered runs' first to last start when a bound is
+   * missing), or with `chart=runs` the part of it that holds runs, when that is less than a
+   * quarter of it (`chartZoomed`).
+   */
+  chartFrom: number;
+  chartTo: number;
+  chartZoomed: boolean;
 }
+
+/** How the meta is read: the scopes, and the timeline's window. */
+export interface MetaOptions {
+  /** The scopes the request reads (its token's, narrowed by `scope`). */
+  scopes: readonly string[] | null;
+  /** The token's own scopes (null: all): the scopes to pick from. */
+  readable: readonly string[] | null;
+  chart: "range" | "runs";
+}
+
+/** A chart window holding runs in less than this share of its width is zoomed into. */
+const ZOOM_BELOW = 0.25;
+/** Zoom steps at most: each reads a narrower window with finer buckets. */
+const ZOOM_STEPS = 3;
 
 interface Group {
   status: string;
@@ -52,13 +79,79 @@ function emptyCounts(): StatusCounts {
   return Object.fromEntries(EXECUTION_STATUSES.map((s) => [s, 0]));
 }
 
-/** Computes the list meta: one read, whatever the number of facets. */
-export async function listMeta(
+/** Which groups pass the status, trigger and elicitation filters (the facets leave one out). */
+function groupTests(filter: ExecutionFilter) {
+  return {
+    status: (g: Group) => !filter.statuses || filter.statuses.includes(g.status),
+    trigger: (g: Group) => !filter.triggers || filter.triggers.includes(g.trigger_kind),
+    elicitation: (g: Group) =>
+      filter.elicitation === undefined || Boolean(g.has_elicitation) === filter.elicitation,
+  };
+}
+
+/** Per bucket start, the status counts of the groups that pass every filter. */
+function bucketCounts(groups: Group[], filter: ExecutionFilter): Map<number, StatusCounts> {
+  const ok = groupTests(filter);
+  const buckets = new Map<number, StatusCounts>();
+  for (const g of groups) {
+    if (!ok.status(g) || !ok.trigger(g) || !ok.elicitation(g)) continue;
+    const counts = buckets.get(Number(g.bucket)) ?? emptyCounts();
+    counts[g.status] = (counts[g.status] ?? 0) + Number(g.n);
+    buckets.set(Number(g.bucket), counts);
+  }
+  return buckets;
+}
+
+interface Chart {
+  fromMs: number;
+  toMs: number;
+  step: number;
+  buckets: Map<number, StatusCounts>;
+}
+
+/**
+ * The chart zoomed into the buckets that hold runs, while they fill less than ZOOM_BELOW of
+ * it: each step reads the narrower window again with finer buckets.
+ */
+async function zoomToRuns(
   ch: ClickHouse,
   filter: ExecutionFilter,
   scopes: readonly string[] | null,
+  chart: Chart,
+  signal: AbortSignal,
+): Promise<Chart> {
+  let current = chart;
+  for (let i = 0; i < ZOOM_STEPS; i++) {
+    const filled = [...current.buckets]
+      .filter(([, counts]) => Object.values(counts).some((n) => n > 0))
+      .map(([start]) => start);
+    if (filled.length === 0) return current;
+    const fromMs = Math.max(current.fromMs, Math.min(...filled));
+    const toMs = Math.min(current.toMs, Math.max(...filled) + current.step - 1);
+    if (toMs - fromMs + 1 >= (current.toMs - current.fromMs + 1) * ZOOM_BELOW) return current;
+    const step = chartBucketMs(fromMs, toMs);
+    if (step >= current.step) return current;
+    const p = new QueryParams();
+    const groups = await ch.select<Group>(
+      `SELECT status, trigger_kind, has_elicitation, bucket, sum(n) AS n
+       FROM (${runCountsSource(p, { ...filter, fromMs, toMs }, scopes, step)})
+       GROUP BY status, trigger_kind, has_elicitation, bucket`,
+      p.values,
+      { signal },
+    );
+    current = { fromMs, toMs, step, buckets: bucketCounts(groups, filter) };
+  }
+  return current;
+}
+
+/** Computes the list meta: one read, whatever the number of facets (and one per zoom step). */
+export async function listMeta(
+  ch: ClickHouse,
+  filter: ExecutionFilter,
+  options: MetaOptions,
   signal: AbortSignal,
 ): Promise<ExecutionListMeta> {
+  const { scopes, readable } = options;
   // The chart's range: the request's, else the filtered runs' first and last start.
   let fromMs = filter.fromMs;
   let toMs = filter.toMs;
@@ -83,7 +176,7 @@ export async function listMeta(
   // at a time, while the branches of one UNION ALL run side by side on its threads.
   const p = new QueryParams();
   const rows = await ch.select<
-    Group & { part: "groups" | "total" | "tools"; tool_path: string; runs: number }
+    Group & { part: "groups" | "total" | "tools" | "scopes"; tool_path: string; runs: number }
   >(
     `SELECT 'groups' AS part, status, trigger_kind, has_elicitation, bucket, '' AS tool_path,
        sum(n) AS n, toInt64(0) AS runs
@@ -92,7 +185,11 @@ export async function listMeta(
      UNION ALL
      SELECT 'total', '', '', false, 0, '', sum(n), 0 FROM (${runCountsSource(p, {}, scopes, null)})
      UNION ALL
-     SELECT 'tools', '', '', false, 0, tool_path, calls, runs FROM (${toolFacetsSource(p, filter, scopes)})`,
+     SELECT 'tools', '', '', false, 0, tool_path, calls, runs FROM (${toolFacetsSource(p, filter, scopes)})
+     UNION ALL
+     SELECT 'scopes', '', '', false, 0, scope_id, sum(n), 0
+     FROM (${runCountsSource(p, { fromMs: filter.fromMs, toMs: filter.toMs }, readable, null)})
+     GROUP BY scope_id`,
     p.values,
     { signal },
   );
@@ -108,34 +205,32 @@ export async function listMeta(
       calls: Number(r.n),
     }));
 
-  const statusOk = (g: Group) => !filter.statuses || filter.statuses.includes(g.status);
-  const triggerOk = (g: Group) => !filter.triggers || filter.triggers.includes(g.trigger_kind);
-  const elicitationOk = (g: Group) =>
-    filter.elicitation === undefined || Boolean(g.has_elicitation) === filter.elicitation;
+  const scopeCounts = rows
+    .filter((r) => r.part === "scopes" && Number(r.n) > 0)
+    .map((r) => ({ scope: r.tool_path, count: Number(r.n) }))
+    .sort((a, b) => b.count - a.count || a.scope.localeCompare(b.scope));
 
+  const ok = groupTests(filter);
   const statusCounts = emptyCounts();
   const triggerCounts = new Map<string, number>();
   const interactionCounts = { withElicitation: 0, withoutElicitation: 0 };
-  const buckets = new Map<number, StatusCounts>();
   let filterRowCount = 0;
   for (const g of groups) {
     const n = Number(g.n);
-    const s = statusOk(g);
-    const t = triggerOk(g);
-    const e = elicitationOk(g);
+    const s = ok.status(g);
+    const t = ok.trigger(g);
+    const e = ok.elicitation(g);
     if (t && e) statusCounts[g.status] = (statusCounts[g.status] ?? 0) + n;
     if (s && e) triggerCounts.set(g.trigger_kind, (triggerCounts.get(g.trigger_kind) ?? 0) + n);
     if (s && t) {
       if (g.has_elicitation) interactionCounts.withElicitation += n;
       else interactionCounts.withoutElicitation += n;
     }
-    if (s && t && e) {
-      filterRowCount += n;
-      const counts = buckets.get(Number(g.bucket)) ?? emptyCounts();
-      counts[g.status] = (counts[g.status] ?? 0) + n;
-      buckets.set(Number(g.bucket), counts);
-    }
+    if (s && t && e) filterRowCount += n;
   }
+  const range: Chart = { fromMs, toMs, step, buckets: bucketCounts(groups, filter) };
+  const chart =
+    options.chart === "runs" ? await zoomToRuns(ch, filter, scopes, range, signal) : range;
   return {
     totalRowCount: Number(totalRow?.n ?? 0),
     filterRowCount,
@@ -144,12 +239,16 @@ export async function listMeta(
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([kind, count]) => ({ triggerKind: kind === "" ? null : kind, count })),
     toolFacets,
+    scopeCounts,
     interactionCounts,
-    chartBucketMs: step,
-    chartData: bucketStarts(fromMs, toMs, step).map((bucketStart) => ({
+    chartBucketMs: chart.step,
+    chartData: bucketStarts(chart.fromMs, chart.toMs, chart.step).map((bucketStart) => ({
       bucketStart,
-      counts: buckets.get(bucketStart) ?? emptyCounts(),
+      counts: chart.buckets.get(bucketStart) ?? emptyCounts(),
     })),
+    chartFrom: chart.fromMs,
+    chartTo: chart.toMs,
+    chartZoomed: chart !== range,
   };
 }
 
@@ -189,7 +288,7 @@ function wholePeriods(
 }
 
 /**
- * Rows (status, trigger_kind, has_elicitation, bucket, n) whose `n` sum to the runs matching
+ * Rows (scope_id, status, trigger_kind, has_elicitation, bucket, n) whose `n` sum to the runs matching
  * every filter but status, trigger and elicitation, per timeline bucket (`step`; null: one
  * bucket, 0). Whole 5-minute periods are read from `run_counts` when the filter allows it
  * (no code or tool filter) and the step is a multiple of the period; finished runs in the
@@ -207,7 +306,7 @@ function runCountsSource(
   const bucketOf = (ms: string) =>
     stepParam === null ? "toInt64(0)" : `toInt64(intDiv(${ms}, ${stepParam}) * ${stepParam})`;
   const columns = (n: string) =>
-    `status, trigger_kind, has_elicitation, ${bucketOf("toUnixTimestamp64Milli(created_at)")} AS bucket, ${n} AS n`;
+    `scope_id, status, trigger_kind, has_elicitation, ${bucketOf("toUnixTimestamp64Milli(created_at)")} AS bucket, ${n} AS n`;
   const rollup =
     filter.code === undefined && !filter.tools && (step === null || step % periodMs === 0)
       ? wholePeriods(filter.fromMs, filter.toMs, periodMs)
@@ -223,11 +322,11 @@ function runCountsSource(
     SELECT ${columns("toInt64(1)")} FROM ${currentFinishedRows(
       p,
       { filter, scopes, keyExtra: [outside] },
-      "status, trigger_kind, has_elicitation, created_at",
+      "scope_id, status, trigger_kind, has_elicitation, created_at",
     )}`
     : "";
   const unfinished = runConditions(p, { filter, scopes, omit }).join(" AND ") || "1";
-  return `SELECT status, trigger_kind, has_elicitation,
+  return `SELECT scope_id, status, trigger_kind, has_elicitation,
       ${bucketOf("toUnixTimestamp(period_start) * 1000")} AS bucket, runs AS n
     FROM run_counts WHERE ${periodWhere.join(" AND ")}
     ${edges}

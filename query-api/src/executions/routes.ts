@@ -46,7 +46,9 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
             ...(await listExecutions(ch, req, scopes, options.staleAfterMs, signal)),
             liveCursor: encodeLivePosition(positionAt(boundary - 1)),
           })),
-      req.meta ? listMeta(ch, req.filter, scopes, signal) : undefined,
+      req.meta
+        ? listMeta(ch, req.filter, { scopes, readable: c.get("scopes"), chart: req.chart }, signal)
+        : undefined,
     ]);
     return c.json({ ...page, ...(meta ? { meta } : {}) });
   });

@@ -4,11 +4,12 @@ import { ColumnsMenu } from "./components/ColumnsMenu.tsx";
 import { FilterBar } from "./components/FilterBar.tsx";
 import { FilterRail } from "./components/FilterRail.tsx";
 import { HelpOverlay } from "./components/HelpOverlay.tsx";
+import { LoadBanner } from "./components/LoadBanner.tsx";
 import { RunDrawer } from "./components/RunDrawer.tsx";
 import { RunTable } from "./components/RunTable.tsx";
 import { Timeline } from "./components/Timeline.tsx";
 import { startedText } from "./format.ts";
-import { useColumns } from "./hooks/useColumns.ts";
+import { useColumns, useCompactRows } from "./hooks/useColumns.ts";
 import { useRunsList } from "./hooks/useRunsList.ts";
 import { isField, type Shortcuts, useShortcuts } from "./hooks/useShortcuts.ts";
 import { useView } from "./hooks/useView.ts";
@@ -60,6 +61,7 @@ export function App() {
   const list = useRunsList(view);
   const collectorUrl = useCollectorUrl();
   const [hidden, toggleColumn] = useColumns();
+  const [compact, setCompact] = useCompactRows();
   const [railOpen, setRailOpen] = useState(() => localStorage.getItem("runs.rail") !== "closed");
   const [help, setHelp] = useState(false);
   // The keyboard selection is a run, not a position: live arrivals push rows down.
@@ -134,7 +136,17 @@ export function App() {
 
   return (
     <div
-      className={`app${railOpen ? "" : " rail-closed"}${view.executionId ? " drawer-open" : ""}`}
+      className={[
+        "app",
+        railOpen ? "" : "rail-closed",
+        view.executionId ? "drawer-open" : "",
+        compact ? "compact" : "",
+        // What is on screen is not the current filter's answer (loading, or a failed reload).
+        list.stale ? "is-stale" : "",
+      ]
+        .filter(Boolean)
+        .join(" ")}
+      data-testid="app"
     >
       <header className="topbar">
         <a className="brand" href="/runs">
@@ -155,7 +167,12 @@ export function App() {
           <button type="button" onClick={list.refresh} data-testid="refresh" title="Refresh (r)">
             Refresh
           </button>
-          <ColumnsMenu hidden={hidden} onToggle={toggleColumn} />
+          <ColumnsMenu
+            hidden={hidden}
+            onToggle={toggleColumn}
+            compact={compact}
+            onCompact={setCompact}
+          />
           <button
             type="button"
             onClick={() => setRailOpen(!railOpen)}
@@ -200,22 +217,14 @@ export function App() {
           )}
         </div>
         {error && (
-          <div className="banner error-banner" role="alert" data-testid="error">
-            <span>
-              {error.status === 401 || error.status === 403
-                ? "The query API wants an API token."
-                : error.status === 400
-                  ? `The API refused this filter: ${error.message}`
-                  : `Could not load runs: ${error.message}`}
-            </span>
-            {error.status === 401 || error.status === 403 ? (
-              <TokenForm onSaved={list.refresh} />
-            ) : (
-              <button type="button" onClick={list.refresh}>
-                Retry
-              </button>
-            )}
-          </div>
+          <LoadBanner
+            error={error}
+            retryAt={list.retryAt}
+            live={view.live}
+            showingLast={list.stale}
+            onRetry={list.refresh}
+            tokenForm={<TokenForm onSaved={list.refresh} />}
+          />
         )}
         {firstLoad ? (
           <div className="skeleton" data-testid="loading">

@@ -44,6 +44,8 @@ export interface ListMeta {
   triggerCounts: { triggerKind: string; count: number }[];
   /** Per path: `runs` that called it (what picking it lists), its `calls`; `count` = calls. */
   toolFacets: { toolPath: string; count: number; runs: number; calls: number }[];
+  /** Every scope the token may read with runs in the range (no other filter applies). */
+  scopeCounts: { scope: string; count: number }[];
   interactionCounts: { withElicitation: number; withoutElicitation: number };
   chartBucketMs: number;
   chartData: { bucketStart: number; counts: Record<string, number> }[];

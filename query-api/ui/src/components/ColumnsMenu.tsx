@@ -4,6 +4,8 @@ import { COLUMNS, type ColumnId } from "../hooks/useColumns.ts";
 export function ColumnsMenu(props: {
   hidden: ReadonlySet<ColumnId>;
   onToggle(id: ColumnId): void;
+  compact: boolean;
+  onCompact(compact: boolean): void;
 }) {
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
@@ -38,6 +40,16 @@ export function ColumnsMenu(props: {
               {c.label}
             </label>
           ))}
+          <hr />
+          <label>
+            <input
+              type="checkbox"
+              checked={props.compact}
+              onChange={() => props.onCompact(!props.compact)}
+              data-testid="density-compact"
+            />
+            Compact rows
+          </label>
         </div>
       )}
     </div>

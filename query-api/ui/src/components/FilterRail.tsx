@@ -138,6 +138,11 @@ export function FilterRail(props: { view: RunsView; setView: SetView; meta: List
   // Runs, not calls: the number a click on the tool lists (the calls are in its tooltip).
   const toolFacets = new Map((meta?.toolFacets ?? []).map((t) => [t.toolPath, t]));
   const tools = [...new Set([...view.tools, ...toolFacets.keys()])];
+  // The scopes to pick from come from the API (the token's scopes with runs in the range).
+  const scopeCounts = new Map(
+    (meta?.scopeCounts ?? []).filter((s) => s.scope !== "").map((s) => [s.scope, s.count]),
+  );
+  const scopes = [...new Set([...scopeCounts.keys(), ...view.scopes])];
 
   return (
     <aside className="rail" data-testid="filter-rail">
@@ -189,6 +194,21 @@ export function FilterRail(props: { view: RunsView; setView: SetView; meta: List
           </div>
         )}
         <CustomRange view={view} setView={setView} />
+      </Section>
+
+      <Section title="Scope" testId="rail-scope">
+        {scopes.length === 0 && <div className="muted small">no runs in this range</div>}
+        {scopes.map((scope) => (
+          <Facet
+            key={scope}
+            testId={`facet-scope-${scope}`}
+            label={scope}
+            count={meta ? (scopeCounts.get(scope) ?? 0) : undefined}
+            checked={view.scopes.includes(scope)}
+            onToggle={() => setView({ scopes: toggle(view.scopes, scope) })}
+            onOnly={() => setView({ scopes: [scope] })}
+          />
+        ))}
       </Section>
 
       <Section title="Status" testId="rail-status">

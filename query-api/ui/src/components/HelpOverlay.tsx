@@ -12,7 +12,7 @@ const KEYS: [string, string][] = [
 ];
 
 const SYNTAX =
-  'status:failed,cancelled  trigger:mcp  tool:github.*  elicitation:true  after:1h  before:2026-04-11  code:"rate limit"';
+  'scope:acme  status:failed,cancelled  trigger:mcp  tool:github.*  elicitation:true  after:1h  before:2026-04-11  code:"rate limit"';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
   const dialog = useRef<HTMLDivElement>(null);

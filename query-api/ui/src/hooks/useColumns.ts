@@ -42,3 +42,25 @@ export function useColumns(): [ReadonlySet<ColumnId>, (id: ColumnId) => void] {
   }, []);
   return [hidden, toggle];
 }
+
+const DENSITY_KEY = "runs.density";
+
+/** Compact rows (more runs on a screen) or comfortable ones, kept in localStorage. */
+export function useCompactRows(): [boolean, (compact: boolean) => void] {
+  const [compact, setCompact] = useState(() => {
+    try {
+      return localStorage.getItem(DENSITY_KEY) === "compact";
+    } catch {
+      return false;
+    }
+  });
+  const set = useCallback((next: boolean) => {
+    setCompact(next);
+    try {
+      localStorage.setItem(DENSITY_KEY, next ? "compact" : "comfortable");
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+  }, []);
+  return [compact, set];
+}

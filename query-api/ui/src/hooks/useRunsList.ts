@@ -14,6 +14,13 @@ export interface RunsList {
   loading: boolean;
   loadingMore: boolean;
   error: ApiError | null;
+  /**
+   * The rows, counts and chart on screen are not the answer to the current filter: it is
+   * still loading, or the last attempt failed and they are the last good answer.
+   */
+  stale: boolean;
+  /** When the failed first page is asked for again by itself (epoch ms); null: no retry due. */
+  retryAt: number | null;
   hasMore: boolean;
   /** Runs that arrived through live polling, shown above the divider. */
   freshIds: ReadonlySet<string>;
@@ -33,6 +40,16 @@ interface Loaded {
 
 function asApiError(e: unknown): ApiError {
   return e instanceof ApiError ? e : new ApiError(0, String(e));
+}
+
+/** Answers that asking again cannot change: the filter refused, a token wanted. */
+export function isRefusal(error: ApiError): boolean {
+  return error.status === 400 || error.status === 401 || error.status === 403;
+}
+
+/** Retries of a failed first page wait 1, 2, 4, 8 s, then 15 s each. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(15_000, 1000 * 2 ** Math.max(0, attempt - 1));
 }
 
 function byId(rows: ExecutionSummary[]): Map<string, ExecutionSummary> {
@@ -58,6 +75,10 @@ export function useRunsList(view: RunsView): RunsList {
   const [cursor, setCursor] = useState<string | null>(null);
   const [freshIds, setFreshIds] = useState<ReadonlySet<string>>(new Set());
   const [loaded, setLoaded] = useState<Loaded | null>(null);
+  /** The filter the rows on screen answer. */
+  const [shownKey, setShownKey] = useState<string | null>(null);
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const failures = useRef(0);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const viewRef = useRef(view);
@@ -76,7 +97,10 @@ export function useRunsList(view: RunsView): RunsList {
     setLoadingMore(false);
     listExecutions(params, abort.signal).then(
       (page) => {
+        failures.current = 0;
+        setRetryAt(null);
         setLoaded({ params, requestedAt, liveCursor: page.liveCursor ?? null });
+        setShownKey(key);
         setRows(page.executions);
         setMeta(page.meta ?? null);
         setCursor(page.nextCursor);
@@ -86,18 +110,34 @@ export function useRunsList(view: RunsView): RunsList {
       },
       (e: unknown) => {
         if (abort.signal.aborted) return;
-        // Nothing of the previous filter stays on screen under the new one.
-        setLoaded(null);
-        setRows([]);
-        setMeta(null);
-        setCursor(null);
-        setFreshIds(new Set());
-        setError(asApiError(e));
+        const error = asApiError(e);
+        setError(error);
         setLoading(false);
+        if (isRefusal(error)) {
+          // The API will not answer this filter or this token: nothing to show under it.
+          failures.current = 0;
+          setRetryAt(null);
+          setLoaded(null);
+          setShownKey(null);
+          setRows([]);
+          setMeta(null);
+          setCursor(null);
+          setFreshIds(new Set());
+          return;
+        }
+        // An outage or overload: the last answer stays (dimmed) and the page asks again.
+        failures.current += 1;
+        setRetryAt(Date.now() + retryDelayMs(failures.current));
       },
     );
     return () => abort.abort();
   }, [key, nonce]);
+
+  useEffect(() => {
+    if (retryAt === null) return;
+    const timer = setTimeout(() => setNonce((n) => n + 1), Math.max(0, retryAt - Date.now()));
+    return () => clearTimeout(timer);
+  }, [retryAt]);
 
   const loadMore = useCallback(() => {
     if (loading || loadingMore || !cursor || !loaded) return;
@@ -125,7 +165,14 @@ export function useRunsList(view: RunsView): RunsList {
   }, [cursor, loaded, loading, loadingMore]);
 
   // Live mode: newest first only, and only over a loaded list.
-  const live = view.live && view.sort === null && !loading && loaded !== null;
+  // (Never over the last good answer of another filter, or one whose reload failed.)
+  const live =
+    view.live &&
+    view.sort === null &&
+    !loading &&
+    loaded !== null &&
+    shownKey === key &&
+    retryAt === null;
   useEffect(() => {
     if (!live || !loaded?.liveCursor) return;
     const base = loaded.params;
@@ -209,7 +256,10 @@ export function useRunsList(view: RunsView): RunsList {
     };
   }, [live, loaded]);
 
-  const refresh = useCallback(() => setNonce((n) => n + 1), []);
+  const refresh = useCallback(() => {
+    setRetryAt(null);
+    setNonce((n) => n + 1);
+  }, []);
 
   return {
     rows,
@@ -217,6 +267,8 @@ export function useRunsList(view: RunsView): RunsList {
     loading,
     loadingMore,
     error,
+    stale: shownKey !== null && (shownKey !== key || (error !== null && !isRefusal(error))),
+    retryAt,
     hasMore: cursor !== null,
     freshIds,
     loadedAt: loaded?.requestedAt ?? null,

@@ -5,11 +5,12 @@ import { parseView, viewSearch } from "./view.ts";
 describe("the typed filter bar", () => {
   it("reads every key, aliases and quoted code", () => {
     const r = parseCommand(
-      'status:failed,waiting trigger:mcp tool:github.*,db.query elicitation:yes after:1h code:"rate limit"',
+      'scope:acme,beta status:failed,waiting trigger:mcp tool:github.*,db.query elicitation:yes after:1h code:"rate limit"',
     );
     expect(r).toEqual({
       ok: true,
       filter: {
+        scopes: ["acme", "beta"],
         statuses: ["failed", "waiting_for_interaction"],
         triggers: ["mcp"],
         tools: ["github.*", "db.query"],
@@ -64,7 +65,7 @@ describe("the typed filter bar", () => {
 
   it("formats what it parses back to the same filter", () => {
     for (const text of [
-      "status:failed tool:github.* after:1h",
+      "scope:acme status:failed tool:github.* after:1h",
       'trigger:http,cli elicitation:false after:all code:"a b"',
       "after:2026-04-10T00:00:00Z before:2026-04-11T00:00:00Z",
     ]) {
@@ -80,9 +81,10 @@ describe("the typed filter bar", () => {
 describe("the view in the URL", () => {
   it("round-trips every field and leaves defaults out", () => {
     const search =
-      "?status=failed,cancelled&trigger=mcp&tool=github.*&elicitation=true&from=2026-04-10T00:00:00Z&to=2026-04-11T00:00:00Z&code=fetch(&sort=durationMs,desc&live=1&executionId=run-1";
+      "?scope=acme&status=failed,cancelled&trigger=mcp&tool=github.*&elicitation=true&from=2026-04-10T00:00:00Z&to=2026-04-11T00:00:00Z&code=fetch(&sort=durationMs,desc&live=1&executionId=run-1";
     const view = parseView(search);
     expect(view).toMatchObject({
+      scopes: ["acme"],
       statuses: ["failed", "cancelled"],
       tools: ["github.*"],
       range: null,

@@ -3,19 +3,20 @@ import { absoluteMs, DEFAULT_RANGE, isoTime, relativeMs } from "./time.ts";
 import type { RunsView } from "./view.ts";
 
 /**
- * The typed filter bar: `status:failed,cancelled trigger:mcp tool:github.* code:"rate limit"
+ * The typed filter bar: `scope:acme status:failed,cancelled trigger:mcp tool:github.* code:"rate limit"
  * elicitation:true after:1h before:2026-04-11`. Words without a key search the code. The bar
  * holds the whole filter, so what it omits goes back to the default (the last 24 h, no filter).
  */
 
 export type FilterFields = Pick<
   RunsView,
-  "statuses" | "triggers" | "tools" | "elicitation" | "range" | "from" | "to" | "code"
+  "scopes" | "statuses" | "triggers" | "tools" | "elicitation" | "range" | "from" | "to" | "code"
 >;
 
 export type CommandResult = { ok: true; filter: FilterFields } | { ok: false; error: string };
 
 export const COMMAND_KEYS = [
+  "scope",
   "status",
   "trigger",
   "tool",
@@ -50,6 +51,7 @@ function values(value: string): string[] {
 
 export function parseCommand(text: string): CommandResult {
   const filter: FilterFields = {
+    scopes: [],
     statuses: [],
     triggers: [],
     tools: [],
@@ -92,6 +94,9 @@ export function parseCommand(text: string): CommandResult {
           }
           if (!filter.statuses.includes(status)) filter.statuses.push(status);
         }
+        break;
+      case "scope":
+        for (const v of values(value)) if (!filter.scopes.includes(v)) filter.scopes.push(v);
         break;
       case "trigger":
         for (const v of values(value)) if (!filter.triggers.includes(v)) filter.triggers.push(v);
@@ -169,6 +174,7 @@ function quoted(value: string): string {
 /** The bar's text for a view: parsing it gives the same filter back. */
 export function formatCommand(view: FilterFields): string {
   const parts: string[] = [];
+  if (view.scopes.length) parts.push(`scope:${view.scopes.join(",")}`);
   if (view.statuses.length) parts.push(`status:${view.statuses.join(",")}`);
   if (view.triggers.length) parts.push(`trigger:${view.triggers.join(",")}`);
   if (view.tools.length) parts.push(`tool:${view.tools.join(",")}`);

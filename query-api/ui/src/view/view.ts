@@ -4,9 +4,11 @@ export const SORTS = ["createdAt,desc", "createdAt,asc", "durationMs,desc", "dur
 
 /**
  * Everything the page shows, as it is written in the URL: a link reproduces the view. Names
- * follow the API's own parameters (status, trigger, tool, code, elicitation, from, to, sort).
+ * follow the API's own parameters (scope, status, trigger, tool, code, elicitation, from, to, sort).
  */
 export interface RunsView {
+  /** Empty: every scope the token may read. */
+  scopes: string[];
   statuses: string[];
   triggers: string[];
   tools: string[];
@@ -23,6 +25,7 @@ export interface RunsView {
 }
 
 export const DEFAULT_VIEW: RunsView = {
+  scopes: [],
   statuses: [],
   triggers: [],
   tools: [],
@@ -59,6 +62,7 @@ export function parseView(search: string): RunsView {
   const elicitation = q.get("elicitation");
   const sort = q.get("sort");
   return {
+    scopes: list(q.get("scope")),
     statuses: list(q.get("status")),
     triggers: list(q.get("trigger")),
     tools: list(q.get("tool")),
@@ -76,6 +80,7 @@ export function parseView(search: string): RunsView {
 /** The URL query for a view; defaults are left out so links stay short. */
 export function viewSearch(view: RunsView): string {
   const q = new URLSearchParams();
+  if (view.scopes.length) q.set("scope", view.scopes.join(","));
   if (view.statuses.length) q.set("status", view.statuses.join(","));
   if (view.triggers.length) q.set("trigger", view.triggers.join(","));
   if (view.tools.length) q.set("tool", view.tools.join(","));
@@ -96,6 +101,7 @@ export function viewSearch(view: RunsView): string {
 /** The part of the view that selects runs: a change here reloads the list. */
 export function filterKey(view: RunsView): string {
   return JSON.stringify([
+    view.scopes,
     view.statuses,
     view.triggers,
     view.tools,
@@ -110,6 +116,7 @@ export function filterKey(view: RunsView): string {
 
 export function hasFilters(view: RunsView): boolean {
   return (
+    view.scopes.length > 0 ||
     view.statuses.length > 0 ||
     view.triggers.length > 0 ||
     view.tools.length > 0 ||
@@ -122,6 +129,7 @@ export function hasFilters(view: RunsView): boolean {
 /** `/v1/executions` parameters for the view; relative ranges end at `nowMs`. */
 export function listParams(view: RunsView, nowMs: number): URLSearchParams {
   const q = new URLSearchParams();
+  if (view.scopes.length) q.set("scope", view.scopes.join(","));
   if (view.statuses.length) q.set("status", view.statuses.join(","));
   if (view.triggers.length) q.set("trigger", view.triggers.join(","));
   if (view.tools.length) q.set("tool", view.tools.join(","));

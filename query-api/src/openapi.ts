@@ -225,7 +225,7 @@ const listParameters = [
   q("scope", "Comma list of scopes (default: every scope the token may read)."),
   q(
     "chart",
-    "The timeline's window: `range` (default: from–to) or `runs` (zoomed into the part that holds the filtered runs when they fill less than a quarter of it, up to three steps).",
+    "The timeline's window: `range` (default: from–to) or `runs` (zoomed into the part that holds the filtered runs when they fill less than half of it, up to three steps).",
     { type: "string", enum: ["range", "runs"], default: "range" },
   ),
   q(

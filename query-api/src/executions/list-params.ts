@@ -21,7 +21,7 @@ export interface ListRequest {
   meta: boolean;
   /**
    * The timeline's window: `range` (the request's from–to) or `runs` (zoomed to the filtered
-   * runs when they fill less than a quarter of it).
+   * runs when they fill less than half of it).
    */
   chart: "range" | "runs";
 }

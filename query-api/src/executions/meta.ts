@@ -45,8 +45,8 @@ export interface ExecutionListMeta {
   chartData: { bucketStart: number; counts: StatusCounts }[];
   /**
    * The chart's window: `from`–`to` (or the filtered runs' first to last start when a bound is
-   * missing), or with `chart=runs` the part of it that holds runs, when that is less than a
-   * quarter of it (`chartZoomed`).
+   * missing), or with `chart=runs` the part of it that holds runs, when that is less than
+   * half of it (`chartZoomed`).
    */
   chartFrom: number;
   chartTo: number;
@@ -63,7 +63,7 @@ export interface MetaOptions {
 }
 
 /** A chart window holding runs in less than this share of its width is zoomed into. */
-const ZOOM_BELOW = 0.25;
+const ZOOM_BELOW = 0.5;
 /** Zoom steps at most: each reads a narrower window with finer buckets. */
 const ZOOM_STEPS = 3;
 
@@ -130,7 +130,7 @@ async function zoomToRuns(
     const toMs = Math.min(current.toMs, Math.max(...filled) + current.step - 1);
     if (toMs - fromMs + 1 >= (current.toMs - current.fromMs + 1) * ZOOM_BELOW) return current;
     const step = chartBucketMs(fromMs, toMs);
-    if (step >= current.step) return current;
+    if (step > current.step) return current;
     const p = new QueryParams();
     const groups = await ch.select<Group>(
       `SELECT status, trigger_kind, has_elicitation, bucket, sum(n) AS n

@@ -13,7 +13,7 @@ import { useColumns, useCompactRows } from "./hooks/useColumns.ts";
 import { useRunsList } from "./hooks/useRunsList.ts";
 import { isField, type Shortcuts, useShortcuts } from "./hooks/useShortcuts.ts";
 import { useView } from "./hooks/useView.ts";
-import { relativeMs } from "./view/time.ts";
+import { DEFAULT_RANGE, relativeMs } from "./view/time.ts";
 import { DEFAULT_VIEW, filterKey, hasFilters } from "./view/view.ts";
 
 function TokenForm({ onSaved }: { onSaved(): void }) {
@@ -67,6 +67,8 @@ export function App() {
   // The keyboard selection is a run, not a position: live arrivals push rows down.
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const filterInput = useRef<HTMLInputElement>(null);
+  // Where clearing a timeline selection goes back to.
+  const [rangeBeforeSelection, setRangeBeforeSelection] = useState(DEFAULT_RANGE);
   const marked = useRef(false);
 
   // The first page with data on screen: the figure the UI benchmark reads.
@@ -198,9 +200,21 @@ export function App() {
           bucketMs={meta?.chartBucketMs ?? 60_000}
           data={meta?.chartData ?? []}
           loading={list.loading}
+          unavailable={meta === null && error !== null}
+          zoomed={meta?.chartZoomed ?? false}
+          wholeRange={view.wholeRange}
+          onWholeRange={(wholeRange) => setView({ wholeRange })}
           boundFrom={bounds.from}
           boundTo={bounds.to}
-          onSelect={(from, to) => setView({ range: null, from, to })}
+          onSelect={(from, to) => {
+            if (view.range !== null) setRangeBeforeSelection(view.range);
+            setView({ range: null, from, to });
+          }}
+          onClear={
+            view.range === null
+              ? () => setView({ range: rangeBeforeSelection, from: null, to: null })
+              : null
+          }
         />
         <div className="status-line" data-testid="status-line">
           {meta && (

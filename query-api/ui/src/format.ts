@@ -28,6 +28,57 @@ export function fullTime(ms: number): string {
   );
 }
 
+/** `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago` (`in …` for a time ahead of the clock). */
+export function relativeText(ms: number, nowMs = Date.now()): string {
+  const d = nowMs - ms;
+  const abs = Math.abs(d);
+  const text =
+    abs < 1000
+      ? null
+      : abs < 60_000
+        ? `${Math.floor(abs / 1000)} s`
+        : abs < 3_600_000
+          ? `${Math.floor(abs / 60_000)} min`
+          : abs < 86_400_000
+            ? `${Math.floor(abs / 3_600_000)} h`
+            : `${Math.floor(abs / 86_400_000)} d`;
+  if (text === null) return "just now";
+  return d >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** UTC, to the millisecond: `2026-12-05 03:09:26.424 UTC`. */
+export function utcText(ms: number): string {
+  return `${new Date(ms).toISOString().replace("T", " ").replace("Z", "")} UTC`;
+}
+
+/** A time three ways, one per line: how long ago, local with its offset, and UTC. */
+export function timeTitle(ms: number, nowMs = Date.now()): string {
+  return `${relativeText(ms, nowMs)}\n${fullTime(ms)} local\n${utcText(ms)}`;
+}
+
+/** The browser's time zone, for labels of local times (`Europe/Berlin`, `UTC+01:00`). */
+export function localZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) return zone;
+  return fullTime(Date.now()).slice(-6);
+}
+
+/** Local date and time to the minute: `2026-12-05 03:09`. */
+export function localMinute(ms: number): string {
+  return fullTime(ms).slice(0, 16);
+}
+
+/** An unfinished run's time so far (started, else created), for the duration column. */
+export function elapsedMs(
+  run: { status: string; stale: boolean; startedAt: number | null; createdAt: number },
+  nowMs: number,
+): number | null {
+  if (run.stale || (run.status !== "running" && run.status !== "waiting_for_interaction")) {
+    return null;
+  }
+  return Math.max(0, nowMs - (run.startedAt ?? run.createdAt));
+}
+
 export function durationText(ms: number | null): string {
   if (ms === null) return "—";
   // Sub-10 ms fractions only come from axis ticks of a short window: keep them apart.
@@ -37,6 +88,14 @@ export function durationText(ms: number | null): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 60) return `${minutes}m ${Math.round((ms % 60_000) / 1000)}s`;
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+/** A bucket size as a reader says it: `30 s`, `5 min`, `1 h`, `1 d`. */
+export function stepText(ms: number): string {
+  if (ms < 60_000) return `${ms / 1000} s`;
+  if (ms < 3_600_000) return `${ms / 60_000} min`;
+  if (ms < 86_400_000) return `${ms / 3_600_000} h`;
+  return `${ms / 86_400_000} d`;
 }
 
 export function countText(n: number): string {

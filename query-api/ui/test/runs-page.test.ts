@@ -102,6 +102,11 @@ describe.skipIf(!chromiumPath)(title, () => {
     }
     // The rail shows the runs a tool was called in: what clicking it lists.
     for (const t of meta.toolFacets) out[`facet-tool-${t.toolPath}`] = String(t.runs);
+    // The scopes on offer, whatever the other filters (the demo's three, all in the range).
+    for (const key of Object.keys(current)) {
+      if (key.startsWith("facet-scope-")) out[key] = "0";
+    }
+    for (const s of meta.scopeCounts) out[`facet-scope-${s.scope}`] = String(s.count);
     return out;
   }
 
@@ -371,7 +376,7 @@ describe.skipIf(!chromiumPath)(title, () => {
     );
     const chart = await api<{
       meta: { chartBucketMs: number; chartData: { bucketStart: number }[] };
-    }>(`/v1/executions?limit=1&from=${from}&to=${to}`);
+    }>(`/v1/executions?limit=1&from=${from}&to=${to}&chart=runs`);
     const buckets = chart.meta.chartData;
     expect(buckets.length).toBeGreaterThan(5);
     const box = await page.locator('[data-testid="timeline-bars"]').boundingBox();
@@ -453,6 +458,339 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect.poll(() => search().has("executionId")).toBe(false);
     expect(await page.$('[data-testid="drawer"]')).toBeNull();
   });
+
+  it("zooms the timeline to the runs, with a count axis and readable ticks, and clears a selection", async () => {
+    await open("/runs");
+    const zoomed = await expected("chart=runs");
+    // The demo's runs fill seconds of the default 24 h: the chart zooms into them.
+    expect(zoomed.meta.chartZoomed).toBe(true);
+    const buckets = () => page.$$('[data-testid="timeline-bucket"]');
+    await expect.poll(async () => (await buckets()).length).toBe(zoomed.meta.chartData.length);
+    await page.waitForSelector('[data-testid="timeline-zoom-note"]');
+    expect(await page.textContent('[data-testid="timeline-unit"]')).toContain("runs per");
+    // The count axis tops at the smallest 1, 2, 5 × 10^k at or above the busiest bucket.
+    const busiest = Math.max(
+      ...zoomed.meta.chartData.map((b) => Object.values(b.counts).reduce((x, y) => x + y, 0)),
+    );
+    const nice = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].find((n) => n >= busiest);
+    const yLabels = await page.$$eval('[data-testid="timeline-yaxis"] span', (spans) =>
+      spans.map((s) => s.textContent),
+    );
+    expect(yLabels[0]).toBe(String(nice));
+    expect(yLabels.at(-1)).toBe("0");
+    expect(await page.$$(".gridline")).not.toHaveLength(0);
+    // Several time labels, none over another.
+    const ticks = await page.$$eval('[data-testid="timeline-tick"]', (spans) =>
+      spans.map((s) => {
+        const r = s.getBoundingClientRect();
+        return { left: r.left, right: r.right };
+      }),
+    );
+    expect(ticks.length).toBeGreaterThanOrEqual(4);
+    for (let i = 1; i < ticks.length; i++) {
+      expect(ticks[i]!.left).toBeGreaterThan(ticks[i - 1]!.right);
+    }
+    // The tooltip sits beside the hovered bar, never over it.
+    const busiestIndex = zoomed.meta.chartData.findIndex(
+      (b) => Object.values(b.counts).reduce((x, y) => x + y, 0) === busiest,
+    );
+    const bar = (await buckets())[busiestIndex];
+    const barBox = await bar?.boundingBox();
+    if (!barBox) throw new Error("no bar");
+    await page.mouse.move(barBox.x + barBox.width / 2, barBox.y + barBox.height - 4);
+    const tip = await (await page.waitForSelector('[data-testid="timeline-tip"]')).boundingBox();
+    if (!tip) throw new Error("no tooltip");
+    expect(tip.x >= barBox.x + barBox.width || tip.x + tip.width <= barBox.x).toBe(true);
+    expect(await page.textContent('[data-testid="timeline-tip"]')).toContain(`${busiest} runs`);
+
+    // The whole range on request, and back.
+    await page.click('[data-testid="timeline-zoom"]');
+    await expect.poll(() => search().get("chart")).toBe("range");
+    const whole = await expected("chart=range");
+    expect(whole.meta.chartZoomed).toBe(false);
+    await expect.poll(async () => (await buckets()).length).toBe(whole.meta.chartData.length);
+    expect(await page.$('[data-testid="timeline-zoom-note"]')).toBeNull();
+    await page.click('[data-testid="timeline-zoom"]');
+    await expect.poll(() => search().has("chart")).toBe(false);
+    await expect.poll(async () => (await buckets()).length).toBe(zoomed.meta.chartData.length);
+
+    // A drag selects; "clear selection" goes back to the range it was made in.
+    expect(await page.$('[data-testid="timeline-clear"]')).toBeNull();
+    const box = await page.locator('[data-testid="timeline-bars"]').boundingBox();
+    if (!box) throw new Error("no timeline");
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.2, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.8, y, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => search().has("from")).toBe(true);
+    await page.click('[data-testid="timeline-clear"]');
+    await expect.poll(() => search().has("from") || search().has("to")).toBe(false);
+    expect(search().has("range")).toBe(false);
+    await expect.poll(shownIds).toEqual((await expected("")).executions.map((r) => r.id));
+    expect(await page.$('[data-testid="timeline-clear"]')).toBeNull();
+  });
+
+  it("opens a run beside the list, not over it, at 1280 and 1920", async () => {
+    // Element boxes, read in the page (this file is type-checked without the DOM's types).
+    const boxes = () =>
+      page.evaluate(`(() => {
+        const box = (sel) => {
+          const el = document.querySelector(sel);
+          if (!el) return null;
+          const r = el.getBoundingClientRect();
+          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
+        };
+        return {
+          viewport: window.innerWidth,
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          main: box(".main"),
+          row: box(".tr"),
+          code: box(".tr .col-code"),
+          drawer: box('[data-testid="drawer"]'),
+          status: box(".drawer-title .status-text"),
+          id: box(".drawer-id"),
+          actions: box(".drawer-actions"),
+          topbarActions: box(".topbar-actions"),
+        };
+      })()`) as Promise<
+        Record<string, { left: number; right: number; width: number } | null> & {
+          viewport: number;
+          overflow: number;
+        }
+      >;
+    const target = all.executions[3] as Summary;
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await open(`/runs?executionId=${target.id}`);
+      await page.waitForSelector('[data-testid="run-code"]');
+      const b = await boxes();
+      const { main, row, code, drawer, status, id, actions, topbarActions } = b;
+      if (!main || !row || !code || !drawer || !status || !id || !actions || !topbarActions) {
+        throw new Error(`missing elements at ${width}: ${JSON.stringify(b)}`);
+      }
+      // Side by side: the list ends where the run begins, and keeps a readable code column.
+      expect(b.overflow).toBe(0);
+      expect(main.right).toBeLessThanOrEqual(drawer.left + 0.5);
+      expect(row.right).toBeLessThanOrEqual(drawer.left + 0.5);
+      expect(drawer.right).toBeLessThanOrEqual(b.viewport + 0.5);
+      expect(code.width).toBeGreaterThan(90);
+      // The drawer's header: status, id and buttons each in their own box.
+      expect(status.right).toBeLessThanOrEqual(id.left);
+      expect(id.right).toBeLessThanOrEqual(actions.left);
+      // The top bar's buttons reach the right edge.
+      expect(b.viewport - topbarActions.right).toBeLessThan(20);
+      // The open run's row is still on screen, beside it.
+      expect(await page.isVisible(`${RUN_ROW_SELECTOR}[data-id="${target.id}"]`)).toBe(true);
+      await page.screenshot({ path: `${SHOTS}/drawer-${width}.png` });
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it("draws a run's wait for an interaction, a running run's time so far, and their elapsed time", async () => {
+    const url = `https://auth.example.test/oauth/authorize?client_id=runs-test&state=${Date.now()}`;
+    const paused = await submitRun(server.collectorUrl, {
+      code: [
+        `const answer = await elicit({ kind: "url", message: "Sign in to continue", url: "${url}" });`,
+        "return answer;",
+      ].join("\n"),
+      pauseAtElicitation: true,
+    });
+    expect(paused.status).toBe("paused");
+    await open(`/runs?executionId=${paused.executionId}`);
+    const waiting = await page.waitForSelector('[data-testid="waiting-for"]');
+    expect(await waiting.textContent()).toContain("Sign in to continue");
+    // The URL to open is a link, not JSON.
+    expect(
+      await page.getAttribute(
+        '[data-testid="waiting-for"] [data-testid="interaction-link"]',
+        "href",
+      ),
+    ).toBe(url);
+    const detail = await api<{ pendingInteraction: { createdAt: number }; createdAt: number }>(
+      `/v1/executions/${paused.executionId}`,
+    );
+    // The wait is on the time axis, as long as it has lasted.
+    const waitMs = async () =>
+      Number(await page.getAttribute('[data-testid="waterfall-wait"]', "data-ms"));
+    const before = Date.now();
+    const shown = await waitMs();
+    expect(shown).toBeGreaterThanOrEqual(before - detail.pendingInteraction.createdAt - 1500);
+    expect(shown).toBeLessThanOrEqual(Date.now() - detail.pendingInteraction.createdAt + 1500);
+    expect(await page.textContent('[data-testid="waterfall-wait"]')).toContain("waiting");
+    await expect.poll(waitMs, { timeout: 5000 }).toBeGreaterThan(shown + 900);
+    // In the list, its elapsed time instead of "—", growing.
+    const elapsedOf = (id: string) =>
+      page.getAttribute(
+        `${RUN_ROW_SELECTOR}[data-id="${id}"] [data-testid="elapsed"]`,
+        "data-elapsed-ms",
+      );
+    const first = Number(await elapsedOf(paused.executionId));
+    expect(first).toBeGreaterThan(0);
+    expect(Math.abs(first - (Date.now() - detail.createdAt))).toBeLessThan(2500);
+    await expect
+      .poll(async () => Number(await elapsedOf(paused.executionId)))
+      .toBeGreaterThan(first + 900);
+
+    // A running run: its last tool call, then its time since, drawn up to now.
+    const running = (await expected("status=running")).executions.find((r) => !r.stale);
+    if (!running) throw new Error("the demo left no running run");
+    const calls = await api<{ toolCalls: { completedAt: number }[] }>(
+      `/v1/executions/${running.id}/tool-calls`,
+    );
+    await page.click(`${RUN_ROW_SELECTOR}[data-id="${running.id}"]`);
+    const tail = await page.waitForSelector('[data-testid="waterfall-running"]');
+    expect(await tail.textContent()).toContain("running");
+    expect(await page.textContent('[data-testid="drawer-elapsed"]')).toContain("so far");
+    const lastEnd = Math.max(
+      running.startedAt ?? running.createdAt,
+      ...calls.toolCalls.map((c) => c.completedAt),
+    );
+    const tailMs = Number(await tail.getAttribute("data-ms"));
+    expect(Math.abs(tailMs - (Date.now() - lastEnd))).toBeLessThan(2500);
+    if (calls.toolCalls.length > 0) {
+      const bars = await page.$$eval('[data-testid="waterfall-bar"]', (els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, right: r.right };
+        }),
+      );
+      // After the last call's bar, reaching the chart's end.
+      const tailBar = bars.at(-1) as { left: number; right: number };
+      expect(tailBar.left).toBeGreaterThanOrEqual(
+        Math.max(...bars.slice(0, -1).map((x) => x.right)) - 1,
+      );
+    }
+    await page.screenshot({ path: `${SHOTS}/drawer-running.png` });
+  });
+
+  it("keeps the last answer dimmed when the API fails, and recovers by itself", async () => {
+    try {
+      await open("/runs");
+      const before = await shownIds();
+      expect(before).toEqual((await expected("")).executions.map((r) => r.id));
+      const countsBefore = await railCounts();
+      const failing = "**/v1/executions?**";
+      let refused = 0;
+      await page.route(failing, (route) => {
+        refused++;
+        return route.fulfill({
+          status: 503,
+          contentType: "application/json",
+          body: JSON.stringify({ error: "unavailable", message: "storage is not answering" }),
+        });
+      });
+      await page.click('[data-testid="refresh"]');
+      const banner = await page.waitForSelector('[data-testid="error"]');
+      expect(await banner.textContent()).toContain("storage is not answering");
+      expect(await page.textContent('[data-testid="error-retry"]')).toMatch(/retrying/);
+      // Nothing wiped: rows, counts and chart stay, dimmed.
+      expect(await shownIds()).toEqual(before);
+      expect(await railCounts()).toEqual(countsBefore);
+      expect(await page.$$('[data-testid="timeline-bucket"] .seg')).not.toHaveLength(0);
+      expect(await page.getAttribute('[data-testid="app"]', "class")).toContain("is-stale");
+      const opacity = async () =>
+        Number(
+          await page.evaluate(
+            `getComputedStyle(document.querySelector('[data-testid="run-list"]')).opacity`,
+          ),
+        );
+      await expect.poll(opacity).toBeLessThan(0.6);
+      await page.screenshot({ path: `${SHOTS}/error-1280.png` });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.screenshot({ path: `${SHOTS}/error-1920.png` });
+      await page.setViewportSize({ width: 1280, height: 860 });
+      // It asks again by itself…
+      await expect.poll(() => refused, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      // …and once the API answers, the banner goes and the list is whole again, untouched by hand.
+      await page.unroute(failing);
+      await page.waitForSelector('[data-testid="error"]', { state: "detached", timeout: 25_000 });
+      expect(await page.getAttribute('[data-testid="app"]', "class")).not.toContain("is-stale");
+      expect(await shownIds()).toEqual(before);
+
+      // A filter change dims the old rows while the new ones load.
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await page.route(failing, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.click('[data-testid="facet-status-failed"] .facet-main');
+      await expect
+        .poll(() => page.getAttribute('[data-testid="app"]', "class"))
+        .toContain("is-stale");
+      expect(await shownIds()).toEqual(before);
+      release();
+      const failed = await expected("status=failed");
+      await expect.poll(shownIds).toEqual(failed.executions.map((r) => r.id));
+      expect(await page.getAttribute('[data-testid="app"]', "class")).not.toContain("is-stale");
+      await page.unroute(failing);
+    } finally {
+      // A failure above must not leave the API cut off for the tests after this one.
+      await page.unrouteAll();
+    }
+  });
+
+  it("filters by scope from the rail and the bar, as /v1/executions does", async () => {
+    const fresh = await startAllInOne();
+    const sent = new Map<string, string[]>();
+    try {
+      for (const [scope, n] of [
+        ["team-a", 3],
+        ["team-b", 2],
+        ["team-c", 1],
+      ] as const) {
+        for (let i = 0; i < n; i++) {
+          const run = await submitRun(fresh.collectorUrl, {
+            code: `return "${scope}-${i}";`,
+            scopeId: scope,
+          });
+          sent.set(scope, [...(sent.get(scope) ?? []), run.executionId]);
+        }
+      }
+      await page.goto(`${fresh.queryUrl}/runs`);
+      await page.waitForSelector(RUN_ROW_SELECTOR);
+      // Every scope with runs, counted as sent.
+      await expect
+        .poll(async () => {
+          const counts = await railCounts();
+          return Object.fromEntries(
+            Object.entries(counts).filter(([k]) => k.startsWith("facet-scope-")),
+          );
+        })
+        .toEqual({
+          "facet-scope-team-a": "3",
+          "facet-scope-team-b": "2",
+          "facet-scope-team-c": "1",
+        });
+      const idsOn = () =>
+        page.$$eval(RUN_ROW_SELECTOR, (rows) => rows.map((r) => r.getAttribute("data-id")).sort());
+      await page.click('[data-testid="facet-scope-team-b"] .facet-main');
+      await expect.poll(() => new URL(page.url()).searchParams.get("scope")).toBe("team-b");
+      await expect.poll(idsOn).toEqual([...(sent.get("team-b") ?? [])].sort());
+      const fromApi = async (q: string) => {
+        const r = await fetch(`${fresh.queryUrl}/v1/executions?${q}`);
+        return ((await r.json()) as ListPage).executions.map((e) => e.id).sort();
+      };
+      expect(await fromApi("scope=team-b")).toEqual(await idsOn());
+      // The bar: two scopes, ORed.
+      await page.fill('[data-testid="filter-bar"]', "scope:team-a,team-c");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => new URL(page.url()).searchParams.get("scope")).toBe("team-a,team-c");
+      const want = [...(sent.get("team-a") ?? []), ...(sent.get("team-c") ?? [])].sort();
+      await expect.poll(idsOn).toEqual(want);
+      expect(await fromApi("scope=team-a,team-c")).toEqual(want);
+      // The other scopes stay on offer, with their counts.
+      expect((await railCounts())["facet-scope-team-b"]).toBe("2");
+    } finally {
+      await fresh.stop();
+    }
+  }, 90_000);
 
   it("shows a run submitted while it is live, above the divider", async () => {
     await open("/runs?live=1");
@@ -705,6 +1043,13 @@ describe.skipIf(!chromiumPath)(title, () => {
       expect(
         await p.$$eval(RUN_ROW_SELECTOR, (rows) => rows.map((r) => r.getAttribute("data-id"))),
       ).toEqual([mine.executionId]);
+      // The scopes on offer are the token's own.
+      await p.waitForSelector('[data-testid="facet-scope-ws_acme"]');
+      expect(
+        await p.$$eval('[data-testid^="facet-scope-"]', (f) =>
+          f.map((e) => e.getAttribute("data-testid")),
+        ),
+      ).toEqual(["facet-scope-ws_acme"]);
       // The drawer's requests carry the token too.
       await p.click(RUN_ROW_SELECTOR);
       await p.waitForSelector('[data-testid="run-code"]');
@@ -728,7 +1073,10 @@ describe.skipIf(!chromiumPath)(title, () => {
         `OTEL_EXPORTER_OTLP_ENDPOINT=${fresh.collectorUrl}`,
       );
       expect(await page.textContent('[data-testid="empty"]')).not.toContain("No runs match");
-      await page.screenshot({ path: `${SHOTS}/empty-database.png` });
+      await page.screenshot({ path: `${SHOTS}/empty-1280.png` });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.screenshot({ path: `${SHOTS}/empty-1920.png` });
+      await page.setViewportSize({ width: 1280, height: 860 });
     } finally {
       await fresh.stop();
     }

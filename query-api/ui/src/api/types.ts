@@ -49,6 +49,10 @@ export interface ListMeta {
   interactionCounts: { withElicitation: number; withoutElicitation: number };
   chartBucketMs: number;
   chartData: { bucketStart: number; counts: Record<string, number> }[];
+  chartFrom: number;
+  chartTo: number;
+  /** `chart=runs` narrowed the chart to the part of the range that holds runs. */
+  chartZoomed: boolean;
 }
 
 export interface ListPage {

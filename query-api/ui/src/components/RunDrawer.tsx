@@ -1,7 +1,17 @@
 import { type ReactNode, useEffect, useState } from "react";
 import { ApiError, getExecution, getToolCalls, traceUrl } from "../api/client.ts";
 import type { ExecutionDetail, ToolCall } from "../api/types.ts";
-import { durationText, fullTime, prettyJson, unwrapJson } from "../format.ts";
+import {
+  durationText,
+  elapsedMs,
+  fullTime,
+  prettyJson,
+  relativeText,
+  unwrapJson,
+  utcText,
+} from "../format.ts";
+import { useNow } from "../hooks/useNow.ts";
+import { InteractionRequest } from "./InteractionRequest.tsx";
 import { StatusText } from "./StatusDot.tsx";
 import { Waterfall } from "./Waterfall.tsx";
 
@@ -16,6 +26,19 @@ type Loaded =
   | { state: "loading" }
   | { state: "error"; error: ApiError }
   | { state: "ready"; run: ExecutionDetail; calls: ToolCall[] };
+
+/** A time as local (with its offset), UTC and how long ago, all on screen. */
+function TimeValue({ ms, nowMs }: { ms: number | null; nowMs: number }) {
+  if (ms === null) return <>—</>;
+  return (
+    <span className="time-value" data-testid="time-value">
+      <span>{fullTime(ms)}</span>
+      <span className="muted">
+        {utcText(ms)} · {relativeText(ms, nowMs)}
+      </span>
+    </span>
+  );
+}
 
 function Prop({ name, children }: { name: string; children: ReactNode }) {
   return (
@@ -71,6 +94,9 @@ export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
   }, [id]);
 
   const run = loaded.state === "ready" ? loaded.run : null;
+  const elapsed = run && run.durationMs === null ? elapsedMs(run, 0) : null;
+  // Every second while the run goes on (its elapsed time and the waterfall's end), else slowly.
+  const now = useNow(elapsed !== null ? 1000 : 30_000);
   const result = run ? unwrapJson(run.result) : null;
 
   return (
@@ -144,17 +170,37 @@ export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
               </section>
             )}
             {run.pendingInteraction && (
-              <section className="drawer-section">
+              <section className="drawer-section" data-testid="waiting-for">
                 <h3>Waiting for</h3>
-                <pre>{prettyJson(run.pendingInteraction)}</pre>
+                <div className="waiting-head">
+                  <strong>{run.pendingInteraction.kind}</strong>
+                  {run.pendingInteraction.purpose && (
+                    <span> · {run.pendingInteraction.purpose}</span>
+                  )}
+                  {run.pendingInteraction.createdAt !== null && (
+                    <span className="muted">
+                      {" "}
+                      · asked {relativeText(run.pendingInteraction.createdAt, now)} (
+                      {fullTime(run.pendingInteraction.createdAt)})
+                    </span>
+                  )}
+                </div>
+                <InteractionRequest payload={run.pendingInteraction.payload} />
               </section>
             )}
             <section className="drawer-section">
-              <h3>Tool calls ({loaded.calls.length})</h3>
+              <h3>
+                Tool calls ({loaded.calls.length})
+                {run.interactions.length > 0 ? ` · interactions (${run.interactions.length})` : ""}
+              </h3>
               <Waterfall
                 calls={loaded.calls}
+                interactions={run.interactions}
+                pending={run.pendingInteraction}
                 startMs={run.startedAt ?? run.createdAt}
-                endMs={run.completedAt ?? (run.status === "running" ? Date.now() : null)}
+                endMs={run.completedAt}
+                running={!run.stale && elapsed !== null}
+                nowMs={Math.max(now, Date.now())}
               />
             </section>
             <section className="drawer-section">
@@ -173,13 +219,27 @@ export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
                   ))}
                 <Prop name="runtime">{run.runtime ?? "—"}</Prop>
                 <Prop name="service">{run.serviceName ?? "—"}</Prop>
-                <Prop name="created">{fullTime(run.createdAt)}</Prop>
-                <Prop name="started">{run.startedAt !== null ? fullTime(run.startedAt) : "—"}</Prop>
-                <Prop name="completed">
-                  {run.completedAt !== null ? fullTime(run.completedAt) : "—"}
+                <Prop name="created">
+                  <TimeValue ms={run.createdAt} nowMs={now} />
                 </Prop>
-                <Prop name="duration">{durationText(run.durationMs)}</Prop>
-                <Prop name="updated">{fullTime(run.updatedAt)}</Prop>
+                <Prop name="started">
+                  <TimeValue ms={run.startedAt} nowMs={now} />
+                </Prop>
+                <Prop name="completed">
+                  <TimeValue ms={run.completedAt} nowMs={now} />
+                </Prop>
+                <Prop name="duration">
+                  {elapsed !== null ? (
+                    <span data-testid="drawer-elapsed">
+                      {durationText(Math.max(0, now - (run.startedAt ?? run.createdAt)))} so far
+                    </span>
+                  ) : (
+                    durationText(run.durationMs)
+                  )}
+                </Prop>
+                <Prop name="updated">
+                  <TimeValue ms={run.updatedAt} nowMs={now} />
+                </Prop>
                 <Prop name="tool calls">{run.toolCallCount}</Prop>
                 <Prop name="interactions">{run.interactionCount}</Prop>
                 <Prop name="trace">
@@ -225,28 +285,6 @@ export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
                 </div>
               )}
             </section>
-            {run.interactions.length > 0 && (
-              <section className="drawer-section">
-                <h3>Interactions ({run.interactions.length})</h3>
-                {run.interactions.map((i) => (
-                  <div key={i.id} className="interaction" data-testid="interaction">
-                    <div className="interaction-head">
-                      <strong>{i.kind}</strong> {i.purpose && <span>· {i.purpose}</span>} ·{" "}
-                      <span className={`status-${i.status}`}>{i.status}</span>
-                      <span className="muted"> · {fullTime(i.createdAt)}</span>
-                    </div>
-                    <h4>request{i.payloadTruncated ? " (truncated)" : ""}</h4>
-                    <pre>{prettyJson(unwrapJson(i.payload))}</pre>
-                    {i.response !== null && i.response !== undefined && (
-                      <>
-                        <h4>response{i.responseTruncated ? " (truncated)" : ""}</h4>
-                        <pre>{prettyJson(unwrapJson(i.response))}</pre>
-                      </>
-                    )}
-                  </div>
-                ))}
-              </section>
-            )}
           </>
         )}
       </div>

@@ -1,7 +1,15 @@
 import { useEffect, useRef } from "react";
 import type { ExecutionSummary } from "../api/types.ts";
-import { durationText, fullTime, startedText } from "../format.ts";
+import {
+  durationText,
+  elapsedMs,
+  fullTime,
+  relativeText,
+  startedText,
+  timeTitle,
+} from "../format.ts";
 import type { ColumnId } from "../hooks/useColumns.ts";
+import { useNow } from "../hooks/useNow.ts";
 import { StatusText } from "./StatusDot.tsx";
 
 /** A run that took longer than this is marked in the list. */
@@ -61,6 +69,9 @@ function SortHeader(props: {
 
 export function RunTable(props: Props) {
   const { rows, hidden } = props;
+  // Every second while a run shown is still going (its elapsed time), else twice a minute.
+  const ticking = rows.some((r) => elapsedMs(r, 0) !== null);
+  const now = useNow(ticking ? 1000 : 30_000);
   const show = (id: ColumnId) => !hidden.has(id);
   const sentinel = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -134,6 +145,7 @@ export function RunTable(props: Props) {
       <div className="tbody" ref={scroller} data-testid="run-list">
         {rows.map((run, index) => {
           const long = run.durationMs !== null && run.durationMs > LONG_RUN_MS;
+          const elapsed = run.durationMs === null ? elapsedMs(run, now) : null;
           const old = props.live && props.freshIds.size > 0 && !props.freshIds.has(run.id);
           const classes = ["tr"];
           if (index === props.selectedIndex) classes.push("selected");
@@ -165,18 +177,33 @@ export function RunTable(props: Props) {
                   </span>
                 )}
                 {show("started") && (
-                  <span className="td col-started" title={fullTime(run.createdAt)}>
-                    {startedText(run.createdAt)}
-                  </span>
-                )}
-                {show("duration") && (
                   <span
-                    className={`td col-duration num${long ? " long" : ""}`}
-                    title={long ? `longer than ${LONG_RUN_MS / 1000} s` : undefined}
+                    className="td col-started"
+                    title={timeTitle(run.createdAt, now)}
+                    data-testid="started"
                   >
-                    {durationText(run.durationMs)}
+                    {startedText(run.createdAt)}
+                    <span className="ago"> · {relativeText(run.createdAt, now)}</span>
                   </span>
                 )}
+                {show("duration") &&
+                  (elapsed === null ? (
+                    <span
+                      className={`td col-duration num${long ? " long" : ""}`}
+                      title={long ? `longer than ${LONG_RUN_MS / 1000} s` : undefined}
+                    >
+                      {durationText(run.durationMs)}
+                    </span>
+                  ) : (
+                    <span
+                      className="td col-duration num elapsed"
+                      title="still going: the time since it started"
+                      data-testid="elapsed"
+                      data-elapsed-ms={elapsed}
+                    >
+                      {durationText(elapsed)}…
+                    </span>
+                  ))}
                 {show("trigger") && (
                   <span className="td col-trigger">{run.trigger?.kind || "unknown"}</span>
                 )}

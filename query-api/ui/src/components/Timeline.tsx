@@ -1,23 +1,72 @@
-import { useRef, useState } from "react";
+import { type RefObject, useEffect, useRef, useState } from "react";
 import { STATUSES } from "../api/types.ts";
-import { bucketText, countText, fullTime, STATUS_LABEL } from "../format.ts";
+import { bucketText, countText, fullTime, STATUS_LABEL, stepText } from "../format.ts";
 
 interface Props {
   bucketMs: number;
   data: { bucketStart: number; counts: Record<string, number> }[];
   loading: boolean;
+  /** The counts could not be read (and there is no earlier answer to show). */
+  unavailable: boolean;
+  /** The chart shows only the part of the range that holds runs (`meta.chartZoomed`). */
+  zoomed: boolean;
+  /** The user asked for the whole range (no zoom). */
+  wholeRange: boolean;
+  onWholeRange(whole: boolean): void;
   /** The range shown: a selection never reaches beyond it (edge buckets are aligned outside). */
   boundFrom: number | null;
   boundTo: number | null;
   /** A drag across buckets: the range from the first bucket's start to the last one's end. */
   onSelect(fromMs: number, toMs: number): void;
+  /** Set when the range is a selection: goes back to the range it was made in. */
+  onClear: (() => void) | null;
 }
 
 /** A press that moves less than this is a click, not a selection. */
 const DRAG_PX = 3;
+/** Room a time label needs under the chart (px), `Dec 5 03:09:26` included. */
+const TICK_PX = 110;
 
-/** Stacked bars per status from `meta.chartData`; drag across it to narrow the time range. */
-export function Timeline({ bucketMs, data, loading, boundFrom, boundTo, onSelect }: Props) {
+const total = (counts: Record<string, number>) =>
+  STATUSES.reduce((n, s) => n + (counts[s] ?? 0), 0);
+
+/** The smallest 1, 2 or 5 × 10^k at or above `n`: the count axis' top. */
+export function niceCeiling(n: number): number {
+  if (n <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(n));
+  for (const m of [1, 2, 5, 10]) if (m * power >= n) return m * power;
+  return 10 * power;
+}
+
+/** Bucket indexes to label: every k-th from the first, at most `max` of them. */
+export function tickIndexes(buckets: number, max: number): number[] {
+  if (buckets === 0) return [];
+  const every = Math.max(1, Math.ceil(buckets / Math.max(1, max)));
+  const out: number[] = [];
+  for (let i = 0; i < buckets; i += every) out.push(i);
+  return out;
+}
+
+/** An element's width, followed as it changes (0 until it is laid out). */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setWidth(el.clientWidth));
+    observer.observe(el);
+    setWidth(el.clientWidth);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
+}
+
+/**
+ * Stacked bars per status from `meta.chartData`, over a count axis with gridlines; drag across
+ * it to narrow the time range, and clear the selection from its header.
+ */
+export function Timeline(props: Props) {
+  const { bucketMs, data, loading, boundFrom, boundTo, onSelect } = props;
   const area = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{
     start: number;
@@ -26,7 +75,9 @@ export function Timeline({ bucketMs, data, loading, boundFrom, boundTo, onSelect
     moved: boolean;
   } | null>(null);
   const [hover, setHover] = useState<number | null>(null);
-  const max = Math.max(1, ...data.map((b) => STATUSES.reduce((n, s) => n + (b.counts[s] ?? 0), 0)));
+  const width = useWidth(area);
+  const top = niceCeiling(Math.max(0, ...data.map((b) => total(b.counts))));
+  const gridlines = top >= 2 ? [top, top / 2] : [top];
 
   const indexAt = (clientX: number): number => {
     const box = area.current?.getBoundingClientRect();
@@ -54,90 +105,142 @@ export function Timeline({ bucketMs, data, loading, boundFrom, boundTo, onSelect
   const hovered = hover !== null ? data[hover] : undefined;
   const spanMs =
     data.length > 0 ? (data.at(-1)?.bucketStart ?? 0) - (data[0]?.bucketStart ?? 0) : 0;
-  const ticks = data.length > 1 ? [0, Math.floor(data.length / 2), data.length - 1] : [0];
+  const n = data.length;
+  // Beside the hovered bar, on the side with more room: never over it.
+  const tipPlace =
+    hover === null
+      ? undefined
+      : hover < n / 2
+        ? { left: `calc(${((hover + 1) / n) * 100}% + 6px)` }
+        : { right: `calc(${((n - hover) / n) * 100}% + 6px)` };
 
   return (
     <div className={`timeline${loading ? " is-loading" : ""}`} data-testid="timeline">
-      <div
-        className="timeline-bars"
-        ref={area}
-        data-testid="timeline-bars"
-        onPointerDown={(e) => {
-          if (e.button !== 0) return;
-          e.preventDefault();
-          // Captured: the drag goes on past the chart's edges until the button is released.
-          e.currentTarget.setPointerCapture(e.pointerId);
-          const i = indexAt(e.clientX);
-          setDrag({ start: i, end: i, x: e.clientX, moved: false });
-        }}
-        onPointerMove={(e) => {
-          const i = indexAt(e.clientX);
-          setHover(i);
-          if (drag) {
-            const moved = drag.moved || Math.abs(e.clientX - drag.x) >= DRAG_PX;
-            setDrag({ ...drag, end: i, moved });
-          }
-        }}
-        onPointerUp={finish}
-        onPointerCancel={() => setDrag(null)}
-        onPointerLeave={() => setHover(null)}
-        title="Drag across the bars to narrow the time range"
-      >
-        {data.map((bucket, i) => (
-          <div
-            key={bucket.bucketStart}
-            className={`bucket${i >= lo && i <= hi ? " in-drag" : ""}${i === hover ? " hovered" : ""}`}
-          >
-            {STATUSES.map((status) => {
-              const n = bucket.counts[status] ?? 0;
-              if (n === 0) return null;
-              return (
-                <div
-                  key={status}
-                  className={`seg seg-${status}`}
-                  style={{ height: `${(n / max) * 100}%` }}
-                />
-              );
-            })}
-          </div>
-        ))}
-        {data.length === 0 && !loading && (
-          <div className="timeline-empty">no runs in this range</div>
-        )}
+      <div className="timeline-head">
+        <span className="muted" data-testid="timeline-unit">
+          runs per {stepText(bucketMs)}
+        </span>
+        <span className="timeline-controls">
+          {props.zoomed && (
+            <span className="muted" data-testid="timeline-zoom-note">
+              zoomed to the runs ·
+            </span>
+          )}
+          {(props.zoomed || props.wholeRange) && (
+            <button
+              type="button"
+              className="link"
+              data-testid="timeline-zoom"
+              onClick={() => props.onWholeRange(!props.wholeRange)}
+            >
+              {props.wholeRange ? "zoom to the runs" : "show the whole range"}
+            </button>
+          )}
+          {props.onClear && (
+            <button
+              type="button"
+              className="link"
+              data-testid="timeline-clear"
+              title="Back to the range the selection was made in"
+              onClick={props.onClear}
+            >
+              ✕ clear selection
+            </button>
+          )}
+        </span>
       </div>
-      <div className="timeline-axis">
-        {ticks.map((i) => {
+      <div className="timeline-plot">
+        <div className="timeline-yaxis" data-testid="timeline-yaxis" aria-hidden="true">
+          {gridlines.map((g) => (
+            <span key={g} style={{ bottom: `${(g / top) * 100}%` }}>
+              {countText(g)}
+            </span>
+          ))}
+          <span style={{ bottom: 0 }}>0</span>
+        </div>
+        <div
+          className="timeline-bars"
+          ref={area}
+          data-testid="timeline-bars"
+          onPointerDown={(e) => {
+            if (e.button !== 0) return;
+            e.preventDefault();
+            // Captured: the drag goes on past the chart's edges until the button is released.
+            e.currentTarget.setPointerCapture(e.pointerId);
+            const i = indexAt(e.clientX);
+            setDrag({ start: i, end: i, x: e.clientX, moved: false });
+          }}
+          onPointerMove={(e) => {
+            const i = indexAt(e.clientX);
+            setHover(i);
+            if (drag) {
+              const moved = drag.moved || Math.abs(e.clientX - drag.x) >= DRAG_PX;
+              setDrag({ ...drag, end: i, moved });
+            }
+          }}
+          onPointerUp={finish}
+          onPointerCancel={() => setDrag(null)}
+          onPointerLeave={() => setHover(null)}
+          title="Drag across the bars to narrow the time range"
+        >
+          {gridlines.map((g) => (
+            <div key={g} className="gridline" style={{ bottom: `${(g / top) * 100}%` }} />
+          ))}
+          {data.map((bucket, i) => (
+            <div
+              key={bucket.bucketStart}
+              className={`bucket${i >= lo && i <= hi ? " in-drag" : ""}${i === hover ? " hovered" : ""}`}
+              data-testid="timeline-bucket"
+            >
+              {STATUSES.map((status) => {
+                const count = bucket.counts[status] ?? 0;
+                if (count === 0) return null;
+                return (
+                  <div
+                    key={status}
+                    className={`seg seg-${status}`}
+                    style={{ height: `${(count / top) * 100}%` }}
+                  />
+                );
+              })}
+            </div>
+          ))}
+          {data.length === 0 && !loading && (
+            <div className="timeline-empty">
+              {props.unavailable ? "counts unavailable" : "no runs in this range"}
+            </div>
+          )}
+          {hovered && !drag && (
+            <div className="timeline-tip" data-testid="timeline-tip" style={tipPlace}>
+              <strong title={fullTime(hovered.bucketStart)}>
+                {bucketText(hovered.bucketStart, bucketMs, spanMs)}
+              </strong>
+              <span>{countText(total(hovered.counts))} runs</span>
+              {STATUSES.filter((s) => (hovered.counts[s] ?? 0) > 0).map((s) => (
+                <span key={s} className={`tip-${s}`}>
+                  {STATUS_LABEL[s]} {countText(hovered.counts[s] ?? 0)}
+                </span>
+              ))}
+            </div>
+          )}
+        </div>
+      </div>
+      <div className="timeline-axis" data-testid="timeline-axis">
+        {tickIndexes(n, Math.floor(width / TICK_PX)).map((i) => {
           const bucket = data[i];
           if (!bucket) return null;
           return (
             <span
               key={i}
-              // The first and last labels sit inside the chart's edges.
-              style={
-                i === 0 && data.length > 1
-                  ? { left: 0, transform: "none" }
-                  : i === data.length - 1 && data.length > 1
-                    ? { right: 0, transform: "none" }
-                    : { left: `${((i + 0.5) / data.length) * 100}%` }
-              }
+              data-testid="timeline-tick"
+              // A label starts at its bucket's start; the first one inside the chart's edge.
+              style={{ left: `${(i / n) * 100}%`, transform: i === 0 ? "none" : undefined }}
             >
               {bucketText(bucket.bucketStart, bucketMs, spanMs)}
             </span>
           );
         })}
       </div>
-      {hovered && !drag && (
-        <div className="timeline-tip" data-testid="timeline-tip">
-          <strong title={fullTime(hovered.bucketStart)}>
-            {bucketText(hovered.bucketStart, bucketMs, spanMs)}
-          </strong>
-          {STATUSES.filter((s) => (hovered.counts[s] ?? 0) > 0).map((s) => (
-            <span key={s} className={`tip-${s}`}>
-              {STATUS_LABEL[s]} {countText(hovered.counts[s] ?? 0)}
-            </span>
-          ))}
-        </div>
-      )}
     </div>
   );
 }

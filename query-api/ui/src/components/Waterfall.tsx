@@ -1,86 +1,240 @@
-import { useState } from "react";
-import type { ToolCall } from "../api/types.ts";
-import { durationText, prettyJson, unwrapJson } from "../format.ts";
+import { type ReactNode, useState } from "react";
+import type { InteractionDetail, ToolCall } from "../api/types.ts";
+import { durationText, fullTime, prettyJson, unwrapJson } from "../format.ts";
+import { InteractionRequest } from "./InteractionRequest.tsx";
+
+/** The interaction a run waits for now (the detail's `pendingInteraction`). */
+export interface PendingWait {
+  id: string;
+  kind: string;
+  purpose?: string | null;
+  createdAt: number | null;
+  payload?: unknown;
+}
 
 interface Props {
   calls: ToolCall[];
+  interactions: InteractionDetail[];
+  pending: PendingWait | null;
   /** The run's own window; calls outside it widen the axis. */
   startMs: number;
+  /** The run's end; null while it has none (the axis reaches `nowMs`). */
   endMs: number | null;
+  /** The run is still going (not finished, not stale): its time so far is drawn. */
+  running: boolean;
+  nowMs: number;
 }
 
-/** One bar per tool call on the run's time axis; failed calls in red; click for the details. */
-export function Waterfall({ calls, startMs, endMs }: Props) {
+/** One row of the chart: a tool call, a wait for an interaction, or the run's time so far. */
+interface Item {
+  key: string;
+  kind: "call" | "wait" | "running";
+  label: ReactNode;
+  title: string;
+  from: number;
+  /** null: still going (drawn to now). */
+  to: number | null;
+  failed: boolean;
+  status: string;
+  detail: ReactNode;
+}
+
+function callItem(call: ToolCall): Item {
+  const failed = call.status === "failed" || call.error !== null;
+  return {
+    key: `call-${call.id}`,
+    kind: "call",
+    label: call.toolPath,
+    title: call.toolPath,
+    from: call.startedAt,
+    to: call.completedAt,
+    failed,
+    status: call.status,
+    detail: (
+      <>
+        {call.error !== null && (
+          <div className="error-box">
+            <strong>{call.errorType ?? "Error"}</strong>: {call.error}
+          </div>
+        )}
+        <h4>args{call.argsTruncated ? " (truncated)" : ""}</h4>
+        <pre>{prettyJson(unwrapJson(call.args))}</pre>
+        {call.result !== null && call.result !== undefined && (
+          <>
+            <h4>result{call.resultTruncated ? " (truncated)" : ""}</h4>
+            <pre>{prettyJson(unwrapJson(call.result))}</pre>
+          </>
+        )}
+      </>
+    ),
+  };
+}
+
+function waitItem(
+  i: { id: string; kind: string; purpose?: string | null; status: string },
+  from: number,
+  to: number | null,
+  request: unknown,
+  response?: { value: unknown; truncated: boolean },
+): Item {
+  const what = `${i.kind}${i.purpose ? ` · ${i.purpose}` : ""}`;
+  return {
+    key: `wait-${i.id}`,
+    kind: "wait",
+    label: what,
+    title: `waiting for ${what} (${i.status})`,
+    from,
+    to,
+    failed: false,
+    status: i.status,
+    detail: (
+      <>
+        <h4>request · asked {fullTime(from)}</h4>
+        <InteractionRequest payload={request} />
+        {response && response.value !== null && response.value !== undefined && (
+          <>
+            <h4>
+              response{response.truncated ? " (truncated)" : ""}
+              {to !== null ? ` · ${fullTime(to)}` : ""}
+            </h4>
+            <pre>{prettyJson(unwrapJson(response.value))}</pre>
+          </>
+        )}
+      </>
+    ),
+  };
+}
+
+/** The rows in start order: calls, waits, and the run's time so far after its last news. */
+function itemsOf(props: Props): Item[] {
+  const items: Item[] = props.calls.map(callItem);
+  for (const i of props.interactions) {
+    const open = i.resolvedAt === null && i.status === "pending";
+    items.push(
+      waitItem(i, i.createdAt, open ? null : (i.resolvedAt ?? i.createdAt), i.payload, {
+        value: i.response,
+        truncated: i.responseTruncated,
+      }),
+    );
+  }
+  const pending = props.pending;
+  if (pending && !props.interactions.some((i) => i.id === pending.id)) {
+    const from = pending.createdAt ?? props.startMs;
+    items.push(waitItem({ ...pending, status: "pending" }, from, null, pending.payload));
+  }
+  items.sort((a, b) => a.from - b.from);
+  const waiting = items.some((item) => item.kind === "wait" && item.to === null);
+  if (props.running && !waiting) {
+    // What the run does now is not known until its next span: a call in flight is exported
+    // when it ends. Its time since the last news is drawn as such.
+    const last = Math.max(props.startMs, ...items.map((item) => item.to ?? item.from));
+    items.push({
+      key: "running",
+      kind: "running",
+      label: "running…",
+      title: "No call has ended since: a call in flight is reported when it ends",
+      from: last,
+      to: null,
+      failed: false,
+      status: "running",
+      detail: (
+        <p className="muted">
+          Running since {fullTime(props.startMs)}; last news {fullTime(last)}. A tool call in flight
+          is reported when it ends.
+        </p>
+      ),
+    });
+  }
+  return items;
+}
+
+/** Axis labels: the start, the middle and the end (room for them in a narrow drawer). */
+const TICKS = [0, 0.5, 1];
+
+/**
+ * The run on one time axis: a bar per tool call (failed ones red), the waits for interactions
+ * with their wait time, and while the run goes on, its time since the last news, up to now.
+ * Click a row for its details.
+ */
+export function Waterfall(props: Props) {
   const [open, setOpen] = useState<string | null>(null);
-  if (calls.length === 0) return <div className="muted">No tool calls.</div>;
-  const start = Math.min(startMs, ...calls.map((c) => c.startedAt));
-  const end = Math.max(endMs ?? 0, ...calls.map((c) => c.completedAt || c.startedAt), start + 1);
+  const items = itemsOf(props);
+  if (items.length === 0) return <div className="muted">No tool calls.</div>;
+  const { nowMs } = props;
+  const start = Math.min(props.startMs, ...items.map((i) => i.from));
+  const end = Math.max(props.endMs ?? nowMs, ...items.map((i) => i.to ?? nowMs), start + 1);
   const span = end - start;
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
   return (
     <div className="waterfall" data-testid="waterfall">
       <div className="wf-axis">
-        {ticks.map((t) => (
-          <span key={t} style={{ left: `${t * 100}%` }}>
+        {TICKS.map((t) => (
+          <span
+            key={t}
+            // The end labels sit inside the chart's edges.
+            style={
+              t === 0
+                ? { left: 0, transform: "none" }
+                : t === 1
+                  ? { right: 0, transform: "none" }
+                  : { left: `${t * 100}%` }
+            }
+          >
             {durationText(t * span)}
           </span>
         ))}
       </div>
-      {calls.map((call) => {
-        const failed = call.status === "failed" || call.error !== null;
-        const left = ((call.startedAt - start) / span) * 100;
-        const width = Math.max(0.6, ((call.completedAt - call.startedAt) / span) * 100);
-        const expanded = open === call.id;
+      {items.map((item) => {
+        const to = item.to ?? nowMs;
+        const left = Math.min(((item.from - start) / span) * 100, 99.4);
+        const width = Math.min(Math.max(0.6, ((to - item.from) / span) * 100), 100 - left);
+        const expanded = open === item.key;
+        const took = durationText(to - item.from);
+        const duration =
+          item.kind === "call"
+            ? took
+            : item.kind === "wait"
+              ? item.to === null
+                ? `waiting ${took}…`
+                : `waited ${took}`
+              : `${took}…`;
         return (
           <div
-            key={call.id}
-            className={`wf-row${failed ? " failed" : ""}`}
-            data-testid="waterfall-row"
-            data-status={call.status}
+            key={item.key}
+            className={`wf-row wf-${item.kind}${item.failed ? " failed" : ""}${item.to === null ? " ongoing" : ""}`}
+            data-testid={
+              item.kind === "call"
+                ? "waterfall-row"
+                : item.kind === "wait"
+                  ? "waterfall-wait"
+                  : "waterfall-running"
+            }
+            data-status={item.status}
+            data-ms={Math.round(to - item.from)}
           >
             <button
               type="button"
               className="wf-head"
               aria-expanded={expanded}
-              onClick={() => setOpen(expanded ? null : call.id)}
+              onClick={() => setOpen(expanded ? null : item.key)}
             >
-              <span className="wf-name" title={call.toolPath}>
-                {failed && (
+              <span className="wf-name" title={item.title}>
+                {item.failed && (
                   <span className="wf-failed-mark" title="failed">
                     ✕{" "}
                   </span>
                 )}
-                {call.toolPath}
+                {item.label}
               </span>
               <span className="wf-track">
                 <span
                   className="wf-bar"
                   data-testid="waterfall-bar"
-                  style={{
-                    left: `${Math.min(left, 99.4)}%`,
-                    width: `${Math.min(width, 100 - Math.min(left, 99.4))}%`,
-                  }}
+                  style={{ left: `${left}%`, width: `${width}%` }}
                 />
               </span>
-              <span className="wf-duration num">{durationText(call.durationMs)}</span>
+              <span className="wf-duration num">{duration}</span>
             </button>
-            {expanded && (
-              <div className="wf-detail">
-                {call.error !== null && (
-                  <div className="error-box">
-                    <strong>{call.errorType ?? "Error"}</strong>: {call.error}
-                  </div>
-                )}
-                <h4>args{call.argsTruncated ? " (truncated)" : ""}</h4>
-                <pre>{prettyJson(unwrapJson(call.args))}</pre>
-                {call.result !== null && call.result !== undefined && (
-                  <>
-                    <h4>result{call.resultTruncated ? " (truncated)" : ""}</h4>
-                    <pre>{prettyJson(unwrapJson(call.result))}</pre>
-                  </>
-                )}
-              </div>
-            )}
+            {expanded && <div className="wf-detail">{item.detail}</div>}
           </div>
         );
       })}

@@ -81,7 +81,7 @@ describe("the typed filter bar", () => {
 describe("the view in the URL", () => {
   it("round-trips every field and leaves defaults out", () => {
     const search =
-      "?scope=acme&status=failed,cancelled&trigger=mcp&tool=github.*&elicitation=true&from=2026-04-10T00:00:00Z&to=2026-04-11T00:00:00Z&code=fetch(&sort=durationMs,desc&live=1&executionId=run-1";
+      "?scope=acme&status=failed,cancelled&trigger=mcp&tool=github.*&elicitation=true&from=2026-04-10T00:00:00Z&to=2026-04-11T00:00:00Z&code=fetch(&sort=durationMs,desc&chart=range&live=1&executionId=run-1";
     const view = parseView(search);
     expect(view).toMatchObject({
       scopes: ["acme"],
@@ -91,6 +91,7 @@ describe("the view in the URL", () => {
       from: Date.parse("2026-04-10T00:00:00Z"),
       code: "fetch(",
       sort: "durationMs,desc",
+      wholeRange: true,
       live: true,
       executionId: "run-1",
     });

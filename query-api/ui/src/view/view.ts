@@ -20,6 +20,8 @@ export interface RunsView {
   code: string;
   /** null: newest first, the API's default. */
   sort: string | null;
+  /** The timeline spans the whole range; otherwise it zooms into the runs (the default). */
+  wholeRange: boolean;
   live: boolean;
   executionId: string | null;
 }
@@ -35,6 +37,7 @@ export const DEFAULT_VIEW: RunsView = {
   to: null,
   code: "",
   sort: null,
+  wholeRange: false,
   live: false,
   executionId: null,
 };
@@ -72,6 +75,7 @@ export function parseView(search: string): RunsView {
     to: range === null ? to : null,
     code: q.get("code") ?? "",
     sort: sort && SORTS.includes(sort) && sort !== "createdAt,desc" ? sort : null,
+    wholeRange: q.get("chart") === "range",
     live: q.get("live") === "1",
     executionId: q.get("executionId") || null,
   };
@@ -92,6 +96,7 @@ export function viewSearch(view: RunsView): string {
   }
   if (view.code) q.set("code", view.code);
   if (view.sort) q.set("sort", view.sort);
+  if (view.wholeRange) q.set("chart", "range");
   if (view.live) q.set("live", "1");
   if (view.executionId) q.set("executionId", view.executionId);
   const text = q.toString().replaceAll("%2C", ",").replaceAll("%3A", ":");
@@ -111,6 +116,7 @@ export function filterKey(view: RunsView): string {
     view.to,
     view.code,
     view.sort,
+    view.wholeRange,
   ]);
 }
 
@@ -143,6 +149,7 @@ export function listParams(view: RunsView, nowMs: number): URLSearchParams {
   }
   if (view.code.trim()) q.set("code", view.code.trim());
   if (view.sort) q.set("sort", view.sort);
+  q.set("chart", view.wholeRange ? "range" : "runs");
   q.set("limit", "50");
   return q;
 }

@@ -193,7 +193,14 @@ export function App() {
         />
       </header>
 
-      {railOpen && <FilterRail view={view} setView={setView} meta={meta} />}
+      {railOpen && (
+        <FilterRail
+          view={view}
+          setView={setView}
+          meta={meta}
+          unavailable={meta === null && error !== null}
+        />
+      )}
 
       <main className="main">
         <Timeline

@@ -63,9 +63,9 @@ export function localZone(): string {
   return fullTime(Date.now()).slice(-6);
 }
 
-/** Local date and time to the minute: `2026-12-05 03:09`. */
-export function localMinute(ms: number): string {
-  return fullTime(ms).slice(0, 16);
+/** Local date and time to the second: `2026-12-05 03:09:26`. */
+export function localSecond(ms: number): string {
+  return fullTime(ms).slice(0, 19);
 }
 
 /** An unfinished run's time so far (started, else created), for the duration column. */

@@ -288,6 +288,24 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.click('[data-testid="columns-button"]');
     await page.click('[data-testid="column-trigger"]');
     await expect.poll(() => page.$$(".tr .col-trigger").then((c) => c.length)).toBeGreaterThan(0);
+
+    // Compact rows: more runs on a screen, remembered too.
+    const rowHeight = async () =>
+      (await page.locator(RUN_ROW_SELECTOR).first().boundingBox())?.height;
+    const listHeight = async () =>
+      (await page.locator('[data-testid="run-list"]').boundingBox())?.height ?? 0;
+    expect(await rowHeight()).toBe(34);
+    const comfortable = Math.floor((await listHeight()) / 35);
+    await page.click('[data-testid="density-compact"]');
+    await expect.poll(rowHeight).toBe(26);
+    expect(Math.floor((await listHeight()) / 27)).toBeGreaterThan(comfortable + 4);
+    await page.reload();
+    await page.waitForSelector(RUN_ROW_SELECTOR);
+    expect(await rowHeight()).toBe(26);
+    await page.click('[data-testid="columns-button"]');
+    await page.click('[data-testid="density-compact"]');
+    await expect.poll(rowHeight).toBe(34);
+    await page.click('[data-testid="columns-button"]');
   });
 
   it("round-trips its whole state through the URL", async () => {
@@ -1015,6 +1033,13 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect.poll(() => search().has("range")).toBe(false);
     expect(Date.parse(search().get("from") ?? "")).toBe(fromMs);
     expect(Date.parse(search().get("to") ?? "")).toBe(fromMs + 59_999);
+    // The label reads like the fields: local time, and names the time zone.
+    const zone = (await page.evaluate(
+      "Intl.DateTimeFormat().resolvedOptions().timeZone",
+    )) as string;
+    const label = await page.textContent('[data-testid="custom-range-label"]');
+    expect(label).toContain(`${local(fromMs).replace("T", " ")}:00`);
+    expect(label).toContain(zone);
     const want = await api<Page1>(`/v1/executions?limit=50&from=${fromMs}&to=${fromMs + 59_999}`);
     expect(want.meta.filterRowCount).toBeGreaterThan(0);
     await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));

@@ -1,8 +1,8 @@
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { type ListMeta, STATUSES } from "../api/types.ts";
-import { countText, STATUS_LABEL } from "../format.ts";
+import { countText, localSecond, localZone, STATUS_LABEL } from "../format.ts";
 import type { SetView } from "../hooks/useView.ts";
-import { isoTime, PRESETS } from "../view/time.ts";
+import { PRESETS } from "../view/time.ts";
 import { DEFAULT_VIEW, type RunsView } from "../view/view.ts";
 import { StatusDot } from "./StatusDot.tsx";
 
@@ -115,7 +115,13 @@ function CustomRange({ view, setView }: { view: RunsView; setView: SetView }) {
   );
 }
 
-export function FilterRail(props: { view: RunsView; setView: SetView; meta: ListMeta | null }) {
+export function FilterRail(props: {
+  view: RunsView;
+  setView: SetView;
+  meta: ListMeta | null;
+  /** The counts could not be read (and there is no earlier answer to show). */
+  unavailable: boolean;
+}) {
   const { view, setView, meta } = props;
   const [code, setCode] = useState(view.code);
   useEffect(() => setCode(view.code), [view.code]);
@@ -153,7 +159,7 @@ export function FilterRail(props: { view: RunsView; setView: SetView; meta: List
             runs
           </span>
         ) : (
-          <span className="muted">counting…</span>
+          <span className="muted">{props.unavailable ? "counts unavailable" : "counting…"}</span>
         )}
         <button
           type="button"
@@ -189,8 +195,11 @@ export function FilterRail(props: { view: RunsView; setView: SetView; meta: List
         </div>
         {view.range === null && (
           <div className="range-note" data-testid="custom-range-label">
-            custom: {view.from !== null ? isoTime(view.from) : "…"} →{" "}
-            {view.to !== null ? isoTime(view.to) : "now"}
+            custom: {view.from !== null ? localSecond(view.from) : "…"} →{" "}
+            {view.to !== null ? localSecond(view.to) : "now"}{" "}
+            <span className="muted" title="The from/to fields are in this time zone too">
+              ({localZone()})
+            </span>
           </div>
         )}
         <CustomRange view={view} setView={setView} />

@@ -295,7 +295,7 @@ export function openApiDocument(): object {
       "/v1/executions/{id}/tool-calls": {
         get: {
           summary:
-            "An execution's tool calls in start order, with status, duration, args and result where recorded: the tool spans naming its id, in its scope or naming none, started at most a minute before it was created",
+            "An execution's tool calls in start order, with status, duration, args and result where recorded: the tool spans naming its id, in its scope or naming none, started at most a minute before it was created; and, for an unfinished run, the calls its latest snapshot lists as in flight whose span is not stored yet (status `running`, completedAt, durationMs and spanId null)",
           parameters: [idParam],
           responses: {
             "200": { description: "`{ executionId, toolCalls }`" },

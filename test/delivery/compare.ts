@@ -454,14 +454,18 @@ export async function checkRun(api: Api, model: Model, run: ExpectedRun, diffs: 
   if (calls.status !== 200) diffs.add("toolCalls.http", label, 200, calls.status);
   else {
     const actual = (calls.body.toolCalls ?? []) as Json[];
+    // Stored calls, then those in flight, in start order (a stable sort: stored first on ties).
+    const wanted = [...run.toolCalls, ...run.runningCalls].sort(
+      (a, b) => a.startedAt - b.startedAt,
+    );
     const same = diffs.sequence(
       "toolCalls.spans",
       label,
-      run.toolCalls.map((c) => `${c.toolPath} ${c.spanId}`),
+      wanted.map((c) => `${c.toolPath} ${c.spanId}`),
       actual.map((c) => `${c.toolPath} ${c.spanId}`),
     );
     if (same) {
-      for (const [k, c] of run.toolCalls.entries()) {
+      for (const [k, c] of wanted.entries()) {
         diffs.fields("toolCall", `${label} call ${k}`, c, actual[k]);
       }
     }

@@ -3,6 +3,9 @@ import { SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import {
   ATTR_ERROR_TYPE,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT,
   ATTR_EXECUTION_CODE,
   ATTR_EXECUTION_COMPLETED_AT,
   ATTR_EXECUTION_CREATED_AT,
@@ -148,15 +151,15 @@ export interface ToolCall {
   id: string;
   toolPath: string;
   namespace: string | null;
-  status: "failed" | "completed";
+  status: "failed" | "completed" | "running";
   startedAt: number;
-  completedAt: number;
-  durationMs: number;
+  completedAt: number | null;
+  durationMs: number | null;
   args: unknown;
   result: unknown;
   error: string | null;
   errorType: string | null;
-  spanId: string;
+  spanId: string | null;
 }
 
 export interface InteractionDetail {
@@ -203,6 +206,11 @@ export interface ExpectedRun {
   serviceName: string | null;
   /** Child tool calls, in start order (then span id). */
   toolCalls: ToolCall[];
+  /**
+   * Calls the best root lists in flight (unfinished runs only) whose tool span did not arrive:
+   * `/tool-calls` adds them as `running`, in start order after stored calls of the same start.
+   */
+  runningCalls: ToolCall[];
   /** Child interactions, by createdAt then id. */
   interactions: InteractionDetail[];
   toolCallCount: number;
@@ -279,6 +287,43 @@ function toolCall(s: SpanFacts): ToolCall {
     errorType: failed ? (nonEmpty(a[ATTR_ERROR_TYPE]) ?? null) : null,
     spanId: s.spanId,
   };
+}
+
+/** A root's array attribute (the SDK sets arrays; JSON text from elsewhere is read too). */
+function list(v: AttributeValue | undefined): unknown[] {
+  if (Array.isArray(v)) return v;
+  const parsed = json(v);
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/** The calls a root lists in flight whose tool span is not among the run's child spans. */
+function callsInFlight(root: SpanFacts, stored: ToolCall[]): ToolCall[] {
+  const ids = list(root.attrs[ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS]);
+  const paths = list(root.attrs[ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS]);
+  const starts = list(root.attrs[ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT]);
+  const ended = new Set(stored.map((c) => c.id));
+  const out: ToolCall[] = [];
+  ids.forEach((id, i) => {
+    const path = paths[i];
+    const startedAt = Number(starts[i]);
+    if (typeof id !== "string" || typeof path !== "string" || !Number.isFinite(startedAt)) return;
+    if (ended.has(id)) return;
+    out.push({
+      id,
+      toolPath: path,
+      namespace: toolNamespace(path) || null,
+      status: "running",
+      startedAt: Math.trunc(startedAt),
+      completedAt: null,
+      durationMs: null,
+      args: null,
+      result: null,
+      error: null,
+      errorType: null,
+      spanId: null,
+    });
+  });
+  return out;
 }
 
 function interaction(s: SpanFacts): InteractionDetail {
@@ -411,6 +456,7 @@ export function buildModel(spans: readonly ReadableSpan[]): Model {
       spanId: root.spanId,
       serviceName: root.serviceName || null,
       toolCalls: childTools,
+      runningCalls: final ? [] : callsInFlight(root, childTools),
       interactions: childInteractions,
       toolCallCount: childTools.length,
       interactionCount: childInteractions.length,

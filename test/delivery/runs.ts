@@ -223,6 +223,9 @@ class SeedGenerator {
         runtime: "quickjs",
         recordToolArgs: true,
         recordToolResults: true,
+        // A call still pending at the next turn of the event loop is reported in flight: only
+        // hung calls are (the others end within the turn), right where they hang.
+        reportRunningToolCallsAfterMs: 0,
       });
       return { exporter, provider, tracer, recorder };
     };
@@ -307,11 +310,16 @@ class SeedGenerator {
     for (let k = 0; k < count; k++) await this.toolCall(exec, n, intent);
   }
 
-  /** A tool call that never returns: the SDK counts it, no span ever ends. */
-  hungToolCall(exec: Execution, intent: RunIntent): void {
+  /**
+   * A tool call that never returns: the SDK counts it, no span ever ends, and its report (a
+   * state span listing it in flight) is let out at once, so every seed replays the same spans.
+   */
+  async hungToolCall(exec: Execution, intent: RunIntent): Promise<void> {
     this.tick(1, 30);
     void exec.toolCall({ path: this.toolPath(), args: { hung: true } }, never);
     intent.hungToolCalls += 1;
+    // Timers of one duration fire in creation order: the SDK's report comes first.
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   logs(exec: Execution, intent: RunIntent, visible: boolean, count = this.rng.int(0, 3)): void {
@@ -370,8 +378,12 @@ class SeedGenerator {
   }
 
   /** Ends an SDK run with a final status, maybe with a tool call or an interaction in flight. */
-  finish(exec: Execution, intent: RunIntent, status: "completed" | "failed" | "cancelled"): void {
-    if (status !== "completed" && this.rng.chance(0.3)) this.hungToolCall(exec, intent);
+  async finish(
+    exec: Execution,
+    intent: RunIntent,
+    status: "completed" | "failed" | "cancelled",
+  ): Promise<void> {
+    if (status !== "completed" && this.rng.chance(0.3)) await this.hungToolCall(exec, intent);
     if (status !== "completed" && exec.pendingInteraction === undefined && this.rng.chance(0.2)) {
       // Raised and never answered: the run's end cancels it (its span ends, status cancelled).
       this.raise(exec, intent);
@@ -475,7 +487,7 @@ class SeedGenerator {
         endExec?.();
         const status =
           shape === "queued-then-done" ? rng.pick(["completed", "failed"] as const) : finals[shape];
-        this.finish(exec, intent, status);
+        await this.finish(exec, intent, status);
         return intent;
       }
       case "running": {
@@ -486,13 +498,13 @@ class SeedGenerator {
         }
         // Calls made since the latest state span: the snapshot's counts lag behind them.
         await this.toolCalls(exec, n, intent, rng.int(1, 6));
-        if (rng.chance(0.4)) this.hungToolCall(exec, intent);
+        if (rng.chance(0.4)) await this.hungToolCall(exec, intent);
         return intent;
       }
       case "waiting": {
         this.logs(exec, intent, false);
         await this.toolCalls(exec, n, intent, rng.int(0, 4));
-        if (rng.chance(0.3)) this.hungToolCall(exec, intent);
+        if (rng.chance(0.3)) await this.hungToolCall(exec, intent);
         const { kind } = this.raise(exec, intent);
         intent.status = "waiting_for_interaction";
         intent.pendingKind = kind;
@@ -520,7 +532,7 @@ class SeedGenerator {
         this.logs(resumed, intent, shape === "paused-resumed");
         await this.toolCalls(resumed, n, intent, rng.int(0, 4));
         if (shape === "paused-resumed-running") return intent;
-        this.finish(resumed, intent, rng.pick(["completed", "completed", "failed"] as const));
+        await this.finish(resumed, intent, rng.pick(["completed", "completed", "failed"] as const));
         return intent;
       }
     }

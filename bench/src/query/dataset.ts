@@ -426,6 +426,7 @@ function executionValues(): Record<ExecutionColumn, string> {
     pending_interaction_purpose: "pending_purpose",
     pending_interaction_payload: "pending_payload",
     pending_interaction_created_at: `if(waiting, ${ms("updated_ms")}, NULL)`,
+    active_tool_calls: "''",
     trace_id: "trace_id",
     span_id: "span_id",
     service_name: `'${SERVICE_NAME}'`,

@@ -1,4 +1,5 @@
 import { diag, type Meter, metrics, type Tracer, trace } from "@opentelemetry/api";
+import { RUNNING_TOOL_CALL_REPORT_MS } from "@runtrace/semconv";
 import { createInstruments, type Instruments } from "./instruments.ts";
 import { SDK_NAME, SDK_VERSION } from "./version.ts";
 
@@ -42,6 +43,13 @@ export interface ExecutionRecorderOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * A tool call still running after this many milliseconds is reported in a state span
+   * (`executor.execution.active_tool_call_ids` …), so history shows it before its own span,
+   * exported when it ends. Shorter calls cost nothing extra. `false` turns this off.
+   * @default RUNNING_TOOL_CALL_REPORT_MS (1000)
+   */
+  reportRunningToolCallsAfterMs?: number | false;
 }
 
 /** Default of {@link ExecutionRecorderOptions.maxValueBytes}: 64 KiB. */
@@ -55,6 +63,8 @@ export interface RecorderCore {
   readonly recordToolResults: boolean;
   readonly runtime: string | undefined;
   readonly now: () => number;
+  /** null: running tool calls are not reported. */
+  readonly reportRunningToolCallsAfterMs: number | null;
   /** The recorder's instruments, created once, on first use. */
   instruments(): Instruments;
 }
@@ -69,6 +79,7 @@ export function resolveOptions(options: ExecutionRecorderOptions = {}): Recorder
     recordToolResults: options.recordToolResults ?? false,
     runtime: options.runtime,
     now: options.now ?? Date.now,
+    reportRunningToolCallsAfterMs: resolveReportAfter(options.reportRunningToolCallsAfterMs),
     instruments() {
       // The API has no proxy meter provider: a meter taken before the SDK is registered stays a
       // no-op forever, so the default meter is looked up at the first recording, not here.
@@ -76,6 +87,16 @@ export function resolveOptions(options: ExecutionRecorderOptions = {}): Recorder
       return instruments;
     },
   };
+}
+
+function resolveReportAfter(value: number | false | undefined): number | null {
+  if (value === false) return null;
+  if (value === undefined) return RUNNING_TOOL_CALL_REPORT_MS;
+  if (Number.isFinite(value) && value >= 0) return value;
+  diag.warn(
+    `@runtrace/sdk: reportRunningToolCallsAfterMs must be a number ≥ 0 or false, got ${value}; using ${RUNNING_TOOL_CALL_REPORT_MS}`,
+  );
+  return RUNNING_TOOL_CALL_REPORT_MS;
 }
 
 function resolveMaxValueBytes(value: number | undefined): number {

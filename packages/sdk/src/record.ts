@@ -10,6 +10,13 @@ export interface LogLine {
   message: string;
 }
 
+/** A tool call that has started and not ended. */
+export interface ActiveToolCall {
+  path: string;
+  /** Epoch ms. */
+  startedAt: number;
+}
+
 /** An interaction that was raised and has not been answered yet. */
 export interface PendingInteraction {
   id: string;
@@ -48,6 +55,11 @@ export interface ExecutionRecord {
   readonly toolPathCalls: Map<string, number>;
   /** Cumulative across segments. */
   interactionCount: number;
+  /**
+   * Tool calls of this segment in flight, by `gen_ai.tool.call.id`, in start order: listed on
+   * every snapshot while they run (never carried over a pause).
+   */
+  readonly activeToolCalls: Map<string, ActiveToolCall>;
   /** Last sequence number used by a snapshot (state span or segment end). */
   seq: number;
   /** 1 for the first segment, +1 per resume. */

@@ -78,6 +78,7 @@ function recordFromState(
     toolCallCount: state.toolCallCount,
     // States written before per-path counts existed have none: the paths start empty.
     toolPathCalls: new Map(state.toolPathCalls ?? []),
+    activeToolCalls: new Map(),
     interactionCount: state.interactionCount,
     seq: state.seq,
     segment: state.segment + 1,

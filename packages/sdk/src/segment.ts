@@ -25,6 +25,8 @@ import { type FinalValues, snapshotAttributes } from "./snapshot.ts";
 /** The span of one segment (the part of an execution that runs in one process, between pauses). */
 export interface Segment {
   readonly span: Span;
+  /** Set when the segment span ends: nothing is recorded under it any more. */
+  ended: boolean;
   /** The active context with the segment span set: the parent of its tool, interaction and state spans. */
   readonly context: Context;
 }
@@ -53,7 +55,7 @@ export function startSegment(
     { kind: SpanKind.INTERNAL, startTime, attributes, links },
     parent,
   );
-  return { span, context: trace.setSpan(parent, span) };
+  return { span, context: trace.setSpan(parent, span), ended: false };
 }
 
 /** The segment span as parent, on top of whatever else (baggage…) is active now. */
@@ -94,6 +96,7 @@ export function endSegment(
   status?: SpanStatus,
 ): void {
   record.seq += 1;
+  segment.ended = true;
   segment.span.setAttributes(snapshotAttributes(record, core.maxValueBytes, final));
   if (status !== undefined) segment.span.setStatus(status);
   segment.span.end(endTime);

@@ -1,5 +1,8 @@
 import type { Attributes } from "@opentelemetry/api";
 import {
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT,
   ATTR_EXECUTION_CODE,
   ATTR_EXECUTION_COMPLETED_AT,
   ATTR_EXECUTION_CREATED_AT,
@@ -27,6 +30,7 @@ import {
   ATTR_TRIGGER_KIND,
   ATTR_TRIGGER_META,
   type InteractionStatus,
+  MAX_ACTIVE_TOOL_CALLS,
   TRIGGER_UNKNOWN,
 } from "@runtrace/semconv";
 import { encodeLogLines } from "./prior-logs.ts";
@@ -83,6 +87,15 @@ export function snapshotAttributes(
     );
   }
   if (record.resumeAction !== undefined) attributes[ATTR_RESUME_ACTION] = record.resumeAction;
+  if (record.activeToolCalls.size > 0) {
+    // Oldest first: a Map keeps the start order.
+    const active = [...record.activeToolCalls].slice(0, MAX_ACTIVE_TOOL_CALLS);
+    attributes[ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS] = active.map(([id]) => id);
+    attributes[ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS] = active.map(([, call]) => call.path);
+    attributes[ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT] = active.map(
+      ([, call]) => call.startedAt,
+    );
+  }
   const pending = record.pendingInteraction;
   if (pending !== undefined) {
     const status: InteractionStatus = "pending";

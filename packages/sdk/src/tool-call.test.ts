@@ -3,6 +3,9 @@ import {
   ATTR_ERROR_TYPE,
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_TYPE,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT,
   ATTR_EXECUTION_ID,
   ATTR_EXECUTION_STATUS,
   ATTR_EXECUTION_TOOL_CALL_COUNT,
@@ -23,6 +26,7 @@ import {
   MAX_RECORDED_TOOL_PATHS,
   SPAN_EXECUTION,
   SPAN_EXECUTION_RESUME,
+  SPAN_EXECUTION_STATE,
   toolSpanName,
 } from "@runtrace/semconv";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -249,5 +253,84 @@ describe("tool paths on snapshots", () => {
       expect(span.attributes).not.toHaveProperty(ATTR_EXECUTION_TOOL_PATHS);
       expect(span.attributes).not.toHaveProperty(ATTR_EXECUTION_TOOL_PATH_CALLS);
     }
+  });
+});
+
+describe("a tool call still running", () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("is reported in a state span once it has run long enough; short calls add nothing", async () => {
+    const t = tracing();
+    const recorder = createExecutionRecorder({
+      tracer: t.tracer,
+      reportRunningToolCallsAfterMs: 30,
+    });
+    const exec = recorder.create({ scopeId: "s", code: "c" });
+    await exec.toolCall({ path: "fast.one" }, () => 1);
+    const statesAfterFast = t.states().length;
+    let inFlight: (() => void) | undefined;
+    const slow = exec.toolCall(
+      { path: "ci.pipeline.wait" },
+      () =>
+        new Promise<void>((r) => {
+          inFlight = r;
+        }),
+    );
+    await sleep(120);
+    const states = t.states();
+    expect(states).toHaveLength(statesAfterFast + 1);
+    const report = states.at(-1)!;
+    expect(report.attributes[ATTR_EXECUTION_STATUS]).toBe("running");
+    expect(report.attributes[ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS]).toEqual(["ci.pipeline.wait"]);
+    const ids = report.attributes[ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS] as string[];
+    const started = report.attributes[ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT] as number[];
+    expect(ids).toHaveLength(1);
+    expect(started).toHaveLength(1);
+    inFlight?.();
+    await slow;
+    // The call's own span carries the same id and start.
+    const tool = t.one(toolSpanName("ci.pipeline.wait"));
+    expect(tool.attributes[ATTR_GEN_AI_TOOL_CALL_ID]).toBe(ids[0]);
+    expect(epochMs(tool.startTime)).toBe(started[0]);
+    // Ended: the next snapshot lists nothing in flight, and no late report follows.
+    exec.complete();
+    await sleep(60);
+    expect(t.states()).toHaveLength(statesAfterFast + 1);
+    expect(t.one(SPAN_EXECUTION).attributes[ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS]).toBeUndefined();
+    expect(t.named(SPAN_EXECUTION_STATE).every((s) => s.attributes[ATTR_EXECUTION_STATUS])).toBe(
+      true,
+    );
+  });
+
+  it("lists every call in flight, oldest first, and reports nothing when turned off", async () => {
+    const t = tracing();
+    const recorder = createExecutionRecorder({
+      tracer: t.tracer,
+      reportRunningToolCallsAfterMs: 20,
+    });
+    const exec = recorder.create({ scopeId: "s", code: "c" });
+    const releases: (() => void)[] = [];
+    const call = (path: string) =>
+      exec.toolCall({ path }, () => new Promise<void>((r) => releases.push(r)));
+    const a = call("a.first");
+    await sleep(5);
+    const b = call("b.second");
+    await sleep(100);
+    const last = t.states().at(-1)!;
+    expect(last.attributes[ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS]).toEqual(["a.first", "b.second"]);
+    for (const release of releases) release();
+    await Promise.all([a, b]);
+    exec.complete();
+
+    const quiet = tracing();
+    const off = createExecutionRecorder({
+      tracer: quiet.tracer,
+      reportRunningToolCallsAfterMs: false,
+    });
+    const run = off.create({ scopeId: "s", code: "c" });
+    const before = quiet.states().length;
+    await run.toolCall({ path: "slow.call" }, () => sleep(60));
+    expect(quiet.states()).toHaveLength(before);
+    run.complete();
   });
 });

@@ -29,7 +29,7 @@ import { guard } from "./guard.ts";
 import { recordToolCallOutcome } from "./instruments.ts";
 import type { RecorderCore } from "./options.ts";
 import type { ExecutionRecord } from "./record.ts";
-import { type Segment, segmentParent } from "./segment.ts";
+import { emitState, type Segment, segmentParent } from "./segment.ts";
 import {
   encodeJson,
   errorMessage,
@@ -53,6 +53,7 @@ export interface ToolCallOptions {
 }
 
 interface StartedToolCall {
+  readonly id: string;
   readonly span: Span;
   readonly path: string;
   readonly namespace: string;
@@ -78,15 +79,48 @@ export async function recordToolCall<T>(
     undefined,
   );
   if (started === undefined) return await fn();
+  const report = reportIfStillRunning(core, record, segment, started.id);
   let result: Awaited<T>;
   try {
     result = await context.with(trace.setSpan(context.active(), started.span), fn);
   } catch (error) {
+    clearTimeout(report);
+    record.activeToolCalls.delete(started.id);
     guard("tool call end", () => endToolCall(core, started, "failed", { error }), undefined);
     throw error;
   }
+  clearTimeout(report);
+  record.activeToolCalls.delete(started.id);
   guard("tool call end", () => endToolCall(core, started, "completed", { result }), undefined);
   return result;
+}
+
+/**
+ * A call's span is exported only when it ends. One still running after the recorder's
+ * `reportRunningToolCallsAfterMs` gets a state span listing the calls in flight, so history
+ * shows what the run is doing now; short calls cost nothing.
+ */
+function reportIfStillRunning(
+  core: RecorderCore,
+  record: ExecutionRecord,
+  segment: Segment,
+  callId: string,
+): ReturnType<typeof setTimeout> | undefined {
+  const after = core.reportRunningToolCallsAfterMs;
+  if (after === null) return undefined;
+  const timer = setTimeout(() => {
+    guard(
+      "reporting a running tool call",
+      () => {
+        if (segment.ended || !record.activeToolCalls.has(callId)) return;
+        emitState(core, record, segment, core.now());
+      },
+      undefined,
+    );
+  }, after);
+  // A sandbox waiting only for this report must not be kept alive by it.
+  timer.unref?.();
+  return timer;
 }
 
 function startToolCall(
@@ -98,10 +132,11 @@ function startToolCall(
   const path = String(call.path);
   const namespace = call.namespace ?? toolNamespace(path);
   const startTime = core.now();
+  const id = globalThis.crypto.randomUUID();
   const attributes: Attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_EXECUTE_TOOL,
     [ATTR_GEN_AI_TOOL_NAME]: path,
-    [ATTR_GEN_AI_TOOL_CALL_ID]: globalThis.crypto.randomUUID(),
+    [ATTR_GEN_AI_TOOL_CALL_ID]: id,
     [ATTR_TOOL_PATH]: path,
     [ATTR_TOOL_NAMESPACE]: namespace,
     [ATTR_EXECUTION_ID]: record.id,
@@ -117,7 +152,8 @@ function startToolCall(
   );
   record.toolCallCount += 1;
   countToolPath(record, path);
-  return { span, path, namespace, scopeId: record.scopeId, startTime };
+  record.activeToolCalls.set(id, { path, startedAt: startTime });
+  return { id, span, path, namespace, scopeId: record.scopeId, startTime };
 }
 
 /** Counts a call of `path`; a path beyond the first `MAX_RECORDED_TOOL_PATHS` is not recorded. */

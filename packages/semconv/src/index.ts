@@ -65,6 +65,22 @@ export const ATTR_EXECUTION_TOOL_PATHS = "executor.execution.tool_paths";
 export const ATTR_EXECUTION_TOOL_PATH_CALLS = "executor.execution.tool_path_calls";
 export const MAX_RECORDED_TOOL_PATHS = 128;
 /**
+ * The tool calls in flight when the snapshot was taken: their `gen_ai.tool.call.id`s (string
+ * array), with `ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS` (string array) and
+ * `ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT` (epoch ms, int array) in the same order. A tool
+ * span is exported only when the call ends; a call still running after
+ * `RUNNING_TOOL_CALL_REPORT_MS` makes the runtime emit a state span listing it, so history
+ * shows what a run is doing now. A call listed here whose tool span is stored has ended.
+ */
+export const ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS = "executor.execution.active_tool_call_ids";
+export const ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS = "executor.execution.active_tool_call_paths";
+export const ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT =
+  "executor.execution.active_tool_call_started_at";
+/** A tool call running this long (ms) is reported in a state span before it ends. */
+export const RUNNING_TOOL_CALL_REPORT_MS = 1000;
+/** At most this many calls in flight are listed on a snapshot (the oldest first). */
+export const MAX_ACTIVE_TOOL_CALLS = 32;
+/**
  * Monotonic sequence number of a snapshot of the execution (state spans and the final span).
  * A higher sequence supersedes a lower one; the final span always wins.
  */

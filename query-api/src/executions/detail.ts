@@ -1,4 +1,5 @@
 import { CHILD_START_SLACK_MS, type ClickHouse } from "@runtrace/clickhouse";
+import { toolNamespace } from "@runtrace/semconv";
 import { notFound } from "../http/errors.ts";
 import { traceRowsQuery } from "../traces/index.ts";
 import { type ExecutionSummary, parseJson, summaryColumns, toSummary } from "./list.ts";
@@ -203,21 +204,85 @@ export interface ToolCallDetail {
   id: string;
   toolPath: string;
   namespace: string | null;
+  /** `completed`, `failed`, or `running`: in flight as the run's latest snapshot says. */
   status: string;
   startedAt: number;
-  completedAt: number;
-  durationMs: number;
+  /** null while running. */
+  completedAt: number | null;
+  durationMs: number | null;
   args: unknown;
   argsTruncated: boolean;
   result: unknown;
   resultTruncated: boolean;
   error: string | null;
   errorType: string | null;
-  spanId: string;
+  /** null while running (the span is exported when the call ends). */
+  spanId: string | null;
 }
 
-/** A run's tool calls in start order. */
+/**
+ * The calls in flight the run's current row lists: none once it has finished; for an
+ * unfinished run, those of its latest snapshot (`active_tool_calls`).
+ */
+async function callsInFlight(
+  ch: ClickHouse,
+  key: RunKey,
+  signal: AbortSignal,
+): Promise<{ id: string; path: string; startedAt: number }[]> {
+  const p = new QueryParams();
+  const where = keyCondition(p, key);
+  const [row] = await ch.select<{ final: number; active_tool_calls: string }>(
+    `SELECT final, active_tool_calls FROM (
+       SELECT 1 AS final, '' AS active_tool_calls, version, span_id, row_id FROM executions WHERE ${where}
+       UNION ALL
+       SELECT 0, active_tool_calls, version, span_id, row_id FROM execution_states FINAL WHERE ${where}
+     ) ORDER BY final DESC, version DESC, span_id DESC, row_id DESC LIMIT 1`,
+    p.values,
+    { signal },
+  );
+  if (!row || Number(row.final) === 1 || row.active_tool_calls === "") return [];
+  const calls = parseJson(row.active_tool_calls);
+  return Array.isArray(calls) ? (calls as { id: string; path: string; startedAt: number }[]) : [];
+}
+
+/**
+ * A run's tool calls in start order: its stored tool spans, and the calls its latest snapshot
+ * lists as in flight whose span is not stored yet (`running`, no end).
+ */
 export async function toolCalls(
+  ch: ClickHouse,
+  key: RunKey,
+  signal: AbortSignal,
+): Promise<ToolCallDetail[]> {
+  const [stored, inFlight] = await Promise.all([
+    storedToolCalls(ch, key, signal),
+    callsInFlight(ch, key, signal),
+  ]);
+  const ended = new Set(stored.map((c) => c.id));
+  const running: ToolCallDetail[] = inFlight
+    .filter((c) => !ended.has(c.id))
+    .map((c) => ({
+      id: c.id,
+      toolPath: c.path,
+      namespace: toolNamespace(c.path) || null,
+      status: "running",
+      startedAt: c.startedAt,
+      completedAt: null,
+      durationMs: null,
+      args: null,
+      argsTruncated: false,
+      result: null,
+      resultTruncated: false,
+      error: null,
+      errorType: null,
+      spanId: null,
+    }));
+  if (running.length === 0) return stored;
+  return [...stored, ...running].sort((a, b) => a.startedAt - b.startedAt);
+}
+
+/** The run's stored tool-call spans in start order. */
+async function storedToolCalls(
   ch: ClickHouse,
   key: RunKey,
   signal: AbortSignal,

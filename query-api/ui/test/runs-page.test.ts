@@ -608,7 +608,7 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
-  it("draws a run's wait for an interaction, a running run's time so far, and their elapsed time", async () => {
+  it("draws a run's wait for an interaction, a tool call still running, and their elapsed time", async () => {
     const url = `https://auth.example.test/oauth/authorize?client_id=runs-test&state=${Date.now()}`;
     const paused = await submitRun(server.collectorUrl, {
       code: [
@@ -653,35 +653,42 @@ describe.skipIf(!chromiumPath)(title, () => {
       .poll(async () => Number(await elapsedOf(paused.executionId)))
       .toBeGreaterThan(first + 900);
 
-    // A running run: its last tool call, then its time since, drawn up to now.
+    // A run the demo left running in `tools.ci.pipeline.wait`: the SDK reported the call in
+    // flight, so it is drawn as running, from its start up to now, after the finished call.
     const running = (await expected("status=running")).executions.find((r) => !r.stale);
     if (!running) throw new Error("the demo left no running run");
-    const calls = await api<{ toolCalls: { completedAt: number }[] }>(
-      `/v1/executions/${running.id}/tool-calls`,
-    );
+    const { toolCalls } = await api<{
+      toolCalls: { toolPath: string; status: string; startedAt: number }[];
+    }>(`/v1/executions/${running.id}/tool-calls`);
+    expect(toolCalls.map((c) => [c.toolPath, c.status])).toEqual([
+      ["ci.pipeline.run", "completed"],
+      ["ci.pipeline.wait", "running"],
+    ]);
+    const inFlight = toolCalls[1] as { startedAt: number };
     await page.click(`${RUN_ROW_SELECTOR}[data-id="${running.id}"]`);
-    const tail = await page.waitForSelector('[data-testid="waterfall-running"]');
-    expect(await tail.textContent()).toContain("running");
+    const row = await page.waitForSelector('[data-testid="waterfall-row"][data-status="running"]');
+    expect(await row.textContent()).toContain("ci.pipeline.wait");
     expect(await page.textContent('[data-testid="drawer-elapsed"]')).toContain("so far");
-    const lastEnd = Math.max(
-      running.startedAt ?? running.createdAt,
-      ...calls.toolCalls.map((c) => c.completedAt),
+    const rowMs = Number(await row.getAttribute("data-ms"));
+    expect(Math.abs(rowMs - (Date.now() - inFlight.startedAt))).toBeLessThan(2500);
+    const geometry = await page.$$eval('[data-testid="waterfall-row"]', (rows) =>
+      rows.map((r) => {
+        const bar = r.querySelector('[data-testid="waterfall-bar"]')?.getBoundingClientRect();
+        const track = r.querySelector(".wf-track")?.getBoundingClientRect();
+        return { left: bar?.left ?? 0, right: bar?.right ?? 0, trackRight: track?.right ?? 0 };
+      }),
     );
-    const tailMs = Number(await tail.getAttribute("data-ms"));
-    expect(Math.abs(tailMs - (Date.now() - lastEnd))).toBeLessThan(2500);
-    if (calls.toolCalls.length > 0) {
-      const bars = await page.$$eval('[data-testid="waterfall-bar"]', (els) =>
-        els.map((e) => {
-          const r = e.getBoundingClientRect();
-          return { left: r.left, right: r.right };
-        }),
-      );
-      // After the last call's bar, reaching the chart's end.
-      const tailBar = bars.at(-1) as { left: number; right: number };
-      expect(tailBar.left).toBeGreaterThanOrEqual(
-        Math.max(...bars.slice(0, -1).map((x) => x.right)) - 1,
-      );
-    }
+    const [done, inFlightBar] = geometry as [
+      { right: number },
+      { left: number; right: number; trackRight: number },
+    ];
+    // After the finished call, reaching the axis' end (now).
+    expect(inFlightBar.left).toBeGreaterThanOrEqual(done.right - 1);
+    expect(inFlightBar.right).toBeGreaterThan(inFlightBar.trackRight - 2);
+    // It grows while the page is open.
+    await expect
+      .poll(async () => Number(await row.getAttribute("data-ms")), { timeout: 5000 })
+      .toBeGreaterThan(rowMs + 900);
     await page.screenshot({ path: `${SHOTS}/drawer-running.png` });
   });
 

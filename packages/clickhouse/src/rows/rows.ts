@@ -53,6 +53,12 @@ export interface ExecutionRow {
   pendingInteractionPurpose: string;
   pendingInteractionPayload: string;
   pendingInteractionCreatedAt: number | null;
+  /**
+   * The tool calls in flight the root span lists (`executor.execution.active_tool_call_*`), as
+   * a JSON array of `{ id, path, startedAt }` (epoch ms), "" when none (always for a final row).
+   * A listed call whose tool span is stored has ended: readers leave it out.
+   */
+  activeToolCalls: string;
   traceId: string;
   spanId: string;
   serviceName: string;

@@ -1,5 +1,8 @@
 import {
   ATTR_ERROR_TYPE,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS,
+  ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT,
   ATTR_EXECUTION_CODE,
   ATTR_EXECUTION_COMPLETED_AT,
   ATTR_EXECUTION_CREATED_AT,
@@ -221,6 +224,7 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     pendingInteractionCreatedAt: pendingId
       ? (intAttr(a[ATTR_INTERACTION_CREATED_AT]) ?? null)
       : null,
+    activeToolCalls: final ? "" : activeToolCallsOf(a),
     traceId: span.traceId,
     spanId: span.spanId,
     serviceName: span.resource.serviceName,
@@ -229,6 +233,36 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     rootVersion: Math.max(0, seq ?? spanEndMs),
     version: 0n,
   };
+}
+
+/** A JSON array attribute's items, or [] when it is missing or not an array. */
+function jsonArray(text: string | undefined): unknown[] {
+  if (text === undefined) return [];
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The calls in flight a snapshot lists, as the row stores them: `[{id, path, startedAt}]`
+ * JSON, "" for none. Entries without a string id and path or a numeric start are left out.
+ */
+function activeToolCallsOf(a: Record<string, string>): string {
+  const ids = jsonArray(a[ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS]);
+  if (ids.length === 0) return "";
+  const paths = jsonArray(a[ATTR_EXECUTION_ACTIVE_TOOL_CALL_PATHS]);
+  const starts = jsonArray(a[ATTR_EXECUTION_ACTIVE_TOOL_CALL_STARTED_AT]);
+  const calls: { id: string; path: string; startedAt: number }[] = [];
+  ids.forEach((id, i) => {
+    const path = paths[i];
+    const startedAt = Number(starts[i]);
+    if (typeof id !== "string" || typeof path !== "string" || !Number.isFinite(startedAt)) return;
+    calls.push({ id, path, startedAt: Math.trunc(startedAt) });
+  });
+  return calls.length === 0 ? "" : JSON.stringify(calls);
 }
 
 function executionStatus(span: SpanInput): ExecutionStatus {

@@ -140,6 +140,7 @@ export const EXECUTION_COLUMNS = [
   "pending_interaction_purpose",
   "pending_interaction_payload",
   "pending_interaction_created_at",
+  "active_tool_calls",
   "trace_id",
   "span_id",
   "service_name",
@@ -152,7 +153,7 @@ function nullableMillis(ms: number | null): string {
 }
 
 export function executionLine(r: ExecutionRow): string {
-  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.rowId}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${r.reportedToolCallCount}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${r.interactionCount}\t${r.reportedInteractionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\n`;
+  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.rowId}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${r.reportedToolCallCount}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${r.interactionCount}\t${r.reportedInteractionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${tsvString(r.activeToolCalls)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\n`;
 }
 
 export const TOOL_CALL_COLUMNS = [

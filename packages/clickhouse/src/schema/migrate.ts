@@ -6,6 +6,7 @@ import { v2Lookups } from "./v2-lookups.ts";
 import { v3RunRollups } from "./v3-run-rollups.ts";
 import { v4DerivedRuns } from "./v4-derived-runs.ts";
 import { v5ArrivalOrder } from "./v5-arrival-order.ts";
+import { v6ActiveToolCalls } from "./v6-active-tool-calls.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v3RunRollups,
   v4DerivedRuns,
   v5ArrivalOrder,
+  v6ActiveToolCalls,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -40,6 +40,7 @@ function root(over: Partial<ExecutionRow>): ExecutionRow {
     pendingInteractionPurpose: "",
     pendingInteractionPayload: "",
     pendingInteractionCreatedAt: null,
+    activeToolCalls: "",
     traceId: "t",
     spanId: "a000000000000001",
     serviceName: "",

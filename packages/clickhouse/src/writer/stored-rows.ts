@@ -40,6 +40,7 @@ interface ContentRow {
   pending_interaction_purpose: string;
   pending_interaction_payload: string;
   pending_created_ms: number | null;
+  active_tool_calls: string;
   trace_id: string;
   service_name: string;
   segment: number;
@@ -51,7 +52,7 @@ const CONTENT_COLUMNS = `execution_id, scope_id, toString(row_id) AS row_id, toS
   status, trigger_kind, trigger_meta, runtime, code, code_truncated, result, result_truncated, error,
   error_type, logs, reported_tool_call_count, reported_interaction_count, pending_interaction_id,
   pending_interaction_kind, pending_interaction_purpose, pending_interaction_payload,
-  toUnixTimestamp64Milli(pending_interaction_created_at) AS pending_created_ms, trace_id,
+  toUnixTimestamp64Milli(pending_interaction_created_at) AS pending_created_ms, active_tool_calls, trace_id,
   service_name, segment`;
 
 const RANGE =
@@ -131,6 +132,7 @@ function toExecutionRow(r: ContentRow, version: bigint): ExecutionRow {
     pendingInteractionPayload: r.pending_interaction_payload,
     pendingInteractionCreatedAt:
       r.pending_created_ms === null ? null : Number(r.pending_created_ms),
+    activeToolCalls: r.active_tool_calls,
     traceId: r.trace_id,
     spanId: r.span_id,
     serviceName: r.service_name,

@@ -95,15 +95,16 @@ export interface ToolCall {
   id: string;
   toolPath: string;
   namespace: string | null;
+  /** `completed`, `failed`, or `running` (in flight: no end, no span yet). */
   status: string;
   startedAt: number;
-  completedAt: number;
-  durationMs: number;
+  completedAt: number | null;
+  durationMs: number | null;
   args: unknown;
   argsTruncated: boolean;
   result: unknown;
   resultTruncated: boolean;
   error: string | null;
   errorType: string | null;
-  spanId: string;
+  spanId: string | null;
 }

@@ -57,8 +57,17 @@ function callItem(call: ToolCall): Item {
             <strong>{call.errorType ?? "Error"}</strong>: {call.error}
           </div>
         )}
-        <h4>args{call.argsTruncated ? " (truncated)" : ""}</h4>
-        <pre>{prettyJson(unwrapJson(call.args))}</pre>
+        {call.completedAt === null ? (
+          <p className="muted">
+            Running since {fullTime(call.startedAt)}: the runtime reported it in flight; its args
+            and result come with its span when it ends.
+          </p>
+        ) : (
+          <>
+            <h4>args{call.argsTruncated ? " (truncated)" : ""}</h4>
+            <pre>{prettyJson(unwrapJson(call.args))}</pre>
+          </>
+        )}
         {call.result !== null && call.result !== undefined && (
           <>
             <h4>result{call.resultTruncated ? " (truncated)" : ""}</h4>
@@ -123,16 +132,17 @@ function itemsOf(props: Props): Item[] {
     items.push(waitItem({ ...pending, status: "pending" }, from, null, pending.payload));
   }
   items.sort((a, b) => a.from - b.from);
-  const waiting = items.some((item) => item.kind === "wait" && item.to === null);
-  if (props.running && !waiting) {
-    // What the run does now is not known until its next span: a call in flight is exported
-    // when it ends. Its time since the last news is drawn as such.
+  // A call in flight or an open wait says what the run does now.
+  const known = items.some((item) => item.to === null);
+  if (props.running && !known) {
+    // Otherwise what it does now is not known until its next span (a short call in flight is
+    // exported when it ends): its time since the last news is drawn as such.
     const last = Math.max(props.startMs, ...items.map((item) => item.to ?? item.from));
     items.push({
       key: "running",
       kind: "running",
       label: "running…",
-      title: "No call has ended since: a call in flight is reported when it ends",
+      title: "No news since: a short call in flight is reported when it ends",
       from: last,
       to: null,
       failed: false,
@@ -140,7 +150,7 @@ function itemsOf(props: Props): Item[] {
       detail: (
         <p className="muted">
           Running since {fullTime(props.startMs)}; last news {fullTime(last)}. A tool call in flight
-          is reported when it ends.
+          shows once it has run a second (the runtime reports it), else when it ends.
         </p>
       ),
     });
@@ -150,6 +160,16 @@ function itemsOf(props: Props): Item[] {
 
 /** Axis labels: the start, the middle and the end (room for them in a narrow drawer). */
 const TICKS = [0, 0.5, 1];
+
+/** A bar's look: red when failed, hatched amber for a wait, hatched blue while running. */
+function barClass(item: Item): string {
+  const classes = ["wf-bar"];
+  if (item.failed) classes.push("bar-failed");
+  else if (item.kind === "wait") classes.push("bar-wait");
+  else if (item.to === null) classes.push("bar-running");
+  if (item.to === null) classes.push("bar-open");
+  return classes.join(" ");
+}
 
 /**
  * The run on one time axis: a bar per tool call (failed ones red), the waits for interactions
@@ -191,7 +211,9 @@ export function Waterfall(props: Props) {
         const took = durationText(to - item.from);
         const duration =
           item.kind === "call"
-            ? took
+            ? item.to === null
+              ? `${took}…`
+              : took
             : item.kind === "wait"
               ? item.to === null
                 ? `waiting ${took}…`
@@ -217,7 +239,10 @@ export function Waterfall(props: Props) {
               aria-expanded={expanded}
               onClick={() => setOpen(expanded ? null : item.key)}
             >
-              <span className="wf-name" title={item.title}>
+              <span
+                className={`wf-name${item.failed ? " name-failed" : item.kind !== "call" ? ` name-${item.kind}` : ""}`}
+                title={item.title}
+              >
                 {item.failed && (
                   <span className="wf-failed-mark" title="failed">
                     ✕{" "}
@@ -227,7 +252,7 @@ export function Waterfall(props: Props) {
               </span>
               <span className="wf-track">
                 <span
-                  className="wf-bar"
+                  className={barClass(item)}
                   data-testid="waterfall-bar"
                   style={{ left: `${left}%`, width: `${width}%` }}
                 />

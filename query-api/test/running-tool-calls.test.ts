@@ -115,19 +115,24 @@ async function recordRun(scopeId: string): Promise<{
   };
 }
 
+/** Waits until the run's calls read: the quick one completed, the held one `held`. */
+async function settlesTo(run: { id: string; quickPath: string; heldPath: string }, held: string) {
+  await expect
+    .poll(() => callsOf(run.id).then((calls) => calls.map((c) => [c.toolPath, c.status])), {
+      timeout: 15_000,
+    })
+    .toEqual([
+      [run.quickPath, "completed"],
+      [run.heldPath, held],
+    ]);
+}
+
 describe("a tool call in flight", () => {
   it("is listed as running until its span is stored, then once, completed", async () => {
     const run = await recordRun("scope-running");
     await send(run.whileRunning);
     const startedAt = run.held.startTime[0] * 1000 + Math.floor(run.held.startTime[1] / 1e6);
-    await expect
-      .poll(() => callsOf(run.id).then((calls) => calls.map((c) => [c.toolPath, c.status])), {
-        timeout: 15_000,
-      })
-      .toEqual([
-        [run.quickPath, "completed"],
-        [run.heldPath, "running"],
-      ]);
+    await settlesTo(run, "running");
     const [, running] = await callsOf(run.id);
     expect(running).toMatchObject({
       id: run.held.attributes["gen_ai.tool.call.id"],
@@ -138,14 +143,7 @@ describe("a tool call in flight", () => {
     });
     // Its span arrives: the same call, once, completed.
     await send([run.held]);
-    await expect
-      .poll(() => callsOf(run.id).then((calls) => calls.map((c) => [c.toolPath, c.status])), {
-        timeout: 15_000,
-      })
-      .toEqual([
-        [run.quickPath, "completed"],
-        [run.heldPath, "completed"],
-      ]);
+    await settlesTo(run, "completed");
     expect((await callsOf(run.id))[1]?.spanId).toBe(run.held.spanContext().spanId);
   });
 
@@ -167,14 +165,7 @@ describe("a tool call in flight", () => {
     async (_name, split) => {
       const run = await recordRun(`scope-order-${_name.length}`);
       for (const request of split(run.spans)) await send(request);
-      await expect
-        .poll(() => callsOf(run.id).then((calls) => calls.map((c) => [c.toolPath, c.status])), {
-          timeout: 15_000,
-        })
-        .toEqual([
-          [run.quickPath, "completed"],
-          [run.heldPath, "completed"],
-        ]);
+      await settlesTo(run, "completed");
       // Settled: nothing more turns up.
       await sleep(300);
       expect((await callsOf(run.id)).map((c) => c.status)).toEqual(["completed", "completed"]);

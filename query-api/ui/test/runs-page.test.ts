@@ -153,6 +153,24 @@ describe.skipIf(!chromiumPath)(title, () => {
     const bars = await page.$$('[data-testid="timeline-bars"] .seg');
     expect(bars.length).toBeGreaterThan(0);
     await page.screenshot({ path: `${SHOTS}/list-1280.png` });
+    // Every status dot stands out from the row behind it (WCAG's 3:1 for graphics), the
+    // pending grey included. Read in the page: the computed colours, not the stylesheet's text.
+    const contrasts = (await page.evaluate(`(() => {
+      const rgb = (text) => text.match(/[0-9.]+/g).slice(0, 3).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const panel = lum(rgb(getComputedStyle(document.querySelector(".table")).backgroundColor));
+      return [...document.querySelectorAll('[data-testid="facet-status-pending"] .dot, .tr .dot')]
+        .filter((d) => !d.classList.contains("dot-stale"))
+        .map((d) => {
+          const dot = lum(rgb(getComputedStyle(d).backgroundColor));
+          return (Math.max(dot, panel) + 0.05) / (Math.min(dot, panel) + 0.05);
+        });
+    })()`)) as number[];
+    expect(contrasts.length).toBeGreaterThan(0);
+    expect(Math.min(...contrasts)).toBeGreaterThanOrEqual(3);
 
     // Infinite scroll: reaching the end of the list loads the next cursor page, until none is left.
     await expect

@@ -133,7 +133,7 @@ const schemas = {
       scopeCounts: {
         type: "array",
         description:
-          "Every scope the token may read with runs started within from–to, and how many, most first: the scopes to pick from (no other filter applies, scope included).",
+          "The scopes the token may read with runs started within from–to, and how many, most first, at most 50: the scopes to pick from (no other filter applies, scope included).",
         items: { type: "object", properties: { scope: str, count: int } },
       },
       interactionCounts: {
@@ -295,7 +295,7 @@ export function openApiDocument(): object {
       "/v1/executions/{id}/tool-calls": {
         get: {
           summary:
-            "An execution's tool calls in start order, with status, duration, args and result where recorded: the tool spans naming its id, in its scope or naming none, started at most a minute before it was created; and, for an unfinished run, the calls its latest snapshot lists as in flight whose span is not stored yet (status `running`, completedAt, durationMs and spanId null)",
+            "An execution's tool calls in start order, with status, duration, args and result where recorded: the tool spans naming its id, in its scope or naming none, started at most a minute before it was created; and, for an unfinished run that is not stale, the calls its latest snapshot lists as in flight whose span is not stored yet (status `running`, completedAt, durationMs and spanId null)",
           parameters: [idParam],
           responses: {
             "200": { description: "`{ executionId, toolCalls }`" },

@@ -32,6 +32,8 @@ interface Call {
 
 let collector: RunningCollector;
 let api: Listening;
+/** The same data, read by an API for which a run silent for 1 ms is stale. */
+let impatient: Listening;
 
 beforeAll(async () => {
   collector = await startTestCollector();
@@ -40,17 +42,23 @@ beforeAll(async () => {
     0,
     "127.0.0.1",
   );
+  impatient = await listen(
+    createQueryApiApp({ clickhouse: collector.ch, staleAfterMs: 1 }),
+    0,
+    "127.0.0.1",
+  );
 }, 60_000);
 
 afterAll(async () => {
+  await impatient?.close();
   await api?.close();
   await collector?.stop();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function callsOf(id: string): Promise<Call[]> {
-  const res = await fetch(`${api.url}/v1/executions/${id}/tool-calls`);
+async function callsOf(id: string, server = api): Promise<Call[]> {
+  const res = await fetch(`${server.url}/v1/executions/${id}/tool-calls`);
   if (res.status === 404) return [];
   expect(res.status).toBe(200);
   return ((await res.json()) as { toolCalls: Call[] }).toolCalls;
@@ -141,6 +149,10 @@ describe("a tool call in flight", () => {
       durationMs: null,
       spanId: null,
     });
+    // A stale run (its runtime may be gone) lists no call in flight.
+    expect((await callsOf(run.id, impatient)).map((c) => [c.toolPath, c.status])).toEqual([
+      [run.quickPath, "completed"],
+    ]);
     // Its span arrives: the same call, once, completed.
     await send([run.held]);
     await settlesTo(run, "completed");

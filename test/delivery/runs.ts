@@ -295,9 +295,13 @@ class SeedGenerator {
   async toolCall(exec: Execution, n: number, intent: RunIntent): Promise<void> {
     const path = this.toolPath();
     const fail = this.rng.chance(0.25);
+    // A slow call outlives a turn of the event loop: the SDK reports it in flight first (its
+    // timer was set first), then its span ends. Deterministic: timers keep creation order.
+    const slow = this.rng.chance(0.15);
     this.tick(1, 60);
     await exec
       .toolCall({ path, args: { n, q: this.rng.pick(CODE_WORDS) } }, async () => {
+        if (slow) await new Promise((resolve) => setTimeout(resolve, 1));
         this.tick(1, 400);
         if (fail) throw this.error(`${path} failed (${n})`);
         return { ok: true, items: this.rng.int(0, 9) };

@@ -60,6 +60,8 @@ export interface ExecutionRecord {
    * every snapshot while they run (never carried over a pause).
    */
   readonly activeToolCalls: Map<string, ActiveToolCall>;
+  /** The pending report of calls in flight (one per run), and the calls already reported. */
+  readonly reports: { timer?: ReturnType<typeof setTimeout>; listed: Set<string> };
   /** Last sequence number used by a snapshot (state span or segment end). */
   seq: number;
   /** 1 for the first segment, +1 per resume. */

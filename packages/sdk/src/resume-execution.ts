@@ -79,6 +79,7 @@ function recordFromState(
     // States written before per-path counts existed have none: the paths start empty.
     toolPathCalls: new Map(state.toolPathCalls ?? []),
     activeToolCalls: new Map(),
+    reports: { listed: new Set() },
     interactionCount: state.interactionCount,
     seq: state.seq,
     segment: state.segment + 1,

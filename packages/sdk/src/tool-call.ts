@@ -79,40 +79,39 @@ export async function recordToolCall<T>(
     undefined,
   );
   if (started === undefined) return await fn();
-  const report = reportIfStillRunning(core, record, segment, started.id);
+  scheduleReport(core, record, segment);
   let result: Awaited<T>;
   try {
     result = await context.with(trace.setSpan(context.active(), started.span), fn);
   } catch (error) {
-    clearTimeout(report);
-    record.activeToolCalls.delete(started.id);
+    callEnded(record, started.id);
     guard("tool call end", () => endToolCall(core, started, "failed", { error }), undefined);
     throw error;
   }
-  clearTimeout(report);
-  record.activeToolCalls.delete(started.id);
+  callEnded(record, started.id);
   guard("tool call end", () => endToolCall(core, started, "completed", { result }), undefined);
   return result;
 }
 
 /**
- * A call's span is exported only when it ends. One still running after the recorder's
- * `reportRunningToolCallsAfterMs` gets a state span listing the calls in flight, so history
- * shows what the run is doing now; short calls cost nothing.
+ * A call's span is exported only when it ends. Calls still running `reportRunningToolCallsAfterMs`
+ * after the first of them started get one state span listing every call in flight, so history
+ * shows what the run is doing now: one timer per run, so a burst of slow calls costs one
+ * snapshot, and short calls cost nothing.
  */
-function reportIfStillRunning(
-  core: RecorderCore,
-  record: ExecutionRecord,
-  segment: Segment,
-  callId: string,
-): ReturnType<typeof setTimeout> | undefined {
+function scheduleReport(core: RecorderCore, record: ExecutionRecord, segment: Segment): void {
   const after = core.reportRunningToolCallsAfterMs;
-  if (after === null) return undefined;
+  if (after === null || record.reports.timer !== undefined) return;
   const timer = setTimeout(() => {
+    record.reports.timer = undefined;
     guard(
       "reporting a running tool call",
       () => {
-        if (segment.ended || !record.activeToolCalls.has(callId)) return;
+        const unreported = [...record.activeToolCalls.keys()].filter(
+          (id) => !record.reports.listed.has(id),
+        );
+        if (segment.ended || unreported.length === 0) return;
+        for (const id of record.activeToolCalls.keys()) record.reports.listed.add(id);
         emitState(core, record, segment, core.now());
       },
       undefined,
@@ -120,7 +119,17 @@ function reportIfStillRunning(
   }, after);
   // A sandbox waiting only for this report must not be kept alive by it.
   timer.unref?.();
-  return timer;
+  record.reports.timer = timer;
+}
+
+/** Takes an ended call off the run's calls in flight; the last one cancels a pending report. */
+function callEnded(record: ExecutionRecord, id: string): void {
+  record.activeToolCalls.delete(id);
+  record.reports.listed.delete(id);
+  if (record.activeToolCalls.size === 0 && record.reports.timer !== undefined) {
+    clearTimeout(record.reports.timer);
+    record.reports.timer = undefined;
+  }
 }
 
 function startToolCall(

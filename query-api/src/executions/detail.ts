@@ -221,42 +221,51 @@ export interface ToolCallDetail {
 }
 
 /**
- * The calls in flight the run's current row lists: none once it has finished; for an
+ * The calls in flight the run's current row lists: none once it has finished or gone stale
+ * (silent past `staleAfterMs`: its runtime may be gone, and its calls with it); for a live
  * unfinished run, those of its latest snapshot (`active_tool_calls`).
  */
 async function callsInFlight(
   ch: ClickHouse,
   key: RunKey,
+  staleAfterMs: number,
   signal: AbortSignal,
 ): Promise<{ id: string; path: string; startedAt: number }[]> {
   const p = new QueryParams();
   const where = keyCondition(p, key);
-  const [row] = await ch.select<{ final: number; active_tool_calls: string }>(
-    `SELECT final, active_tool_calls FROM (
-       SELECT 1 AS final, '' AS active_tool_calls, version, span_id, row_id FROM executions WHERE ${where}
+  const staleMs = p.add("Int64", staleAfterMs);
+  const [row] = await ch.select<{ final: number; stale: number; active_tool_calls: string }>(
+    `SELECT final, toUInt8(updated_at < now64(3) - toIntervalMillisecond(${staleMs})) AS stale,
+       active_tool_calls
+     FROM (
+       SELECT 1 AS final, '' AS active_tool_calls, updated_at, version, span_id, row_id
+       FROM executions WHERE ${where}
        UNION ALL
-       SELECT 0, active_tool_calls, version, span_id, row_id FROM execution_states FINAL WHERE ${where}
+       SELECT 0, active_tool_calls, updated_at, version, span_id, row_id
+       FROM execution_states FINAL WHERE ${where}
      ) ORDER BY final DESC, version DESC, span_id DESC, row_id DESC LIMIT 1`,
     p.values,
     { signal },
   );
-  if (!row || Number(row.final) === 1 || row.active_tool_calls === "") return [];
+  if (!row || Number(row.final) === 1 || Number(row.stale) === 1) return [];
+  if (row.active_tool_calls === "") return [];
   const calls = parseJson(row.active_tool_calls);
   return Array.isArray(calls) ? (calls as { id: string; path: string; startedAt: number }[]) : [];
 }
 
 /**
  * A run's tool calls in start order: its stored tool spans, and the calls its latest snapshot
- * lists as in flight whose span is not stored yet (`running`, no end).
+ * lists as in flight whose span is not stored yet (`running`, no end; not for a stale run).
  */
 export async function toolCalls(
   ch: ClickHouse,
   key: RunKey,
+  staleAfterMs: number,
   signal: AbortSignal,
 ): Promise<ToolCallDetail[]> {
   const [stored, inFlight] = await Promise.all([
     storedToolCalls(ch, key, signal),
-    callsInFlight(ch, key, signal),
+    callsInFlight(ch, key, staleAfterMs, signal),
   ]);
   const ended = new Set(stored.map((c) => c.id));
   const running: ToolCallDetail[] = inFlight

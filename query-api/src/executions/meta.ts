@@ -35,7 +35,8 @@ export interface ExecutionListMeta {
   toolFacets: { toolPath: string; count: number; runs: number; calls: number }[];
   /**
    * Every scope the token may read with runs in the range, and its runs there (other filters,
-   * `scope` included, do not apply: this is the list of scopes to pick from), most runs first.
+   * `scope` included, do not apply: this is the list of scopes to pick from), most runs first,
+   * at most MAX_SCOPE_COUNTS.
    */
   scopeCounts: { scope: string; count: number }[];
   /** Counted with every filter except `elicitation`. */
@@ -61,6 +62,9 @@ export interface MetaOptions {
   readable: readonly string[] | null;
   chart: "range" | "runs";
 }
+
+/** Scopes offered at most (the most runs first): an operator's token may read thousands. */
+export const MAX_SCOPE_COUNTS = 50;
 
 /** A chart window holding runs in less than this share of its width is zoomed into. */
 const ZOOM_BELOW = 0.5;
@@ -131,6 +135,11 @@ async function zoomToRuns(
     if (toMs - fromMs + 1 >= (current.toMs - current.fromMs + 1) * ZOOM_BELOW) return current;
     const step = chartBucketMs(fromMs, toMs);
     if (step > current.step) return current;
+    if (step === current.step) {
+      // The same buckets, fewer of them: cut, not read again.
+      const buckets = new Map([...current.buckets].filter(([start]) => start >= fromMs - step));
+      return { fromMs, toMs, step, buckets };
+    }
     const p = new QueryParams();
     const groups = await ch.select<Group>(
       `SELECT status, trigger_kind, has_elicitation, bucket, sum(n) AS n
@@ -187,9 +196,10 @@ export async function listMeta(
      UNION ALL
      SELECT 'tools', '', '', false, 0, tool_path, calls, runs FROM (${toolFacetsSource(p, filter, scopes)})
      UNION ALL
-     SELECT 'scopes', '', '', false, 0, scope_id, sum(n), 0
-     FROM (${runCountsSource(p, { fromMs: filter.fromMs, toMs: filter.toMs }, readable, null)})
-     GROUP BY scope_id`,
+     SELECT 'scopes', '', '', false, 0, scope_id, n, 0 FROM (
+       SELECT scope_id, sum(n) AS n
+       FROM (${runCountsSource(p, { fromMs: filter.fromMs, toMs: filter.toMs }, readable, null)})
+       GROUP BY scope_id ORDER BY n DESC, scope_id LIMIT ${MAX_SCOPE_COUNTS})`,
     p.values,
     { signal },
   );

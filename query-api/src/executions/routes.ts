@@ -64,7 +64,10 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
     const ch = c.get("clickhouse");
     const signal = c.get("signal");
     const key = await findRun(ch, runId(c.req.param("id")), c.get("scopes"), signal);
-    return c.json({ executionId: key.executionId, toolCalls: await toolCalls(ch, key, signal) });
+    return c.json({
+      executionId: key.executionId,
+      toolCalls: await toolCalls(ch, key, options.staleAfterMs, signal),
+    });
   });
 
   routes.get("/:id/trace", async (c) => {

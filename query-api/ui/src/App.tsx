@@ -298,6 +298,7 @@ export function App() {
             live={view.live}
             hasMore={list.hasMore}
             loadingMore={list.loadingMore}
+            moreError={list.moreError?.message ?? null}
             onMore={list.loadMore}
           />
         )}

@@ -707,6 +707,14 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect
       .poll(async () => Number(await row.getAttribute("data-ms")), { timeout: 5000 })
       .toBeGreaterThan(rowMs + 900);
+    // And the open drawer reads the unfinished run again by itself.
+    const reads: string[] = [];
+    const count = (r: { url(): string }) => {
+      if (r.url().includes(`/v1/executions/${running.id}/tool-calls`)) reads.push(r.url());
+    };
+    page.on("request", count);
+    await expect.poll(() => reads.length, { timeout: 12_000 }).toBeGreaterThanOrEqual(1);
+    page.off("request", count);
     await page.screenshot({ path: `${SHOTS}/drawer-running.png` });
   });
 
@@ -754,7 +762,46 @@ describe.skipIf(!chromiumPath)(title, () => {
       expect(await page.getAttribute('[data-testid="app"]', "class")).not.toContain("is-stale");
       expect(await shownIds()).toEqual(before);
 
+      // An error that will not pass by itself (500) is not asked again until "Retry".
+      let asked = 0;
+      await page.route(failing, (route) => {
+        asked++;
+        return route.fulfill({
+          status: 500,
+          contentType: "application/json",
+          body: JSON.stringify({ error: "internal", message: "memory limit exceeded" }),
+        });
+      });
+      await page.click('[data-testid="refresh"]');
+      await page.waitForSelector('[data-testid="error"]');
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(asked).toBe(1);
+      expect(await page.textContent('[data-testid="error-retry"]')).not.toContain("retrying");
+      expect(await shownIds()).toEqual(before);
+      await page.unroute(failing);
+      await page.click('[data-testid="error"] button');
+      await page.waitForSelector('[data-testid="error"]', { state: "detached" });
+
+      // A failed "load more" keeps the rows loaded and offers to try again at the list's end.
+      await page.route("**/v1/executions?**cursor=**", (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: "application/json",
+          body: JSON.stringify({ error: "unavailable", message: "storage is not answering" }),
+        }),
+      );
+      await page.locator('[data-testid="list-end"]').scrollIntoViewIfNeeded();
+      await page.waitForSelector('[data-testid="list-end"] .more-error');
+      expect(await shownIds()).toEqual(before);
+      expect(await page.getAttribute('[data-testid="app"]', "class")).not.toContain("is-stale");
+      expect(await page.$('[data-testid="error"]')).toBeNull();
+      await page.unrouteAll();
+      await page.click('[data-testid="list-end"] .more-error button');
+      await expect.poll(async () => (await shownIds()).length).toBeGreaterThan(before.length);
+      await page.locator(RUN_ROW_SELECTOR).first().scrollIntoViewIfNeeded();
+
       // A filter change dims the old rows while the new ones load.
+      const shownBefore = await shownIds();
       let release: () => void = () => {};
       const held = new Promise<void>((resolve) => {
         release = resolve;
@@ -767,7 +814,7 @@ describe.skipIf(!chromiumPath)(title, () => {
       await expect
         .poll(() => page.getAttribute('[data-testid="app"]', "class"))
         .toContain("is-stale");
-      expect(await shownIds()).toEqual(before);
+      expect(await shownIds()).toEqual(shownBefore);
       release();
       const failed = await expected("status=failed");
       await expect.poll(shownIds).toEqual(failed.executions.map((r) => r.id));

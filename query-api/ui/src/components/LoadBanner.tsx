@@ -61,7 +61,7 @@ export function LoadBanner(props: {
         props.tokenForm
       ) : (
         <button type="button" onClick={props.onRetry}>
-          {refused ? "Retry" : "Retry now"}
+          {props.retryAt !== null ? "Retry now" : "Retry"}
         </button>
       )}
     </div>

@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { ApiError, getExecution, getToolCalls, traceUrl } from "../api/client.ts";
 import type { ExecutionDetail, ToolCall } from "../api/types.ts";
 import {
@@ -71,19 +71,34 @@ function logClass(severity: string, message: string): string {
   return "";
 }
 
+/** An unfinished run open in the drawer is read again this often (ms). */
+const DRAWER_POLL_MS = 5000;
+
 /** One run, opened from the list: its properties, code, outcome, logs, interactions, tool calls. */
 export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
   const [copied, setCopied] = useState(false);
 
+  // Bumped to read an unfinished run again: the drawer follows it until it ends.
+  const [reads, setReads] = useState(0);
+  // The run whose answer is on screen: a re-read of it keeps that answer meanwhile.
+  const shownId = useRef<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `reads` asks for a new read of the same run
   useEffect(() => {
     const abort = new AbortController();
-    setLoaded({ state: "loading" });
-    setCopied(false);
+    const fresh = shownId.current !== id;
+    if (fresh) {
+      setLoaded({ state: "loading" });
+      setCopied(false);
+    }
     Promise.all([getExecution(id, abort.signal), getToolCalls(id, abort.signal)]).then(
-      ([run, calls]) => setLoaded({ state: "ready", run, calls }),
+      ([run, calls]) => {
+        shownId.current = id;
+        setLoaded({ state: "ready", run, calls });
+      },
       (e: unknown) => {
-        if (abort.signal.aborted) return;
+        // A failed re-read keeps the last answer; the next one tries again.
+        if (abort.signal.aborted || !fresh) return;
         setLoaded({
           state: "error",
           error: e instanceof ApiError ? e : new ApiError(0, String(e)),
@@ -91,9 +106,16 @@ export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
       },
     );
     return () => abort.abort();
-  }, [id]);
+  }, [id, reads]);
 
   const run = loaded.state === "ready" ? loaded.run : null;
+  const unfinished = run !== null && !run.stale && run.completedAt === null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-armed after each answer (`loaded`)
+  useEffect(() => {
+    if (!unfinished) return;
+    const timer = setTimeout(() => setReads((n) => n + 1), DRAWER_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [unfinished, loaded]);
   const elapsed = run && run.durationMs === null ? elapsedMs(run, 0) : null;
   // Every second while the run goes on (its elapsed time and the waterfall's end), else slowly.
   const now = useNow(elapsed !== null ? 1000 : 30_000);
@@ -199,8 +221,9 @@ export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
                 pending={run.pendingInteraction}
                 startMs={run.startedAt ?? run.createdAt}
                 endMs={run.completedAt}
-                running={!run.stale && elapsed !== null}
-                nowMs={Math.max(now, Date.now())}
+                running={elapsed !== null}
+                // A run that went silent is drawn up to its last news, not to now.
+                nowMs={elapsed !== null ? Math.max(now, Date.now()) : run.updatedAt}
               />
             </section>
             <section className="drawer-section">

@@ -29,6 +29,8 @@ interface Props {
   live: boolean;
   hasMore: boolean;
   loadingMore: boolean;
+  /** Why the last "load more" failed, if it did. */
+  moreError: string | null;
   onMore(): void;
 }
 
@@ -223,13 +225,22 @@ export function RunTable(props: Props) {
           );
         })}
         <div ref={sentinel} className="list-end" data-testid="list-end">
-          {props.loadingMore
-            ? "Loading more…"
-            : props.hasMore
-              ? ""
-              : rows.length > 0
-                ? `${rows.length} runs · end of list`
-                : ""}
+          {props.moreError !== null && !props.loadingMore ? (
+            <span className="more-error" role="alert">
+              Could not load more runs: {props.moreError}{" "}
+              <button type="button" className="link" onClick={props.onMore}>
+                Try again
+              </button>
+            </span>
+          ) : props.loadingMore ? (
+            "Loading more…"
+          ) : props.hasMore ? (
+            ""
+          ) : rows.length > 0 ? (
+            `${rows.length} runs · end of list`
+          ) : (
+            ""
+          )}
         </div>
       </div>
     </div>

@@ -21,6 +21,8 @@ export interface RunsList {
   stale: boolean;
   /** When the failed first page is asked for again by itself (epoch ms); null: no retry due. */
   retryAt: number | null;
+  /** The last "load more" failed (the rows loaded stay as they are; `loadMore` tries again). */
+  moreError: ApiError | null;
   hasMore: boolean;
   /** Runs that arrived through live polling, shown above the divider. */
   freshIds: ReadonlySet<string>;
@@ -45,6 +47,15 @@ function asApiError(e: unknown): ApiError {
 /** Answers that asking again cannot change: the filter refused, a token wanted. */
 export function isRefusal(error: ApiError): boolean {
   return error.status === 400 || error.status === 401 || error.status === 403;
+}
+
+/**
+ * Failures that pass by themselves: no answer (status 0), overload (429) and an unavailable
+ * or unreachable server behind a proxy (502–504). Those are asked again on their own; any other
+ * error waits for "Retry" (asking again would only repeat it).
+ */
+export function isTransient(error: ApiError): boolean {
+  return [0, 429, 502, 503, 504].includes(error.status);
 }
 
 /** Retries of a failed first page wait 1, 2, 4, 8 s, then 15 s each. */
@@ -78,7 +89,14 @@ export function useRunsList(view: RunsView): RunsList {
   /** The filter the rows on screen answer. */
   const [shownKey, setShownKey] = useState<string | null>(null);
   const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [moreError, setMoreError] = useState<ApiError | null>(null);
   const failures = useRef(0);
+  // A new filter starts its retries over.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: per filter
+  useEffect(() => {
+    failures.current = 0;
+    setRetryAt(null);
+  }, [key]);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
   const viewRef = useRef(view);
@@ -95,6 +113,7 @@ export function useRunsList(view: RunsView): RunsList {
     const params = listParams(viewRef.current, requestedAt);
     setLoading(true);
     setLoadingMore(false);
+    setMoreError(null);
     listExecutions(params, abort.signal).then(
       (page) => {
         failures.current = 0;
@@ -126,6 +145,7 @@ export function useRunsList(view: RunsView): RunsList {
           return;
         }
         // An outage or overload: the last answer stays (dimmed) and the page asks again.
+        if (!isTransient(error)) return;
         failures.current += 1;
         setRetryAt(Date.now() + retryDelayMs(failures.current));
       },
@@ -135,14 +155,23 @@ export function useRunsList(view: RunsView): RunsList {
 
   useEffect(() => {
     if (retryAt === null) return;
-    const timer = setTimeout(() => setNonce((n) => n + 1), Math.max(0, retryAt - Date.now()));
-    return () => clearTimeout(timer);
+    // A hidden tab does not ask: the retry waits until the page is seen again.
+    const retry = () => {
+      if (document.hidden) document.addEventListener("visibilitychange", retry, { once: true });
+      else setNonce((n) => n + 1);
+    };
+    const timer = setTimeout(retry, Math.max(0, retryAt - Date.now()));
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener("visibilitychange", retry);
+    };
   }, [retryAt]);
 
   const loadMore = useCallback(() => {
     if (loading || loadingMore || !cursor || !loaded) return;
     const abort = pageAbort.current;
     setLoadingMore(true);
+    setMoreError(null);
     const p = new URLSearchParams(loaded.params);
     p.set("cursor", cursor);
     p.set("meta", "false");
@@ -159,7 +188,8 @@ export function useRunsList(view: RunsView): RunsList {
       (e: unknown) => {
         if (abort.signal.aborted) return;
         setLoadingMore(false);
-        setError(asApiError(e));
+        // The rows loaded are still the answer: only the next page is missing.
+        setMoreError(asApiError(e));
       },
     );
   }, [cursor, loaded, loading, loadingMore]);
@@ -269,6 +299,7 @@ export function useRunsList(view: RunsView): RunsList {
     error,
     stale: shownKey !== null && (shownKey !== key || (error !== null && !isRefusal(error))),
     retryAt,
+    moreError,
     hasMore: cursor !== null,
     freshIds,
     loadedAt: loaded?.requestedAt ?? null,

@@ -224,6 +224,10 @@ const listParameters = [
   }),
   q("scope", "Comma list of scopes (default: every scope the token may read)."),
   q(
+    "id",
+    "Comma list of up to 20 execution ids or trace ids, exact (ORed): the runs they name, within the other filters. Another scope's id finds nothing.",
+  ),
+  q(
     "chart",
     "The timeline's window: `range` (default: from–to) or `runs` (zoomed into the part that holds the filtered runs when they fill less than half of it, up to three steps).",
     { type: "string", enum: ["range", "runs"], default: "range" },

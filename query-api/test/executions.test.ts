@@ -575,6 +575,51 @@ describe("scopes to pick from", () => {
   });
 });
 
+describe("search by id", () => {
+  it("finds a run by its execution id or its trace id, exactly, and only in the token's scopes", async () => {
+    fx.clock = Date.now() - 5 * MIN;
+    const exec = fx.recorder.create({ scopeId: "scope-b", code: "findMe()" });
+    fx.clock += 40;
+    exec.complete("found");
+    // A second run in another trace, started the same minute: not found by the first's ids.
+    fx.clock += 5;
+    const other = fx.recorder.create({ scopeId: "scope-b", code: "notMe()" });
+    other.complete("other");
+    await fx.flush();
+    expect(exec.traceId).not.toBe(other.traceId);
+
+    for (const value of [exec.id, exec.traceId, exec.traceId.toUpperCase()]) {
+      const body = await list(`id=${value}`);
+      expect(ids(body.executions), value).toEqual([exec.id]);
+      expect(body.meta.filterRowCount).toBe(1);
+      expect(body.meta.statusCounts.find((c: Body) => c.status === "completed").count).toBe(1);
+    }
+    // Two ids, ORed; with another filter, ANDed.
+    expect(ids((await list(`id=${exec.id},${other.id}`)).executions).sort()).toEqual(
+      [exec.id, other.id].sort(),
+    );
+    expect((await list(`id=${exec.id}&status=failed`)).executions).toEqual([]);
+    // Unknown ids and prefixes find nothing.
+    for (const value of ["no-such-run", exec.id.slice(0, 8), "0".repeat(32)]) {
+      const none = await list(`id=${value}`);
+      expect(none.executions, value).toEqual([]);
+      expect(none.meta.filterRowCount).toBe(0);
+    }
+    // Another scope's id: nothing, exactly like an unknown one.
+    const auth = { authorization: "Bearer tok-a" };
+    for (const value of [exec.id, exec.traceId]) {
+      const hidden = await list(`id=${value}`, scoped, auth);
+      expect(hidden.executions).toEqual([]);
+      expect(hidden.meta.filterRowCount).toBe(0);
+    }
+    const tooMany = await get(
+      `/v1/executions?id=${Array.from({ length: 21 }, (_, i) => `r${i}`).join(",")}`,
+    );
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.message).toContain("id");
+  });
+});
+
 describe("access", () => {
   it("a token for scope A never sees scope B", async () => {
     const b = [...fx.runs.values()].find((r) => r.scope === "scope-b")!;

@@ -19,6 +19,8 @@ export interface ListRequest {
   /** Live mode: the runs that changed after this position, in order of change. */
   updatedSince?: LivePosition;
   meta: boolean;
+  /** `id=`: execution ids or trace ids, exact (resolved to `filter.ids` before reading). */
+  idValues?: string[];
   /**
    * The timeline's window: `range` (the request's from–to) or `runs` (zoomed to the filtered
    * runs when they fill less than half of it).
@@ -26,9 +28,18 @@ export interface ListRequest {
   chart: "range" | "runs";
 }
 
+/** What an `id=` search found: the runs' ids and the span of their start times (ms). */
+export interface IdSearch {
+  executionIds: string[];
+  fromMs: number;
+  toMs: number;
+}
+
 /** The filters that facets count with or without. */
 export interface ExecutionFilter {
   scopes?: string[];
+  /** Runs named by `id=` (execution or trace ids), once resolved (`find-ids.ts`). */
+  ids?: IdSearch;
   statuses?: string[];
   /** Trigger kinds as stored: "" for "unknown". */
   triggers?: string[];
@@ -50,6 +61,10 @@ const schema = z
     code: z.string().max(1000, "at most 1000 characters").optional(),
     elicitation: z.enum(["true", "false"]).optional(),
     scope: commaList.optional(),
+    id: commaList
+      .refine((ids) => ids.length <= 20, "at most 20 ids")
+      .refine((ids) => ids.every((id) => id.length <= 200), "an id is at most 200 characters")
+      .optional(),
     sort: z.string().optional(),
     limit: z
       .string()
@@ -141,5 +156,6 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
     updatedSince,
     meta: q.meta !== "false" && cursor === undefined && after === undefined && !updatedSince,
     chart: q.chart ?? "range",
+    ...(q.id && q.id.length > 0 ? { idValues: q.id } : {}),
   };
 }

@@ -318,7 +318,10 @@ function runCountsSource(
   const columns = (n: string) =>
     `scope_id, status, trigger_kind, has_elicitation, ${bucketOf("toUnixTimestamp64Milli(created_at)")} AS bucket, ${n} AS n`;
   const rollup =
-    filter.code === undefined && !filter.tools && (step === null || step % periodMs === 0)
+    filter.code === undefined &&
+    !filter.tools &&
+    !filter.ids &&
+    (step === null || step % periodMs === 0)
       ? wholePeriods(filter.fromMs, filter.toMs, periodMs)
       : null;
   if (!rollup) {
@@ -360,7 +363,7 @@ function toolFacetsSource(
   const arrayJoin = "ARRAY JOIN tool_paths AS path, tool_path_calls AS n";
   const omit = ["tool"] as const;
   const rollup =
-    filter.code === undefined
+    filter.code === undefined && !filter.ids
       ? wholePeriods(filter.fromMs, filter.toMs, TOOL_COUNTS_PERIOD_SECONDS * 1000)
       : null;
   const parts: string[] = [];

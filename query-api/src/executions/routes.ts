@@ -4,6 +4,7 @@ import { scopesToRead } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { badParameter } from "../http/errors.ts";
 import { executionDetail, findRun, toolCalls, traceTree } from "./detail.ts";
+import { runsNamed } from "./find-ids.ts";
 import { listExecutions } from "./list.ts";
 import { parseListRequest } from "./list-params.ts";
 import { followLive } from "./live.ts";
@@ -32,6 +33,7 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
     const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
     const ch = c.get("clickhouse");
     const signal = c.get("signal");
+    if (req.idValues) req.filter.ids = await runsNamed(ch, req.idValues, signal);
     const live = req.after ?? req.updatedSince;
     if (live) {
       const order = req.after ? "after" : "updatedSince";

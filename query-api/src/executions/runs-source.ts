@@ -32,6 +32,18 @@ export function keyConditions(p: QueryParams, o: SourceOptions): string[] {
   if (o.filter.toMs !== undefined) {
     where.push(`created_at <= fromUnixTimestamp64Milli(${p.add("Int64", o.filter.toMs)})`);
   }
+  const ids = o.filter.ids;
+  if (ids) {
+    // The runs named, within their own start times: a key read, not a scan of the range.
+    if (ids.executionIds.length === 0) where.push("0");
+    else {
+      where.push(
+        `created_at >= fromUnixTimestamp64Milli(${p.add("Int64", ids.fromMs)})`,
+        `created_at <= fromUnixTimestamp64Milli(${p.add("Int64", ids.toMs)})`,
+        `execution_id IN ${p.add("Array(String)", ids.executionIds)}`,
+      );
+    }
+  }
   where.push(...(o.keyExtra ?? []));
   return where;
 }

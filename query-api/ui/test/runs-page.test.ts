@@ -403,6 +403,23 @@ describe.skipIf(!chromiumPath)(title, () => {
     expect(await page.$('[data-testid="filter-bar-error"]')).toBeNull();
   });
 
+  it("finds a run by a pasted trace id or run id", async () => {
+    const target = all.executions.find((r) => r.traceId !== null) as Summary;
+    await open("/runs");
+    for (const value of [target.traceId as string, target.id]) {
+      await page.fill('[data-testid="filter-bar"]', value);
+      await page.keyboard.press("Enter");
+      await expect.poll(() => search().get("id")).toBe(value);
+      expect(search().get("range")).toBe("all");
+      const want = await api<Page1>(`/v1/executions?limit=50&id=${value}`);
+      expect(want.executions.map((r) => r.id)).toContain(target.id);
+      await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+      expect(await page.textContent('[data-testid="totals"]')).toContain(
+        `${want.meta.filterRowCount} of `,
+      );
+    }
+  });
+
   it("narrows the time range when the timeline is dragged across", async () => {
     const times = all.executions.map((r) => r.createdAt);
     const from = Math.min(...times) - 2000;

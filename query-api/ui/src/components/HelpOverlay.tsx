@@ -12,7 +12,7 @@ const KEYS: [string, string][] = [
 ];
 
 const SYNTAX =
-  'scope:acme  status:failed,cancelled  trigger:mcp  tool:github.*  elicitation:true  after:1h  before:2026-04-11  code:"rate limit"';
+  'id:<trace or run id>  scope:acme  status:failed,cancelled  trigger:mcp  tool:github.*  elicitation:true  after:1h  before:2026-04-11  code:"rate limit"';
 
 export function HelpOverlay({ onClose }: { onClose(): void }) {
   const dialog = useRef<HTMLDivElement>(null);
@@ -62,7 +62,8 @@ export function HelpOverlay({ onClose }: { onClose(): void }) {
           <code>{SYNTAX}</code>
         </p>
         <p className="muted">
-          Words without a key search the code. Relative times take m, h, d, w;{" "}
+          Words without a key search the code; a pasted trace id or run id searches by id (over all
+          time unless <code>after:</code> says otherwise). Relative times take m, h, d, w;{" "}
           <code>after:all</code> drops the time bound. What the bar leaves out goes back to the
           default (the last 24 h).
         </p>

@@ -11,6 +11,7 @@ describe("the typed filter bar", () => {
       ok: true,
       filter: {
         scopes: ["acme", "beta"],
+        ids: [],
         statuses: ["failed", "waiting_for_interaction"],
         triggers: ["mcp"],
         tools: ["github.*", "db.query"],
@@ -38,6 +39,21 @@ describe("the typed filter bar", () => {
     ]);
     const day = parseCommand("after:2026-04-10 before:2026-04-11");
     expect(day.ok && day.filter.to).toBe(new Date(2026, 3, 11).getTime() - 1);
+  });
+
+  it("searches by id: id: or a pasted trace id or execution id, over all time unless told", () => {
+    const trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const run = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const r = parseCommand(`${trace} ${run} id:job-7`);
+    expect(r.ok && [r.filter.ids, r.filter.code, r.filter.range]).toEqual([
+      [trace, run, "job-7"],
+      "",
+      "all",
+    ]);
+    const bounded = parseCommand(`id:${run} after:1h`);
+    expect(bounded.ok && bounded.filter.range).toBe("1h");
+    if (!r.ok) return;
+    expect(parseCommand(formatCommand(r.filter))).toEqual(r);
   });
 
   it("keeps quotes in a code search through a round trip", () => {

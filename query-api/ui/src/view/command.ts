@@ -10,13 +10,23 @@ import type { RunsView } from "./view.ts";
 
 export type FilterFields = Pick<
   RunsView,
-  "scopes" | "statuses" | "triggers" | "tools" | "elicitation" | "range" | "from" | "to" | "code"
+  | "scopes"
+  | "ids"
+  | "statuses"
+  | "triggers"
+  | "tools"
+  | "elicitation"
+  | "range"
+  | "from"
+  | "to"
+  | "code"
 >;
 
 export type CommandResult = { ok: true; filter: FilterFields } | { ok: false; error: string };
 
 export const COMMAND_KEYS = [
   "scope",
+  "id",
   "status",
   "trigger",
   "tool",
@@ -25,6 +35,10 @@ export const COMMAND_KEYS = [
   "after",
   "before",
 ] as const;
+
+/** What a pasted id looks like: a trace id (32 hex digits) or a UUID (an execution id). */
+const PASTED_ID =
+  /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 const TOOL = /^[A-Za-z0-9_:$@/-]+(\.[A-Za-z0-9_:$@/-]+)*(\.\*)?$/;
 
@@ -52,6 +66,7 @@ function values(value: string): string[] {
 export function parseCommand(text: string): CommandResult {
   const filter: FilterFields = {
     scopes: [],
+    ids: [],
     statuses: [],
     triggers: [],
     tools: [],
@@ -80,6 +95,11 @@ export function parseCommand(text: string): CommandResult {
           error: `unknown filter "${key}:" (use ${COMMAND_KEYS.map((k) => `${k}:`).join(" ")})`,
         };
       }
+      // A pasted trace id or execution id searches by id, not in the code.
+      if (!key && PASTED_ID.test(token)) {
+        if (!filter.ids.includes(token)) filter.ids.push(token);
+        continue;
+      }
       words.push(unquote(token));
       continue;
     }
@@ -97,6 +117,9 @@ export function parseCommand(text: string): CommandResult {
         break;
       case "scope":
         for (const v of values(value)) if (!filter.scopes.includes(v)) filter.scopes.push(v);
+        break;
+      case "id":
+        for (const v of values(value)) if (!filter.ids.includes(v)) filter.ids.push(v);
         break;
       case "trigger":
         for (const v of values(value)) if (!filter.triggers.includes(v)) filter.triggers.push(v);
@@ -146,6 +169,9 @@ export function parseCommand(text: string): CommandResult {
     }
   }
   filter.code = words.join(" ").trim();
+  // An id names its runs whenever they started, unless a time was given.
+  if (filter.ids.length > 0 && after === undefined && before === undefined)
+    after = { range: "all" };
   if (before !== undefined) {
     // An upper bound makes the range absolute: a relative `after` is resolved against now.
     const span = after && "range" in after ? relativeMs(after.range) : undefined;
@@ -175,6 +201,7 @@ function quoted(value: string): string {
 export function formatCommand(view: FilterFields): string {
   const parts: string[] = [];
   if (view.scopes.length) parts.push(`scope:${view.scopes.join(",")}`);
+  if (view.ids.length) parts.push(`id:${view.ids.join(",")}`);
   if (view.statuses.length) parts.push(`status:${view.statuses.join(",")}`);
   if (view.triggers.length) parts.push(`trigger:${view.triggers.join(",")}`);
   if (view.tools.length) parts.push(`tool:${view.tools.join(",")}`);

@@ -9,6 +9,8 @@ export const SORTS = ["createdAt,desc", "createdAt,asc", "durationMs,desc", "dur
 export interface RunsView {
   /** Empty: every scope the token may read. */
   scopes: string[];
+  /** Execution ids or trace ids, exact (the API's `id`). */
+  ids: string[];
   statuses: string[];
   triggers: string[];
   tools: string[];
@@ -28,6 +30,7 @@ export interface RunsView {
 
 export const DEFAULT_VIEW: RunsView = {
   scopes: [],
+  ids: [],
   statuses: [],
   triggers: [],
   tools: [],
@@ -66,6 +69,7 @@ export function parseView(search: string): RunsView {
   const sort = q.get("sort");
   return {
     scopes: list(q.get("scope")),
+    ids: list(q.get("id")),
     statuses: list(q.get("status")),
     triggers: list(q.get("trigger")),
     tools: list(q.get("tool")),
@@ -85,6 +89,7 @@ export function parseView(search: string): RunsView {
 export function viewSearch(view: RunsView): string {
   const q = new URLSearchParams();
   if (view.scopes.length) q.set("scope", view.scopes.join(","));
+  if (view.ids.length) q.set("id", view.ids.join(","));
   if (view.statuses.length) q.set("status", view.statuses.join(","));
   if (view.triggers.length) q.set("trigger", view.triggers.join(","));
   if (view.tools.length) q.set("tool", view.tools.join(","));
@@ -107,6 +112,7 @@ export function viewSearch(view: RunsView): string {
 export function filterKey(view: RunsView): string {
   return JSON.stringify([
     view.scopes,
+    view.ids,
     view.statuses,
     view.triggers,
     view.tools,
@@ -123,6 +129,7 @@ export function filterKey(view: RunsView): string {
 export function hasFilters(view: RunsView): boolean {
   return (
     view.scopes.length > 0 ||
+    view.ids.length > 0 ||
     view.statuses.length > 0 ||
     view.triggers.length > 0 ||
     view.tools.length > 0 ||
@@ -136,6 +143,7 @@ export function hasFilters(view: RunsView): boolean {
 export function listParams(view: RunsView, nowMs: number): URLSearchParams {
   const q = new URLSearchParams();
   if (view.scopes.length) q.set("scope", view.scopes.join(","));
+  if (view.ids.length) q.set("id", view.ids.join(","));
   if (view.statuses.length) q.set("status", view.statuses.join(","));
   if (view.triggers.length) q.set("trigger", view.triggers.join(","));
   if (view.tools.length) q.set("tool", view.tools.join(","));

@@ -107,12 +107,14 @@ function listCheck(withMeta: boolean) {
 interface ListedRun {
   id: string;
   status: string;
+  traceId: string | null;
 }
 
 function listedRuns(json: Record<string, unknown>): ListedRun[] {
-  return (json.executions as { id?: unknown; status?: unknown }[]).map((e) => ({
+  return (json.executions as { id?: unknown; status?: unknown; traceId?: unknown }[]).map((e) => ({
     id: String(e.id),
     status: String(e.status),
+    traceId: typeof e.traceId === "string" ? e.traceId : null,
   }));
 }
 
@@ -292,6 +294,33 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       },
     ),
   );
+  // A search by id answers the run asked for first (a trace may hold more than one run).
+  const listsRun = (pool: ListedRun[]) => (json: Record<string, unknown>, i: number) => {
+    const want = nth(pool, i);
+    const listed = (json.executions as { id?: unknown }[] | undefined)?.map((e) => e.id) ?? [];
+    if (!listed.includes(want)) throw new Error(`id search for ${want} listed ${listed.join(",")}`);
+  };
+  const traced = runs.filter((r) => r.traceId !== null);
+  out.push(
+    await bench.run(
+      "lookup by execution id (id=, all time, with meta)",
+      (i) => `/v1/executions?id=${encodeURIComponent(nth(runs, i))}`,
+      { goal: { p50Ms: 15, text: "p50 ≤ 15 ms" }, seen: listsRun(runs) },
+    ),
+  );
+  if (traced.length > 0) {
+    const byTrace = traced.map((r) => ({ ...r, id: r.traceId as string }));
+    out.push(
+      await bench.run(
+        "lookup by trace id (id=, all time, with meta)",
+        (i) => `/v1/executions?id=${encodeURIComponent(nth(byTrace, i))}`,
+        {
+          goal: { p50Ms: 15, text: "p50 ≤ 15 ms" },
+          seen: (json, i) => listsRun(traced)(json, i),
+        },
+      ),
+    );
+  }
   out.push(
     await bench.run(
       "tool calls (recent runs)",

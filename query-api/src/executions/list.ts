@@ -160,7 +160,8 @@ const PROBE_WINDOWS_MS = [3_600_000, 86_400_000];
  * a page is dropped for the next, and finally for the whole range.
  */
 function probeWindows(p: QueryParams, req: ListRequest, sort: Sort): string[] {
-  if (sort.field !== "createdAt") return [];
+  // An id search is bounded by its runs' own start times already.
+  if (sort.field !== "createdAt" || req.filter.ids) return [];
   const { fromMs, toMs } = req.filter;
   const windows: string[] = [];
   for (const width of PROBE_WINDOWS_MS) {

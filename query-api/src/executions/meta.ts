@@ -161,9 +161,10 @@ export async function listMeta(
   signal: AbortSignal,
 ): Promise<ExecutionListMeta> {
   const { scopes, readable } = options;
-  // The chart's range: the request's, else the filtered runs' first and last start.
-  let fromMs = filter.fromMs;
-  let toMs = filter.toMs;
+  // The chart's range: the request's, else the filtered runs' first and last start (for an
+  // id search, those of the runs it named: known already, no read needed).
+  let fromMs = filter.fromMs ?? (filter.ids ? filter.ids.fromMs : undefined);
+  let toMs = filter.toMs ?? (filter.ids ? Math.max(filter.ids.toMs, filter.ids.fromMs) : undefined);
   if (fromMs === undefined || toMs === undefined) {
     const p = new QueryParams();
     const [r] = await ch.select<{ lo: number | null; hi: number | null; n: number }>(

@@ -23,6 +23,8 @@ const WARMUPS = 2;
 interface Options {
   executions: number;
   repeat: number;
+  /** Clients asking at once, each on its own keep-alive connection, `repeat` requests each. */
+  clients: number;
   dataDir: string | undefined;
   traces: number;
   chunk: number;
@@ -39,6 +41,7 @@ function parseOptions(args: string[]): Options {
     options: {
       executions: { type: "string", default: "1000000" },
       repeat: { type: "string", default: "30" },
+      clients: { type: "string", default: "1" },
       "data-dir": { type: "string" },
       traces: { type: "string", default: "20000" },
       chunk: { type: "string", default: "1000000" },
@@ -62,6 +65,7 @@ function parseOptions(args: string[]): Options {
   return {
     executions: integerOption(values.executions, "--executions"),
     repeat: integerOption(values.repeat, "--repeat"),
+    clients: integerOption(values.clients, "--clients"),
     dataDir: values["data-dir"] === undefined ? undefined : resolve(values["data-dir"]),
     traces: integerOption(values.traces, "--traces"),
     chunk: integerOption(values.chunk, "--chunk"),
@@ -125,15 +129,27 @@ function metaCounts(json: Record<string, unknown>): Measured["counts"] {
 }
 
 class Bench {
-  readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  /** One keep-alive connection per client. */
+  readonly agents: Agent[];
   constructor(
     readonly api: QueryApi,
     readonly repeat: number,
-  ) {}
+    readonly clients = 1,
+  ) {
+    this.agents = Array.from(
+      { length: clients },
+      () => new Agent({ keepAlive: true, maxSockets: 1 }),
+    );
+  }
+
+  destroy(): void {
+    for (const agent of this.agents) agent.destroy();
+  }
 
   /**
-   * `WARMUPS` untimed requests, then `repeat` timed ones, one at a time; `next(i)` gives the
-   * i-th path (warm-ups first), `seen` gets every answer.
+   * Per client, `WARMUPS` untimed requests, then `repeat` timed ones, one at a time; the
+   * clients ask at once, so with several the latencies include waiting for each other.
+   * `next(i)` gives the i-th path (warm-ups first), `seen` gets every answer.
    */
   async run(
     label: string,
@@ -147,12 +163,16 @@ class Bench {
   ): Promise<Measured> {
     const latencies: number[] = [];
     let counts: Measured["counts"];
-    for (let i = 0; i < WARMUPS + this.repeat; i++) {
-      const { json, ms } = await getJson(this.agent, this.api.url, next(i), options.check);
-      options.seen?.(json, i);
-      if (i >= WARMUPS) latencies.push(ms);
-      if (options.counts && counts === undefined) counts = metaCounts(json);
-    }
+    await Promise.all(
+      this.agents.map(async (agent) => {
+        for (let i = 0; i < WARMUPS + this.repeat; i++) {
+          const { json, ms } = await getJson(agent, this.api.url, next(i), options.check);
+          options.seen?.(json, i);
+          if (i >= WARMUPS) latencies.push(ms);
+          if (options.counts && counts === undefined) counts = metaCounts(json);
+        }
+      }),
+    );
     latencies.sort((a, b) => a - b);
     const measured: Measured = { label, latencies, goal: options.goal, counts };
     const p50 = percentile(latencies, 50);
@@ -265,7 +285,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
   const byScope: ListedRun[][] = [];
   for (const s of SCOPES) {
     const { json } = await getJson(
-      bench.agent,
+      bench.agents[0] as Agent,
       bench.api.url,
       listPath({ ...day, scope: s.id, limit: 200, meta: "false" }),
       listCheck(false),
@@ -392,9 +412,9 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
 
     api = await startQueryApi(dataDir);
     console.log(`query API pid ${api.pid} on ${api.url.origin}; measuring...`);
-    const bench = new Bench(api, options.repeat);
+    const bench = new Bench(api, options.repeat, options.clients);
     const measured = await measureAll(bench, prepared.anchorMs, options);
-    bench.agent.destroy();
+    bench.destroy();
     const code = await api.stop();
     api = undefined;
     if (code !== 0) throw new Error(`the query API exited with ${code}`);
@@ -409,8 +429,11 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
     for (const line of prepared.lines) console.log(line);
     console.log(
       `requests: lists of scope ${scope.id} (~${Math.round(scope.share * 100)}% of runs), windows ending at ` +
-        `${new Date(prepared.anchorMs).toISOString()}, limit 50; sequential over one keep-alive ` +
-        `connection, ${WARMUPS} warm-ups + ${options.repeat} timed requests each`,
+        `${new Date(prepared.anchorMs).toISOString()}, limit 50; ` +
+        (options.clients === 1
+          ? "sequential over one keep-alive connection"
+          : `${options.clients} clients at once, each sequential over its own keep-alive connection`) +
+        `, ${WARMUPS} warm-ups + ${options.repeat} timed requests each`,
     );
     for (const line of table(measured, options.executions)) console.log(line);
     console.log(verified);

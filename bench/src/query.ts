@@ -81,10 +81,11 @@ const int = (n: number) => Math.round(n).toLocaleString("en-US");
 
 // --- the requests ----------------------------------------------------------------------------
 
+/** Issue 16's goal at 10M runs: a single client's p50; with several clients, p95 ≤ 3× it. */
 interface Goal {
   p50Ms: number;
-  text: string;
 }
+const goal = (p50Ms: number): Goal => ({ p50Ms });
 
 interface Measured {
   label: string;
@@ -204,11 +205,11 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       counts: params.meta !== "false",
     });
 
-  out.push(await list("first page + meta, last 24 h", day, { p50Ms: 50, text: "p50 ≤ 50 ms" }));
+  out.push(await list("first page + meta, last 24 h", day, goal(50)));
   let firstCursor: string | null = null;
   out.push(
     await bench.run("first page + meta, 30 days", () => listPath(month), {
-      goal: { p50Ms: 500, text: "p50 ≤ 500 ms" },
+      goal: goal(100),
       check: listCheck(true),
       counts: true,
       seen: (json) => {
@@ -224,7 +225,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       "next page, 30 days (meta=false, pages 2, 3, … by nextCursor)",
       () => listPath({ ...month, cursor: cursor ?? firstCursor!, meta: "false" }),
       {
-        goal: { p50Ms: 20, text: "p50 ≤ 20 ms" },
+        goal: goal(15),
         check: (json) =>
           listCheck(false)(json) ?? (json.meta != null ? "meta despite meta=false" : undefined),
         seen: (json) => {
@@ -233,29 +234,28 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       },
     ),
   );
-  out.push(await list("status=failed, 30 days + meta", { ...month, status: "failed" }));
-  out.push(await list("tool=github.*, 30 days + meta", { ...month, tool: "github.*" }));
-  const codeGoal = { p50Ms: 1000, text: "p50 ≤ 1 s" };
+  out.push(await list("status=failed, 30 days + meta", { ...month, status: "failed" }, goal(100)));
+  out.push(await list("tool=github.*, 30 days + meta", { ...month, tool: "github.*" }, goal(200)));
   out.push(
     await list(
       `code=needle_${options.needle} (rare), 30 days + meta`,
       { ...month, code: `needle_${options.needle}` },
-      codeGoal,
+      goal(300),
     ),
   );
   out.push(
     await list(
       `code=${COMMON_CODE_WORD} (common), 30 days + meta`,
       { ...month, code: COMMON_CODE_WORD },
-      codeGoal,
+      goal(1000),
     ),
   );
   out.push(
-    await list("sort=durationMs,desc, 30 days (meta=false)", {
-      ...month,
-      sort: "durationMs,desc",
-      meta: "false",
-    }),
+    await list(
+      "sort=durationMs,desc, 30 days (meta=false)",
+      { ...month, sort: "durationMs,desc", meta: "false" },
+      goal(100),
+    ),
   );
 
   // Live mode as /runs polls it, in the steady state: nothing new since the last poll. Each
@@ -271,7 +271,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
         `live poll: ${parameter} (nothing new), 24 h`,
         () => listPath({ ...live, [parameter]: cursor }),
         {
-          goal: { p50Ms: 20, text: "p50 ≤ 20 ms" },
+          goal: goal(20),
           check: listCheck(false),
           seen: (json) => {
             cursor = (json.nextCursor as string | null) ?? cursor;
@@ -309,7 +309,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       "execution detail (recent runs, all different)",
       (i) => `/v1/executions/${encodeURIComponent(nth(runs, i))}`,
       {
-        goal: { p50Ms: 20, text: "p50 ≤ 20 ms" },
+        goal: goal(15),
         seen: idCheck(runs),
       },
     ),
@@ -325,7 +325,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
     await bench.run(
       "lookup by execution id (id=, all time, with meta)",
       (i) => `/v1/executions?id=${encodeURIComponent(nth(runs, i))}`,
-      { goal: { p50Ms: 15, text: "p50 ≤ 15 ms" }, seen: listsRun(runs) },
+      { goal: goal(15), seen: listsRun(runs) },
     ),
   );
   if (traced.length > 0) {
@@ -335,7 +335,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
         "lookup by trace id (id=, all time, with meta)",
         (i) => `/v1/executions?id=${encodeURIComponent(nth(byTrace, i))}`,
         {
-          goal: { p50Ms: 15, text: "p50 ≤ 15 ms" },
+          goal: goal(15),
           seen: (json, i) => listsRun(traced)(json, i),
         },
       ),
@@ -346,7 +346,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       "tool calls (recent runs)",
       (i) => `/v1/executions/${encodeURIComponent(nth(runs, i))}/tool-calls`,
       {
-        goal: { p50Ms: 20, text: "p50 ≤ 20 ms" },
+        goal: goal(10),
         seen: idCheck(runs),
       },
     ),
@@ -356,6 +356,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       "trace (recent finished runs)",
       (i) => `/v1/executions/${encodeURIComponent(nth(finished, i))}/trace`,
       {
+        goal: goal(25),
         seen: idCheck(finished),
       },
     ),
@@ -363,23 +364,30 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
   return out;
 }
 
-function table(measured: Measured[], executions: number): string[] {
+function table(measured: Measured[], executions: number, clients: number): string[] {
   const head = [
     "request",
     "p50 ms",
     "p95 ms",
-    "goal (at 10M)",
+    clients === 1 ? "goal (at 10M)" : `goal (at 10M, ${clients} clients)`,
     "",
     "meta.filterRowCount of totalRowCount",
   ];
   const rows = measured.map((m) => {
     const p50 = percentile(m.latencies, 50);
-    const verdict = m.goal ? (p50 <= m.goal.p50Ms ? "met" : "MISSED") : "";
+    const p95 = percentile(m.latencies, 95);
+    // With several clients, the issue asks for p95 ≤ 3× the single client's p50; the goal's
+    // p50 stands in for it.
+    const [value, limit, text] =
+      clients === 1
+        ? [p50, m.goal?.p50Ms ?? 0, `p50 ≤ ${m.goal?.p50Ms} ms`]
+        : [p95, 3 * (m.goal?.p50Ms ?? 0), `p95 ≤ 3 × ${m.goal?.p50Ms} ms`];
+    const verdict = m.goal ? (value <= limit ? "met" : "MISSED") : "";
     return [
       m.label,
       p50.toFixed(1),
-      percentile(m.latencies, 95).toFixed(1),
-      m.goal?.text ?? "",
+      p95.toFixed(1),
+      m.goal ? text : "",
       verdict,
       m.counts ? `${int(m.counts.filter)} of ${int(m.counts.total)}` : "",
     ];
@@ -435,7 +443,7 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
           : `${options.clients} clients at once, each sequential over its own keep-alive connection`) +
         `, ${WARMUPS} warm-ups + ${options.repeat} timed requests each`,
     );
-    for (const line of table(measured, options.executions)) console.log(line);
+    for (const line of table(measured, options.executions, options.clients)) console.log(line);
     console.log(verified);
   } finally {
     if (api) await api.stop();

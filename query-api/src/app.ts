@@ -17,6 +17,12 @@ export interface QueryApiOptions {
   /** An unfinished run with no news for this long is marked stale (`RUNTRACE_STALE_AFTER`). */
   staleAfterMs?: number;
   /**
+   * Runs a code filter's counts may read before they stop and say so
+   * (`RUNTRACE_CODE_COUNT_BUDGET`; `meta.partial`).
+   * @default DEFAULT_CODE_COUNT_BUDGET
+   */
+  codeCountBudget?: number;
+  /**
    * The built /runs page (Vite's output: index.html, assets/). Missing: /runs answers 503.
    * @default the `query-api/ui/dist` folder of this checkout (`npm run build` fills it)
    */
@@ -29,6 +35,12 @@ export interface QueryApiOptions {
 }
 
 export const DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Runs a code filter's counts read at most by default: every run of a day at 10M runs a
+ * month, and a week of the busiest scope's (see the README's benchmarks).
+ */
+export const DEFAULT_CODE_COUNT_BUDGET = 1_500_000;
 
 /**
  * The query API's HTTP app: run history, stats, the Jaeger and Tempo APIs, health, OpenAPI,
@@ -72,7 +84,10 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
   app.use("/tempo/*", guard);
   app.route(
     "/v1/executions",
-    executionRoutes({ staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS }),
+    executionRoutes({
+      staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+      codeCountBudget: options.codeCountBudget ?? DEFAULT_CODE_COUNT_BUDGET,
+    }),
   );
   app.route("/v1/stats", statsRoutes());
   app.route("/api", jaegerRoutes());

@@ -21,6 +21,9 @@ describe("resolveQueryApiConfig", () => {
     expect(config.apiTokens?.get("tok-a")).toEqual(["acme", "beta"]);
     expect(config.apiTokens?.get("tok-ops")).toBeNull();
     expect(resolveQueryApiConfig({ RUNTRACE_STALE_AFTER: "90" }).staleAfterMs).toBe(90_000);
+    expect(resolveQueryApiConfig({ RUNTRACE_CODE_COUNT_BUDGET: "2_000_000" }).codeCountBudget).toBe(
+      2_000_000,
+    );
   });
 
   it("names the variable of a bad value", () => {
@@ -33,5 +36,10 @@ describe("resolveQueryApiConfig", () => {
     expect(() => resolveQueryApiConfig({ RUNTRACE_QUERY_PORT: "70000" })).toThrow(
       /RUNTRACE_QUERY_PORT/,
     );
+    for (const bad of ["0", "-5", "lots", "1.5"]) {
+      expect(() => resolveQueryApiConfig({ RUNTRACE_CODE_COUNT_BUDGET: bad })).toThrow(
+        /RUNTRACE_CODE_COUNT_BUDGET/,
+      );
+    }
   });
 });

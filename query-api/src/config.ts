@@ -5,6 +5,8 @@ export interface QueryApiConfig {
   port: number;
   apiTokens: QueryApiOptions["apiTokens"];
   staleAfterMs: number;
+  /** `RUNTRACE_CODE_COUNT_BUDGET`: runs a code filter's counts may read (unset: the default). */
+  codeCountBudget?: number;
   /** `RUNTRACE_COLLECTOR_URL`: where runtimes send telemetry, shown on an empty /runs page. */
   collectorUrl?: string;
 }
@@ -32,8 +34,21 @@ export function resolveQueryApiConfig(env: NodeJS.ProcessEnv = process.env): Que
     port,
     apiTokens: parseApiTokens(env.RUNTRACE_API_TOKENS),
     staleAfterMs: parseDurationMs("RUNTRACE_STALE_AFTER", env.RUNTRACE_STALE_AFTER?.trim() || "1h"),
+    ...codeCountBudget(env.RUNTRACE_CODE_COUNT_BUDGET),
     ...(env.RUNTRACE_COLLECTOR_URL?.trim()
       ? { collectorUrl: env.RUNTRACE_COLLECTOR_URL.trim() }
       : {}),
   };
+}
+
+function codeCountBudget(text: string | undefined): { codeCountBudget?: number } {
+  if (text === undefined || text.trim() === "") return {};
+  const t = text.trim().replace(/_/g, "");
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n) || n < 1) {
+    throw new Error(
+      `RUNTRACE_CODE_COUNT_BUDGET: "${text}" is not a number of runs (a whole number from 1)`,
+    );
+  }
+  return { codeCountBudget: n };
 }

@@ -157,6 +157,31 @@ const schemas = {
         description:
           "chart=runs narrowed the window to the runs (chartFrom–chartTo within from–to).",
       },
+      partial: nullable({
+        type: "object",
+        description:
+          "Set when a code filter's counts stopped at the budget (RUNTRACE_CODE_COUNT_BUDGET runs read, by whole 5-minute periods from the range's end back): the counts named were counted from countedFrom to the range's end only and are lower bounds; buckets before countedFrom are zeros. totalRowCount and scopeCounts are always exact. Null: every count is exact. The same stored runs always give the same answer.",
+        properties: {
+          countedFrom: {
+            ...int,
+            description: "Epoch ms: the counts cover runs started from here.",
+          },
+          counts: {
+            type: "array",
+            items: {
+              type: "string",
+              enum: [
+                "filterRowCount",
+                "statusCounts",
+                "triggerCounts",
+                "toolFacets",
+                "interactionCounts",
+                "chartData",
+              ],
+            },
+          },
+        },
+      }),
       chartData: {
         type: "array",
         description:

@@ -713,6 +713,86 @@ describe("bad requests", () => {
     expect(relative.body.message).toContain("1h");
   });
 
+  it("counts a code search back from the range's end while the budget lasts, and says so", async () => {
+    const periodMs = 5 * MIN;
+    const budget = 12;
+    const budgeted = await listen(
+      createQueryApiApp({
+        clickhouse: fx.collector.ch,
+        staleAfterMs: HOUR,
+        codeCountBudget: budget,
+      }),
+      0,
+      "127.0.0.1",
+    );
+    try {
+      const from = T0 - MIN;
+      const to = T0 + 70 * MIN;
+      const q = `scope=scope-a&code=marker1_VALUE&from=${from}&to=${to}`;
+      // The budget is spent on finished runs of the scope, by whole 5-minute periods from the
+      // newest, whatever their code (the test's own record of what it sent).
+      const finished = inScopeA().filter(
+        (r) => ["completed", "failed", "cancelled"].includes(r.status) && r.createdAt <= to,
+      );
+      const perPeriod = new Map<number, number>();
+      for (const r of finished) {
+        const start = Math.floor(r.createdAt / periodMs) * periodMs;
+        perPeriod.set(start, (perPeriod.get(start) ?? 0) + 1);
+      }
+      let spent = 0;
+      let countedFrom: number | undefined;
+      for (const [i, [start, n]] of [...perPeriod].sort((a, b) => b[0] - a[0]).entries()) {
+        if (i > 0 && spent + n > budget) {
+          countedFrom = start + periodMs;
+          break;
+        }
+        spent += n;
+      }
+      expect(countedFrom).toBeDefined();
+      const matching = inScopeA().filter(
+        (r) => r.code.toLowerCase().includes("marker1_value") && r.createdAt <= to,
+      );
+      const counted = matching.filter((r) => r.createdAt >= countedFrom!);
+      expect(counted.length).toBeGreaterThan(0);
+      expect(counted.length).toBeLessThan(matching.length);
+
+      const body = await list(q, budgeted);
+      expect(body.meta.partial).toEqual({
+        countedFrom,
+        counts: [
+          "filterRowCount",
+          "statusCounts",
+          "triggerCounts",
+          "toolFacets",
+          "interactionCounts",
+          "chartData",
+        ],
+      });
+      expect(body.meta.filterRowCount).toBe(counted.length);
+      const statusSum = body.meta.statusCounts.reduce((n: number, s: Body) => n + s.count, 0);
+      expect(statusSum).toBe(counted.length);
+      // The timeline counts nothing before the cut; the total is exact all the same.
+      for (const b of body.meta.chartData) {
+        if (b.bucketStart + body.meta.chartBucketMs <= countedFrom!) {
+          expect(Object.values(b.counts).every((n) => n === 0)).toBe(true);
+        }
+      }
+      expect(body.meta.totalRowCount).toBe((await list(q)).meta.totalRowCount);
+      // The list itself is not cut: every matching run is on it.
+      expect(ids(body.executions).sort()).toEqual(ids(matching).sort());
+      // The same stored runs, the same answer.
+      expect((await list(q, budgeted)).meta).toEqual(body.meta);
+      // Within the default budget: exact, and not marked.
+      const exact = await list(q);
+      expect(exact.meta.partial).toBeNull();
+      expect(exact.meta.filterRowCount).toBe(matching.length);
+      // Without a code filter nothing is cut.
+      expect((await list(`scope=scope-a&from=${from}&to=${to}`, budgeted)).meta.partial).toBeNull();
+    } finally {
+      await budgeted.close();
+    }
+  });
+
   it("treats SQL-looking text as plain data", async () => {
     const body = await list(`code=${encodeURIComponent("'); DROP TABLE executions; --")}`);
     expect(body.executions).toEqual([]);

@@ -389,6 +389,20 @@ export function filterCases(model: Model, runs: SeedRuns, rng: Rng): [string, Li
     { scopes, from: runs.now - 2 * 3_600_000, to: runs.now - 3_600_000 },
   ]);
   cases.push(["from only", { scopes, from: times[Math.floor(times.length / 2)]! }]);
+  // One tool value over a range: whole 5-minute periods from the rollup, the edges from rows.
+  cases.push([
+    "tool namespace + hours",
+    { scopes, tools: ["github.*"], from: runs.now - 3 * 3_600_000, to: runs.now },
+  ]);
+  cases.push([
+    "tool exact + run times",
+    {
+      scopes,
+      tools: [paths.length > 0 ? rng.pick(paths) : TOOL_PATHS[0]],
+      from: times[i]!,
+      to: times[j]!,
+    },
+  ]);
   cases.push([
     "status + trigger + elicitation + tool",
     {

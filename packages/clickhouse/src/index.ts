@@ -19,6 +19,12 @@ export {
   resolveClickHouseConfig,
 } from "./connection/config.ts";
 export { DataDirectoryLockedError, EmbeddedOpenError } from "./connection/errors.ts";
+export {
+  inlineParams,
+  quoteString,
+  SqlLiteralError,
+  sqlLiteral,
+} from "./connection/sql-literal.ts";
 export { fromOtelAttributes } from "./exporter/attributes.ts";
 export {
   ClickHouseMetricExporter,
@@ -72,6 +78,7 @@ export type {
 export { EMPTY_ATTRIBUTES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from "./rows/span-input.ts";
 export { DEFAULT_SCOPE, type MapOptions, mapSpans } from "./rows/span-to-rows.ts";
 export { EXECUTION_COLUMNS, OTEL_TRACES_COLUMNS } from "./rows/tables.ts";
+export { exactMatcher, namespaceMatcher, runToolMatchers } from "./rows/tool-matchers.ts";
 /** Schema */
 export {
   MIGRATIONS,
@@ -83,6 +90,7 @@ export {
 } from "./schema/migrate.ts";
 export { retentionCutoffMs } from "./schema/retention.ts";
 export { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "./schema/v3-run-rollups.ts";
+export { TOOL_MATCH_PERIOD_SECONDS } from "./schema/v7-tool-match-counts.ts";
 export {
   BatchingWriter,
   type BatchingWriterOptions,

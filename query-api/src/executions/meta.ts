@@ -13,6 +13,8 @@ import {
   finishedConditions,
   runConditions,
   runsUnion,
+  singleToolMatcher,
+  toolCondition,
 } from "./runs-source.ts";
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
 
@@ -52,7 +54,25 @@ export interface ExecutionListMeta {
   chartFrom: number;
   chartTo: number;
   chartZoomed: boolean;
+  /**
+   * Set when a code filter's counts stopped at the budget (`RUNTRACE_CODE_COUNT_BUDGET`): the
+   * `counts` named were counted over the newest part of the range only, from `countedFrom` to
+   * its end, and are lower bounds; `totalRowCount` and `scopeCounts` are always exact. Null when
+   * every count is exact.
+   */
+  partial: { countedFrom: number; counts: PartialCount[] } | null;
 }
+
+/** The counts a code filter's budget can cut short. */
+export const PARTIAL_COUNTS = [
+  "filterRowCount",
+  "statusCounts",
+  "triggerCounts",
+  "toolFacets",
+  "interactionCounts",
+  "chartData",
+] as const;
+export type PartialCount = (typeof PARTIAL_COUNTS)[number];
 
 /** How the meta is read: the scopes, and the timeline's window. */
 export interface MetaOptions {
@@ -61,6 +81,11 @@ export interface MetaOptions {
   /** The token's own scopes (null: all): the scopes to pick from. */
   readable: readonly string[] | null;
   chart: "range" | "runs";
+  /**
+   * Runs a code filter's counts may read (`RUNTRACE_CODE_COUNT_BUDGET`): over a range holding
+   * more, they count back from its end by whole 5-minute periods while the budget lasts.
+   */
+  codeCountBudget: number;
 }
 
 /** Scopes offered at most (the most runs first): an operator's token may read thousands. */
@@ -153,6 +178,51 @@ async function zoomToRuns(
   return current;
 }
 
+/**
+ * Where a code filter's counts start: undefined when the range's runs fit `budget`, else the
+ * start of the oldest of the newest whole 5-minute periods whose runs do (at least one period).
+ * Read from `run_counts` (runs per period, whatever their code): the same stored runs give the
+ * same answer, however long the reads take.
+ */
+async function codeCountStart(
+  ch: ClickHouse,
+  filter: ExecutionFilter,
+  scopes: readonly string[] | null,
+  budget: number,
+  signal: AbortSignal,
+): Promise<number | undefined> {
+  const periodMs = RUN_COUNTS_PERIOD_SECONDS * 1000;
+  const p = new QueryParams();
+  const where: string[] = [];
+  if (scopes !== null) where.push(`scope_id IN ${p.add("Array(String)", scopes)}`);
+  if (filter.fromMs !== undefined) {
+    const first = Math.floor(filter.fromMs / periodMs) * (periodMs / 1000);
+    where.push(`period_start >= toDateTime(${p.add("Int64", first)}, 'UTC')`);
+  }
+  if (filter.toMs !== undefined) {
+    where.push(
+      `period_start <= toDateTime(${p.add("Int64", Math.floor(filter.toMs / 1000))}, 'UTC')`,
+    );
+  }
+  const periods = await ch.select<{ start_ms: number; n: number }>(
+    `SELECT toInt64(toUnixTimestamp(period_start)) * 1000 AS start_ms, sum(runs) AS n
+     FROM run_counts WHERE ${where.join(" AND ") || "1"}
+     GROUP BY start_ms HAVING n > 0 ORDER BY start_ms DESC`,
+    p.values,
+    { signal },
+  );
+  let counted = 0;
+  for (const [i, period] of periods.entries()) {
+    const n = Number(period.n);
+    if (i > 0 && counted + n > budget) {
+      const start = Number(period.start_ms) + periodMs;
+      return filter.fromMs !== undefined && start <= filter.fromMs ? undefined : start;
+    }
+    counted += n;
+  }
+  return undefined;
+}
+
 /** Computes the list meta: one read, whatever the number of facets (and one per zoom step). */
 export async function listMeta(
   ch: ClickHouse,
@@ -161,6 +231,12 @@ export async function listMeta(
   signal: AbortSignal,
 ): Promise<ExecutionListMeta> {
   const { scopes, readable } = options;
+  // A code filter reads every stored code of the range: past the budget, count the newest part.
+  const countedFrom =
+    filter.code !== undefined && !filter.ids
+      ? await codeCountStart(ch, filter, scopes, options.codeCountBudget, signal)
+      : undefined;
+  const counted = countedFrom === undefined ? filter : { ...filter, fromMs: countedFrom };
   // The chart's range: the request's, else the filtered runs' first and last start (for an
   // id search, those of the runs it named: known already, no read needed).
   let fromMs = filter.fromMs ?? (filter.ids ? filter.ids.fromMs : undefined);
@@ -170,7 +246,7 @@ export async function listMeta(
     const [r] = await ch.select<{ lo: number | null; hi: number | null; n: number }>(
       `SELECT min(created_ms) AS lo, max(created_ms) AS hi, count() AS n FROM (${runsUnion(
         p,
-        { filter, scopes },
+        { filter: counted, scopes },
         "toUnixTimestamp64Milli(created_at) AS created_ms",
       )})`,
       p.values,
@@ -190,12 +266,12 @@ export async function listMeta(
   >(
     `SELECT 'groups' AS part, status, trigger_kind, has_elicitation, bucket, '' AS tool_path,
        sum(n) AS n, toInt64(0) AS runs
-     FROM (${runCountsSource(p, filter, scopes, step)})
+     FROM (${runCountsSource(p, counted, scopes, step)})
      GROUP BY status, trigger_kind, has_elicitation, bucket
      UNION ALL
      SELECT 'total', '', '', false, 0, '', sum(n), 0 FROM (${runCountsSource(p, {}, scopes, null)})
      UNION ALL
-     SELECT 'tools', '', '', false, 0, tool_path, calls, runs FROM (${toolFacetsSource(p, filter, scopes)})
+     SELECT 'tools', '', '', false, 0, tool_path, calls, runs FROM (${toolFacetsSource(p, counted, scopes)})
      UNION ALL
      SELECT 'scopes', '', '', false, 0, scope_id, n, 0 FROM (
        SELECT scope_id, sum(n) AS n
@@ -241,7 +317,10 @@ export async function listMeta(
   }
   const range: Chart = { fromMs, toMs, step, buckets: bucketCounts(groups, filter) };
   const chart =
-    options.chart === "runs" ? await zoomToRuns(ch, filter, scopes, range, signal) : range;
+    // A partial count does not know where the runs before its start are: no zoom.
+    options.chart === "runs" && countedFrom === undefined
+      ? await zoomToRuns(ch, filter, scopes, range, signal)
+      : range;
   return {
     totalRowCount: Number(totalRow?.n ?? 0),
     filterRowCount,
@@ -260,6 +339,7 @@ export async function listMeta(
     chartFrom: chart.fromMs,
     chartTo: chart.toMs,
     chartZoomed: chart !== range,
+    partial: countedFrom === undefined ? null : { countedFrom, counts: [...PARTIAL_COUNTS] },
   };
 }
 
@@ -301,9 +381,10 @@ function wholePeriods(
 /**
  * Rows (scope_id, status, trigger_kind, has_elicitation, bucket, n) whose `n` sum to the runs matching
  * every filter but status, trigger and elicitation, per timeline bucket (`step`; null: one
- * bucket, 0). Whole 5-minute periods are read from `run_counts` when the filter allows it
- * (no code or tool filter) and the step is a multiple of the period; finished runs in the
- * range's partial periods, and unfinished runs, are counted from the run tables.
+ * bucket, 0). Whole 5-minute periods are read from a rollup when the filter allows it and the
+ * step is a multiple of the period: `run_counts` without a tool filter, `tool_match_counts`
+ * with a tool filter of one value; never with a code filter or an id search. Finished runs in
+ * the range's partial periods, and unfinished runs, are counted from the run tables.
  */
 function runCountsSource(
   p: QueryParams,
@@ -311,6 +392,7 @@ function runCountsSource(
   scopes: readonly string[] | null,
   step: number | null,
 ): string {
+  // `tool_match_counts` has the same periods as `run_counts`.
   const periodMs = RUN_COUNTS_PERIOD_SECONDS * 1000;
   const omit = ["status", "trigger", "elicitation"] as const;
   const stepParam = step === null ? null : p.add("Int64", step);
@@ -318,9 +400,10 @@ function runCountsSource(
     stepParam === null ? "toInt64(0)" : `toInt64(intDiv(${ms}, ${stepParam}) * ${stepParam})`;
   const columns = (n: string) =>
     `scope_id, status, trigger_kind, has_elicitation, ${bucketOf("toUnixTimestamp64Milli(created_at)")} AS bucket, ${n} AS n`;
+  const matcher = singleToolMatcher(filter.tools);
   const rollup =
     filter.code === undefined &&
-    !filter.tools &&
+    (!filter.tools || matcher !== null) &&
     !filter.ids &&
     (step === null || step % periodMs === 0)
       ? wholePeriods(filter.fromMs, filter.toMs, periodMs)
@@ -329,20 +412,24 @@ function runCountsSource(
     return runsUnion(p, { filter, scopes, omit }, columns("toInt64(1)"));
   }
   const { where: periodWhere, outside } = periodConditions(p, scopes, rollup, filter);
-  // No code or tool filter here, and status, trigger and elicitation are left to the caller:
-  // the range's partial periods need only the key and the run's current version.
+  // Status, trigger and elicitation are left to the caller: the range's partial periods need
+  // only the key, the run's current version and, with a tool filter, its paths.
+  const tools = filter.tools && matcher !== null ? filter.tools : undefined;
   const edges = outside
     ? `UNION ALL
     SELECT ${columns("toInt64(1)")} FROM ${currentFinishedRows(
       p,
       { filter, scopes, keyExtra: [outside] },
-      "scope_id, status, trigger_kind, has_elicitation, created_at",
-    )}`
+      `scope_id, status, trigger_kind, has_elicitation, created_at${tools ? ", tool_paths" : ""}`,
+    )}${tools ? ` WHERE ${toolCondition(p, tools)}` : ""}`
     : "";
   const unfinished = runConditions(p, { filter, scopes, omit }).join(" AND ") || "1";
+  const counts = tools
+    ? `tool_match_counts WHERE matcher = ${p.add("String", matcher)} AND`
+    : "run_counts WHERE";
   return `SELECT scope_id, status, trigger_kind, has_elicitation,
       ${bucketOf("toUnixTimestamp(period_start) * 1000")} AS bucket, runs AS n
-    FROM run_counts WHERE ${periodWhere.join(" AND ")}
+    FROM ${counts} ${periodWhere.join(" AND ")}
     ${edges}
     UNION ALL
     SELECT ${columns("toInt64(1)")} FROM execution_states FINAL

@@ -13,6 +13,8 @@ import { listMeta } from "./meta.ts";
 
 export interface ExecutionRoutesOptions {
   staleAfterMs: number;
+  /** Runs a code filter's counts may read (`RUNTRACE_CODE_COUNT_BUDGET`). */
+  codeCountBudget: number;
 }
 
 const ID = /^[A-Za-z0-9_.:-]{1,200}$/;
@@ -49,7 +51,17 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
             liveCursor: encodeLivePosition(positionAt(boundary - 1)),
           })),
       req.meta
-        ? listMeta(ch, req.filter, { scopes, readable: c.get("scopes"), chart: req.chart }, signal)
+        ? listMeta(
+            ch,
+            req.filter,
+            {
+              scopes,
+              readable: c.get("scopes"),
+              chart: req.chart,
+              codeCountBudget: options.codeCountBudget,
+            },
+            signal,
+          )
         : undefined,
     ]);
     return c.json({ ...page, ...(meta ? { meta } : {}) });

@@ -1,4 +1,9 @@
-import { currentVersion, UNFINISHED_SNAPSHOT } from "@runtrace/clickhouse";
+import {
+  currentVersion,
+  exactMatcher,
+  namespaceMatcher,
+  UNFINISHED_SNAPSHOT,
+} from "@runtrace/clickhouse";
 import type { ExecutionFilter } from "./list-params.ts";
 import type { QueryParams } from "./query-params.ts";
 
@@ -58,7 +63,7 @@ export function runConditions(p: QueryParams, o: SourceOptions): string[] {
   const where = keyConditions(p, o);
   where.push(...dimensionConditions(p, filter, omit));
   if (filter.code !== undefined) where.push(codeCondition(p, filter.code));
-  if (filter.tools && !omit.has("tool")) where.push(toolMatch(p, filter.tools)("tool_paths"));
+  if (filter.tools && !omit.has("tool")) where.push(toolCondition(p, filter.tools));
   where.push(...(o.extra ?? []));
   return where;
 }
@@ -107,25 +112,37 @@ function codeCondition(p: QueryParams, code: string): string {
 }
 
 /**
- * A run matches when any of its tool paths matches a path exactly or by `namespace.*` (the
- * namespace itself or anything under it); `paths` is an Array(String) expression.
+ * A run matches when any of its tool paths (`tool_paths`) matches a path exactly or by
+ * `namespace.*` (the namespace itself or anything under it).
  */
-function toolMatch(
+export function toolCondition(
   p: QueryParams,
   tools: NonNullable<ExecutionFilter["tools"]>,
-): (paths: string) => string {
-  const exact = tools.exact.length > 0 ? p.add("Array(String)", tools.exact) : null;
-  const prefixes = tools.prefixes.length > 0 ? p.add("Array(String)", tools.prefixes) : null;
-  return (paths) => {
-    const match: string[] = [];
-    if (exact) match.push(`hasAny(${paths}, ${exact})`);
-    if (prefixes) {
-      match.push(
-        `arrayExists(t -> has(${prefixes}, t) OR arrayExists(x -> startsWith(t, concat(x, '.')), ${prefixes}), ${paths})`,
-      );
-    }
-    return `(${match.join(" OR ")})`;
-  };
+): string {
+  const match: string[] = [];
+  if (tools.exact.length > 0)
+    match.push(`hasAny(tool_paths, ${p.add("Array(String)", tools.exact)})`);
+  if (tools.prefixes.length > 0) {
+    const prefixes = p.add("Array(String)", tools.prefixes);
+    match.push(
+      `arrayExists(t -> has(${prefixes}, t) OR arrayExists(x -> startsWith(t, concat(x, '.')), ${prefixes}), tool_paths)`,
+    );
+  }
+  return `(${match.join(" OR ")})`;
+}
+
+/**
+ * The one value of a tool filter as `tool_match_counts` keys it, or null when the filter has
+ * several (their runs overlap: counts per value cannot be added up).
+ */
+export function singleToolMatcher(tools: ExecutionFilter["tools"]): string | null {
+  if (!tools) return null;
+  const [exact, ...moreExact] = tools.exact;
+  const [prefix, ...morePrefixes] = tools.prefixes;
+  if (moreExact.length > 0 || morePrefixes.length > 0) return null;
+  if (exact !== undefined && prefix === undefined) return exactMatcher(exact);
+  if (prefix !== undefined && exact === undefined) return namespaceMatcher(prefix);
+  return null;
 }
 
 /**

@@ -222,12 +222,15 @@ export function App() {
               ? () => setView({ range: rangeBeforeSelection, from: null, to: null })
               : null
           }
+          countedFrom={meta?.partial?.countedFrom ?? null}
         />
         <div className="status-line" data-testid="status-line">
           {meta && (
             <span data-testid="filter-count">
+              {meta.partial ? "≥ " : ""}
               {meta.filterRowCount.toLocaleString("en")} runs
               {hasFilters(view) ? ` (of ${meta.totalRowCount.toLocaleString("en")})` : ""}
+              {meta.partial ? ` · counted back to ${startedText(meta.partial.countedFrom)}` : ""}
             </span>
           )}
           {view.live && (

@@ -1196,6 +1196,73 @@ describe.skipIf(!chromiumPath)(title, () => {
     }
   });
 
+  it("says when a code search's counts stop at the budget, and from when they count", async () => {
+    // A budget of two runs: four runs an hour apart, the newest two counted.
+    const budgeted = await startAllInOne({ env: { RUNTRACE_CODE_COUNT_BUDGET: "2" } });
+    try {
+      let clock = 0;
+      const sdk = new BasicTracerProvider({
+        resource: resourceFromAttributes({ "service.name": "budget-sdk" }),
+        spanProcessors: [
+          new SimpleSpanProcessor(
+            new OTLPTraceExporter({ url: `${budgeted.collectorUrl}/v1/traces` }),
+          ),
+        ],
+      });
+      const recorder = createExecutionRecorder({
+        tracer: sdk.getTracer("budget-sdk"),
+        now: () => clock,
+      });
+      const hour = 3_600_000;
+      const base = Math.floor(Date.now() / hour) * hour - 4 * hour;
+      const starts = [0, 1, 2, 3].map((i) => base + i * hour + 60_000);
+      for (const [i, start] of starts.entries()) {
+        clock = start;
+        const exec = recorder.create({ scopeId: "ws_acme", code: `return "budgetword ${i}";` });
+        clock += 50;
+        exec.complete({ i });
+      }
+      await sdk.forceFlush();
+      await sdk.shutdown();
+      // Counted back from the range's end: the two newest runs' 5-minute periods.
+      const countedFrom = Math.floor(starts[1]! / 300_000) * 300_000 + 300_000;
+      const response = await fetch(
+        `${budgeted.queryUrl}/v1/executions?code=budgetword&from=${Date.now() - DAY_MS}`,
+      );
+      const answer = (await response.json()) as Page1;
+      expect(answer.meta.partial?.countedFrom).toBe(countedFrom);
+      expect(answer.meta.filterRowCount).toBe(2);
+      expect(answer.executions).toHaveLength(4);
+
+      await page.goto(`${budgeted.queryUrl}/runs?code=budgetword`);
+      await page.waitForSelector('[data-testid="partial-note"]');
+      expect(await page.textContent('[data-testid="totals"] strong')).toBe("≥ 2");
+      const when = await page.evaluate(
+        ([ms]) => {
+          const d = new Date(ms as number);
+          const p = (n: number) => String(n).padStart(2, "0");
+          const time = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+          return new Date().toDateString() === d.toDateString()
+            ? time
+            : `${d.toLocaleString("en", { month: "short" })} ${d.getDate()} ${time}`;
+        },
+        [countedFrom],
+      );
+      expect(await page.textContent('[data-testid="partial-note"]')).toContain(
+        `counted back to ${when}`,
+      );
+      expect(await page.textContent('[data-testid="filter-count"]')).toContain(
+        `≥ 2 runs (of 4) · counted back to ${when}`,
+      );
+      // The list is whole; the timeline marks what was not counted.
+      expect(await page.$$(RUN_ROW_SELECTOR)).toHaveLength(4);
+      expect((await page.$$(".bucket.uncounted")).length).toBeGreaterThan(0);
+      await page.screenshot({ path: `${SHOTS}/partial-counts-1280.png` });
+    } finally {
+      await budgeted.stop();
+    }
+  }, 90_000);
+
   it("explains an API error and an empty result", async () => {
     await open("/runs?status=bogus");
     expect(await page.textContent('[data-testid="error"]')).toContain("status");

@@ -48,6 +48,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
         clickhouse: ch,
         apiTokens: config.apiTokens,
         staleAfterMs: config.staleAfterMs,
+        ...(config.codeCountBudget === undefined
+          ? {}
+          : { codeCountBudget: config.codeCountBudget }),
         collectorUrl: collectorUrl ?? config.collectorUrl,
       });
       const server = await listen(app, config.port, host);

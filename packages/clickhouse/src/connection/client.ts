@@ -5,6 +5,7 @@ import { type ClickHouseClient, createClient } from "@clickhouse/client";
 import { createChdbConnection } from "chdb/connection";
 import { type ClickHouseConfig, redactUrl, resolveClickHouseConfig } from "./config.ts";
 import { DataDirectoryLockedError, EmbeddedOpenError } from "./errors.ts";
+import { inlineParams } from "./sql-literal.ts";
 
 export type QueryParams = Record<string, unknown>;
 
@@ -32,10 +33,15 @@ export interface WriteLane {
 }
 
 /**
- * runtrace's handle on ClickHouse: writer clients for inserts and DDL and a reader client for
+ * runtrace's handle on ClickHouse: writer clients for inserts and DDL and reader clients for
  * queries, so a slow read never queues an insert behind it (each client runs one query at a
  * time on embedded ClickHouse). Its own write methods are the span lane; `runs` is a second
  * lane, so the run tables are written while the span table is.
+ *
+ * Embedded, reads go to the least busy of `readConnections` clients, and every statement is
+ * sent with its parameters written into the SQL as literals (`sql-literal.ts`): chdb runs
+ * statements with server-side parameters one at a time across the whole process, so four
+ * people's reads would otherwise wait for each other (and for the writers' look-ups).
  */
 export interface ClickHouse extends WriteLane {
   readonly kind: "embedded" | "server";
@@ -43,6 +49,7 @@ export interface ClickHouse extends WriteLane {
   readonly location: string;
   readonly config: ClickHouseConfig;
   readonly writer: ClickHouseClient;
+  /** The first reader client (embedded: one of `readConnections`). */
   readonly reader: ClickHouseClient;
   /**
    * A read on the reader client, bounded in time and memory (the SQL must not have a SETTINGS
@@ -76,10 +83,10 @@ function quoteIdentifier(name: string): string {
 interface Clients {
   writer: ClickHouseClient;
   runsWriter: ClickHouseClient;
-  reader: ClickHouseClient;
+  readers: ClickHouseClient[];
 }
 
-function openEmbedded(dataDir: string): Clients {
+function openEmbedded(dataDir: string, readConnections: number): Clients {
   mkdirSync(dataDir, { recursive: true });
   const open = () => {
     try {
@@ -96,7 +103,11 @@ function openEmbedded(dataDir: string): Clients {
   // Connections on one path share the process's engine but run queries independently.
   // biome-ignore lint/suspicious/noExplicitAny: chdb's Connection matches clickhouse-js's shape.
   const client = () => createClient({ connection: open() as any });
-  return { writer: client(), runsWriter: client(), reader: client() };
+  return {
+    writer: client(),
+    runsWriter: client(),
+    readers: Array.from({ length: readConnections }, client),
+  };
 }
 
 function openServer(url: string, config: ClickHouseConfig) {
@@ -109,7 +120,8 @@ function openServer(url: string, config: ClickHouseConfig) {
   return {
     writer: createClient(common),
     runsWriter: createClient(common),
-    reader: createClient(common),
+    // The HTTP client keeps a pool of sockets: one client reads in parallel already.
+    readers: [createClient(common)],
   };
 }
 
@@ -126,9 +138,16 @@ export async function createClickHouse(
 ): Promise<ClickHouse> {
   const config = resolveClickHouseConfig(options);
   const kind = config.url ? "server" : "embedded";
-  const { writer, runsWriter, reader } = config.url
+  const { writer, runsWriter, readers } = config.url
     ? openServer(config.url, config)
-    : openEmbedded(config.dataDir);
+    : openEmbedded(config.dataDir, config.readConnections);
+  const reader = readers[0] as ClickHouseClient;
+  const busy = readers.map(() => 0);
+  /** Embedded: the values go into the SQL text; a server binds them itself. */
+  const statement = (sql: string, params?: QueryParams) =>
+    kind === "embedded" && params
+      ? { query: inlineParams(sql, params) }
+      : { query: sql, query_params: params };
   const readSettings =
     `SETTINGS max_execution_time = ${config.readTimeoutSeconds}, ` +
     `max_memory_usage = ${config.readMaxMemoryBytes}, timeout_overflow_mode = 'throw', ` +
@@ -149,20 +168,37 @@ export async function createClickHouse(
       }
       settings += `, ${name} = ${typeof value === "number" ? value : `'${value}'`}`;
     }
+    const { query, query_params } = statement(sql, params);
     const rs = await client.query({
-      query: `${sql}\n${settings}`,
-      query_params: params,
+      query: `${query}\n${settings}`,
+      query_params,
       format: "JSONEachRow",
       abort_signal: options?.signal,
     });
     return rs.json<T>();
   }
 
+  /** A read on the reader with the fewest reads in flight. */
+  async function readPooled<T>(
+    sql: string,
+    params?: QueryParams,
+    options?: ReadOptions,
+  ): Promise<T[]> {
+    let i = 0;
+    for (let j = 1; j < readers.length; j++) if ((busy[j] ?? 0) < (busy[i] ?? 0)) i = j;
+    busy[i] = (busy[i] ?? 0) + 1;
+    try {
+      return await read<T>(readers[i] as ClickHouseClient, sql, params, options);
+    } finally {
+      busy[i] = (busy[i] ?? 1) - 1;
+    }
+  }
+
   function lane(client: ClickHouseClient): WriteLane {
     return {
       selectForWrite: (sql, params) => read(client, sql, params),
       async command(sql, params) {
-        await client.command({ query: sql, query_params: params });
+        await client.command(statement(sql, params));
       },
       async insertTsv(table, columns, body, token) {
         if (body.length === 0) return;
@@ -190,7 +226,7 @@ export async function createClickHouse(
     config,
     writer,
     reader,
-    select: (sql, params, options) => read(reader, sql, params, options),
+    select: readPooled,
     ...lane(writer),
     runs: lane(runsWriter),
     async ping() {
@@ -204,7 +240,7 @@ export async function createClickHouse(
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([writer.close(), runsWriter.close(), reader.close()]);
+      await Promise.all([writer.close(), runsWriter.close(), ...readers.map((r) => r.close())]);
       if (kind === "embedded") {
         // close() can return while the engine still finishes work; the directory is only free
         // for another open once nothing is outstanding.

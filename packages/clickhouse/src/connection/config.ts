@@ -28,6 +28,12 @@ export interface ClickHouseConfig {
    * @default process.env.RUNTRACE_READ_MAX_MEMORY_BYTES ?? 2 GiB
    */
   readMaxMemoryBytes: number;
+  /**
+   * Embedded: connections reads are spread over, so several readers (people, live polls) are
+   * answered side by side. A server needs no such setting.
+   * @default process.env.RUNTRACE_READ_CONNECTIONS ?? 4
+   */
+  readConnections: number;
 }
 
 /** A configuration value that cannot be used; names the variable and what it accepts. */
@@ -107,6 +113,13 @@ export function resolveClickHouseConfig(
       fallback: 2 * 1024 ** 3,
       min: 16 * 1024 ** 2,
       max: Number.MAX_SAFE_INTEGER,
+    }),
+    readConnections: parseInteger({
+      key: "RUNTRACE_READ_CONNECTIONS",
+      value: options.readConnections ?? env.RUNTRACE_READ_CONNECTIONS,
+      fallback: 4,
+      min: 1,
+      max: 64,
     }),
   };
 }

@@ -1,6 +1,8 @@
 import { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "../schema/v3-run-rollups.ts";
+import { TOOL_MATCH_PERIOD_SECONDS } from "../schema/v7-tool-match-counts.ts";
 import type { ExecutionRow, InteractionRow, ToolCallRow } from "./rows.ts";
 import type { Attributes, ResourceInput, SpanInput } from "./span-input.ts";
+import { runToolMatchers } from "./tool-matchers.ts";
 import {
   bool,
   microsText,
@@ -272,6 +274,27 @@ export function toolCountsLines(r: SupersededRow): string {
     .map(
       (path, i) =>
         `${tsvString(r.scopeId)}\t${period}\t${tsvString(path)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${r.toolPathCalls[i] ?? 0}\t1\n`,
+    )
+    .join("");
+}
+
+export const TOOL_MATCH_COUNTS_COLUMNS = [
+  "scope_id",
+  "matcher",
+  "period_start",
+  "status",
+  "trigger_kind",
+  "has_elicitation",
+  "runs",
+] as const;
+
+/** The rows of `tool_match_counts` adding back the run a superseded row counted per value. */
+export function toolMatchCountsLines(r: SupersededRow): string {
+  const period = periodOf(r.createdAt, TOOL_MATCH_PERIOD_SECONDS);
+  return runToolMatchers(r.toolPaths)
+    .map(
+      (matcher) =>
+        `${tsvString(r.scopeId)}\t${tsvString(matcher)}\t${period}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t1\n`,
     )
     .join("");
 }

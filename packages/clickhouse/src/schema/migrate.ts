@@ -7,6 +7,7 @@ import { v3RunRollups } from "./v3-run-rollups.ts";
 import { v4DerivedRuns } from "./v4-derived-runs.ts";
 import { v5ArrivalOrder } from "./v5-arrival-order.ts";
 import { v6ActiveToolCalls } from "./v6-active-tool-calls.ts";
+import { v7ToolMatchCounts } from "./v7-tool-match-counts.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v4DerivedRuns,
   v5ArrivalOrder,
   v6ActiveToolCalls,
+  v7ToolMatchCounts,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

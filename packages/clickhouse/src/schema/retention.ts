@@ -18,6 +18,7 @@ export const TTL_TABLES: Readonly<Record<string, string>> = {
   execution_ids: "toDateTime(created_at)",
   run_counts: "period_start",
   tool_counts: "period_start",
+  tool_match_counts: "period_start",
   superseded_executions: "toDateTime(created_at)",
   superseded_repeats: "toDateTime(created_at)",
 };

@@ -12,8 +12,10 @@ import {
   supersededLine,
   TOOL_CALL_COLUMNS,
   TOOL_COUNTS_COLUMNS,
+  TOOL_MATCH_COUNTS_COLUMNS,
   toolCallLine,
   toolCountsLines,
+  toolMatchCountsLines,
 } from "../rows/tables.ts";
 import {
   bestRoot,
@@ -426,5 +428,14 @@ async function recordRepeats(lane: WriteLane, records: readonly SupersededRow[])
     await lane.insertTsv("run_counts", RUN_COUNTS_COLUMNS, runCountsLine(repeat), `${token}-runs`);
     const tools = toolCountsLines(repeat);
     if (tools) await lane.insertTsv("tool_counts", TOOL_COUNTS_COLUMNS, tools, `${token}-tools`);
+    const matches = toolMatchCountsLines(repeat);
+    if (matches) {
+      await lane.insertTsv(
+        "tool_match_counts",
+        TOOL_MATCH_COUNTS_COLUMNS,
+        matches,
+        `${token}-matches`,
+      );
+    }
   }
 }

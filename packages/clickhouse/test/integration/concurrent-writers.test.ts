@@ -236,6 +236,26 @@ describe("two writers on the same runs at once", () => {
         ),
       ).toEqual(Object.fromEntries([...wantCalls].sort()));
 
+      // Runs per tool-filter value: each run once under every value its calls answer.
+      const matches = await a.select<{ matcher: string; runs: number }>(
+        `SELECT matcher, sum(runs) AS runs FROM tool_match_counts WHERE scope_id = {scope:String}
+         GROUP BY matcher HAVING runs != 0 ORDER BY matcher`,
+        { scope },
+      );
+      const wantMatches = new Map<string, number>();
+      for (const [r] of runs) {
+        const values = new Set<string>();
+        for (const p of r.calls) {
+          values.add(p);
+          const parts = p.split(".");
+          for (let k = 1; k <= parts.length; k++) values.add(`${parts.slice(0, k).join(".")}.*`);
+        }
+        for (const v of values) wantMatches.set(v, (wantMatches.get(v) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(matches.map((m) => [m.matcher, Number(m.runs)]))).toEqual(
+        Object.fromEntries([...wantMatches].sort()),
+      );
+
       const superseded = await num(
         "SELECT count() AS n FROM superseded_executions WHERE scope_id = {scope:String}",
         { scope },

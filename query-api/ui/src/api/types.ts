@@ -53,6 +53,11 @@ export interface ListMeta {
   chartTo: number;
   /** `chart=runs` narrowed the chart to the part of the range that holds runs. */
   chartZoomed: boolean;
+  /**
+   * A code filter's counts stopped at the server's budget: the counts named cover runs started
+   * from `countedFrom` to the range's end only (lower bounds). Null: every count is exact.
+   */
+  partial: { countedFrom: number; counts: string[] } | null;
 }
 
 export interface ListPage {

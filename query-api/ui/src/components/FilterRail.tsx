@@ -1,6 +1,13 @@
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { type ListMeta, STATUSES } from "../api/types.ts";
-import { countText, localSecond, localZone, STATUS_LABEL } from "../format.ts";
+import {
+  countText,
+  fullTime,
+  localSecond,
+  localZone,
+  STATUS_LABEL,
+  startedText,
+} from "../format.ts";
 import type { SetView } from "../hooks/useView.ts";
 import { PRESETS } from "../view/time.ts";
 import { DEFAULT_VIEW, type RunsView } from "../view/view.ts";
@@ -155,8 +162,21 @@ export function FilterRail(props: {
       <div className="rail-totals" data-testid="totals">
         {meta ? (
           <span>
-            <strong>{countText(meta.filterRowCount)}</strong> of {countText(meta.totalRowCount)}{" "}
-            runs
+            <strong>
+              {meta.partial ? "≥ " : ""}
+              {countText(meta.filterRowCount)}
+            </strong>{" "}
+            of {countText(meta.totalRowCount)} runs
+            {meta.partial && (
+              <span
+                className="partial-note"
+                data-testid="partial-note"
+                title={`The code search counted the newest runs only, from ${fullTime(meta.partial.countedFrom)}: counting further back would read more runs than the server's budget. The list itself is complete.`}
+              >
+                {" "}
+                · counted back to {startedText(meta.partial.countedFrom)}
+              </span>
+            )}
           </span>
         ) : (
           <span className="muted">{props.unavailable ? "counts unavailable" : "counting…"}</span>

@@ -20,6 +20,8 @@ interface Props {
   onSelect(fromMs: number, toMs: number): void;
   /** Set when the range is a selection: goes back to the range it was made in. */
   onClear: (() => void) | null;
+  /** Counts stopped at the server's budget: buckets before this were not counted. */
+  countedFrom: number | null;
 }
 
 /** A press that moves less than this is a click, not a selection. */
@@ -66,7 +68,8 @@ function useWidth(ref: RefObject<HTMLElement | null>): number {
  * it to narrow the time range, and clear the selection from its header.
  */
 export function Timeline(props: Props) {
-  const { bucketMs, data, loading, boundFrom, boundTo, onSelect } = props;
+  const { bucketMs, data, loading, boundFrom, boundTo, onSelect, countedFrom } = props;
+  const uncounted = (start: number) => countedFrom !== null && start + bucketMs <= countedFrom;
   const area = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{
     start: number;
@@ -189,8 +192,11 @@ export function Timeline(props: Props) {
           {data.map((bucket, i) => (
             <div
               key={bucket.bucketStart}
-              className={`bucket${i >= lo && i <= hi ? " in-drag" : ""}${i === hover ? " hovered" : ""}`}
+              className={`bucket${i >= lo && i <= hi ? " in-drag" : ""}${i === hover ? " hovered" : ""}${uncounted(bucket.bucketStart) ? " uncounted" : ""}`}
               data-testid="timeline-bucket"
+              title={
+                uncounted(bucket.bucketStart) ? "not counted (see the count above)" : undefined
+              }
             >
               {STATUSES.map((status) => {
                 const count = bucket.counts[status] ?? 0;

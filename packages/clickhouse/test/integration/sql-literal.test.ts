@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ClickHouse, inlineParams, quoteString, sqlLiteral } from "../../src/index.ts";
+import { openMigrated } from "../helpers.ts";
+
+let ch: ClickHouse;
+beforeAll(async () => {
+  ch = await openMigrated();
+});
+afterAll(async () => {
+  await ch.close();
+});
+
+/** Strings a hostile or careless client may send as a filter, id or scope. */
+const HOSTILE = [
+  "",
+  "'",
+  "''",
+  "\\",
+  "\\'",
+  "'\\",
+  "a'b\\c",
+  "'); DROP TABLE executions; --",
+  "' OR 1=1 --",
+  "x' UNION ALL SELECT name FROM system.tables --",
+  "/* comment */ */ /*",
+  '`backtick` "double"',
+  "{p0:String}",
+  "{name:Int64} {}",
+  "%_\\%\\_",
+  "tab\there\nnewline\r\ncrlf",
+  "nul\u0000byte",
+  "bell\u0007 esc\u001b del\u007f",
+  "\\x41 \\N \\0 \\n",
+  "ünïcödé — “quotes” ‘single’",
+  "emoji 🐙👩‍💻 and CJK 漢字",
+  "right-to-left \u202e reversed",
+  "combining e\u0301",
+  "trailing backslash \\",
+  "a".repeat(65_536),
+  `${"'".repeat(1000)}${"\\".repeat(1000)}`,
+];
+
+async function roundTrip(type: string, value: unknown): Promise<unknown> {
+  const [row] = await ch.select<{ v: unknown }>(`SELECT ${sqlLiteral(type, value)} AS v`);
+  return row?.v;
+}
+
+describe("SQL literals: values written into the SQL text", () => {
+  it("every hostile string comes back as itself", async () => {
+    for (const s of HOSTILE) expect(await roundTrip("String", s)).toBe(s);
+  });
+
+  it("as an array, and inside IN, they still mean themselves", async () => {
+    expect(await roundTrip("Array(String)", HOSTILE)).toEqual(HOSTILE);
+    for (const s of HOSTILE.slice(0, 12)) {
+      const [row] = await ch.select<{ hit: number; miss: number }>(
+        `SELECT ${sqlLiteral("String", s)} IN ${sqlLiteral("Array(String)", [s, "other"])} AS hit,
+           ${sqlLiteral("String", `${s}x`)} IN ${sqlLiteral("Array(String)", [s])} AS miss`,
+      );
+      expect(row).toEqual({ hit: 1, miss: 0 });
+    }
+  });
+
+  it("gives the same answer as a server-side parameter", async () => {
+    for (const s of HOSTILE) {
+      const params = { needle: s, list: [s, "z"] };
+      const sql =
+        "SELECT length({needle:String}) AS n, has({list:Array(String)}, {needle:String}) AS found";
+      // ch.select inlines on embedded ClickHouse: the engine binds these itself.
+      const rs = await ch.reader.query({ query: sql, query_params: params, format: "JSONEachRow" });
+      const bound = await rs.json();
+      const inlined = await ch.select(inlineParams(sql, params));
+      expect(bound).toHaveLength(1);
+      expect(inlined).toEqual(bound);
+    }
+  });
+
+  it("numbers and booleans keep their types and extremes", async () => {
+    expect(await roundTrip("Int64", -9_007_199_254_740_991)).toBe(-9_007_199_254_740_991);
+    const [ext] = await ch.select<{ lo: string; hi: string; t: string }>(
+      `SELECT toString(${sqlLiteral("Int64", -(2n ** 63n))}) AS lo,
+         toString(${sqlLiteral("UInt64", "18446744073709551615")}) AS hi,
+         toTypeName(${sqlLiteral("UInt32", 7)}) AS t`,
+    );
+    expect(ext).toEqual({ lo: "-9223372036854775808", hi: "18446744073709551615", t: "UInt32" });
+    expect(await roundTrip("Float64", 0.1)).toBe(0.1);
+    expect(await roundTrip("Bool", true)).toBe(true);
+    expect(await roundTrip("Nullable(String)", null)).toBe(null);
+  });
+
+  it("refuses values that do not fit their type, and unknown types", () => {
+    expect(() => sqlLiteral("Int64", "1; DROP TABLE x")).toThrow(/as Int64: expected an integer/);
+    expect(() => sqlLiteral("Int64", 1.5)).toThrow(/expected an integer/);
+    expect(() => sqlLiteral("Int64", 2 ** 60)).toThrow(/expected an integer/);
+    expect(() => sqlLiteral("UInt32", -1)).toThrow(/unsigned/);
+    expect(() => sqlLiteral("String", 5)).toThrow(/expected a string/);
+    expect(() => sqlLiteral("Array(String)", "a")).toThrow(/expected an array/);
+    expect(() => sqlLiteral("Bool", "true")).toThrow(/expected a boolean/);
+    expect(() => sqlLiteral("DateTime64(3)", 1)).toThrow(/not a type values are inlined for/);
+    expect(() => sqlLiteral("String') --", "a")).toThrow(/not a type name/);
+    expect(() => inlineParams("SELECT {missing:String}", {})).toThrow(/missing/);
+  });
+
+  it("quotes control characters as escapes, so the SQL text holds none", () => {
+    expect(quoteString("a'b\\c\u0000\n")).toBe("'a\\'b\\\\c\\x00\\x0a'");
+  });
+});

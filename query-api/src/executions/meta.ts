@@ -258,44 +258,10 @@ export async function listMeta(
   }
   const step = chartBucketMs(fromMs, toMs);
 
-  // One statement for the three reads: embedded ClickHouse runs parameterized statements one
-  // at a time, while the branches of one UNION ALL run side by side on its threads.
-  const p = new QueryParams();
-  const rows = await ch.select<
-    Group & { part: "groups" | "total" | "tools" | "scopes"; tool_path: string; runs: number }
-  >(
-    `SELECT 'groups' AS part, status, trigger_kind, has_elicitation, bucket, '' AS tool_path,
-       sum(n) AS n, toInt64(0) AS runs
-     FROM (${runCountsSource(p, counted, scopes, step)})
-     GROUP BY status, trigger_kind, has_elicitation, bucket
-     UNION ALL
-     SELECT 'total', '', '', false, 0, '', sum(n), 0 FROM (${runCountsSource(p, {}, scopes, null)})
-     UNION ALL
-     SELECT 'tools', '', '', false, 0, tool_path, calls, runs FROM (${toolFacetsSource(p, counted, scopes)})
-     UNION ALL
-     SELECT 'scopes', '', '', false, 0, scope_id, n, 0 FROM (
-       SELECT scope_id, sum(n) AS n
-       FROM (${runCountsSource(p, { fromMs: filter.fromMs, toMs: filter.toMs }, readable, null)})
-       GROUP BY scope_id ORDER BY n DESC, scope_id LIMIT ${MAX_SCOPE_COUNTS})`,
-    p.values,
-    { signal },
-  );
-  const groups = rows.filter((r) => r.part === "groups");
-  const totalRow = rows.find((r) => r.part === "total");
-  const toolFacets = rows
-    .filter((r) => r.part === "tools")
-    .sort((a, b) => Number(b.n) - Number(a.n) || a.tool_path.localeCompare(b.tool_path))
-    .map((r) => ({
-      toolPath: r.tool_path,
-      count: Number(r.n),
-      runs: Number(r.runs),
-      calls: Number(r.n),
-    }));
-
-  const scopeCounts = rows
-    .filter((r) => r.part === "scopes" && Number(r.n) > 0)
-    .map((r) => ({ scope: r.tool_path, count: Number(r.n) }))
-    .sort((a, b) => b.count - a.count || a.scope.localeCompare(b.scope));
+  const { groups, total, toolFacets, scopeCounts } =
+    counted.code !== undefined
+      ? await countsFromOneScan(ch, counted, options, step, signal)
+      : await counts(ch, counted, options, step, signal);
 
   const ok = groupTests(filter);
   const statusCounts = emptyCounts();
@@ -322,7 +288,7 @@ export async function listMeta(
       ? await zoomToRuns(ch, filter, scopes, range, signal)
       : range;
   return {
-    totalRowCount: Number(totalRow?.n ?? 0),
+    totalRowCount: total,
     filterRowCount,
     statusCounts: Object.entries(statusCounts).map(([status, count]) => ({ status, count })),
     triggerCounts: [...triggerCounts]
@@ -340,6 +306,146 @@ export async function listMeta(
     chartTo: chart.toMs,
     chartZoomed: chart !== range,
     partial: countedFrom === undefined ? null : { countedFrom, counts: [...PARTIAL_COUNTS] },
+  };
+}
+
+interface Counts {
+  groups: Group[];
+  total: number;
+  toolFacets: ExecutionListMeta["toolFacets"];
+  scopeCounts: ExecutionListMeta["scopeCounts"];
+}
+
+type PartRow = Group & {
+  part: "groups" | "total" | "tools" | "scopes";
+  tool_path: string;
+  runs: number;
+};
+
+/** The total and the scopes to pick from (rollups only): branches of a UNION ALL. */
+function totalAndScopes(p: QueryParams, filter: ExecutionFilter, options: MetaOptions): string {
+  return `SELECT 'total' AS part, '' AS status, '' AS trigger_kind, false AS has_elicitation,
+       toInt64(0) AS bucket, '' AS tool_path, sum(n) AS n, toInt64(0) AS runs
+     FROM (${runCountsSource(p, {}, options.scopes, null)})
+     UNION ALL
+     SELECT 'scopes', '', '', false, 0, scope_id, n, 0 FROM (
+       SELECT scope_id, sum(n) AS n
+       FROM (${runCountsSource(p, { fromMs: filter.fromMs, toMs: filter.toMs }, options.readable, null)})
+       GROUP BY scope_id ORDER BY n DESC, scope_id LIMIT ${MAX_SCOPE_COUNTS})`;
+}
+
+function totalOf(rows: PartRow[]): number {
+  return Number(rows.find((r) => r.part === "total")?.n ?? 0);
+}
+
+function scopesOf(rows: PartRow[]): ExecutionListMeta["scopeCounts"] {
+  return rows
+    .filter((r) => r.part === "scopes" && Number(r.n) > 0)
+    .map((r) => ({ scope: r.tool_path, count: Number(r.n) }))
+    .sort((a, b) => b.count - a.count || a.scope.localeCompare(b.scope));
+}
+
+/** The top 20 paths by calls, then by path; paths whose calls were all taken back dropped. */
+function topTools(
+  perPath: Iterable<[string, { calls: number; runs: number }]>,
+): ExecutionListMeta["toolFacets"] {
+  return [...perPath]
+    .filter(([, t]) => t.calls > 0)
+    .sort((a, b) => b[1].calls - a[1].calls || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, 20)
+    .map(([toolPath, t]) => ({ toolPath, count: t.calls, runs: t.runs, calls: t.calls }));
+}
+
+/**
+ * The counts in one statement: embedded ClickHouse runs a statement's UNION ALL branches side
+ * by side on its threads, and each branch reads rollups where it can.
+ */
+async function counts(
+  ch: ClickHouse,
+  filter: ExecutionFilter,
+  options: MetaOptions,
+  step: number,
+  signal: AbortSignal,
+): Promise<Counts> {
+  const p = new QueryParams();
+  const rows = await ch.select<PartRow>(
+    `SELECT 'groups' AS part, status, trigger_kind, has_elicitation, bucket, '' AS tool_path,
+       sum(n) AS n, toInt64(0) AS runs
+     FROM (${runCountsSource(p, filter, options.scopes, step)})
+     GROUP BY status, trigger_kind, has_elicitation, bucket
+     UNION ALL
+     SELECT 'tools', '', '', false, 0, tool_path, calls, runs FROM (${toolFacetsSource(p, filter, options.scopes)})
+     UNION ALL
+     ${totalAndScopes(p, filter, options)}`,
+    p.values,
+    { signal },
+  );
+  return {
+    groups: rows.filter((r) => r.part === "groups"),
+    total: totalOf(rows),
+    toolFacets: topTools(
+      rows
+        .filter((r) => r.part === "tools")
+        .map((r) => [r.tool_path, { calls: Number(r.n), runs: Number(r.runs) }]),
+    ),
+    scopeCounts: scopesOf(rows),
+  };
+}
+
+/**
+ * The counts of a code filter from one read of the range's code (reading every stored code is
+ * what costs): per group (status, trigger, elicitation, bucket), the runs the tool filter keeps
+ * and the calls and runs per tool path of all of them, whatever the tool filter; the facets
+ * are then added up here from the groups each one counts. The total and the scopes come from
+ * the rollups, side by side.
+ */
+async function countsFromOneScan(
+  ch: ClickHouse,
+  filter: ExecutionFilter,
+  options: MetaOptions,
+  step: number,
+  signal: AbortSignal,
+): Promise<Counts> {
+  const p = new QueryParams();
+  const stepParam = p.add("Int64", step);
+  const omit = ["status", "trigger", "elicitation", "tool"] as const;
+  const kept = filter.tools ? toolCondition(p, filter.tools) : "1";
+  const source = runsUnion(
+    p,
+    { filter, scopes: options.scopes, omit },
+    `status, trigger_kind, has_elicitation,
+     toInt64(intDiv(toUnixTimestamp64Milli(created_at), ${stepParam}) * ${stepParam}) AS bucket,
+     toUInt8(${kept}) AS kept,
+     CAST(mapFromArrays(tool_paths, arrayMap(c -> toInt64(c), tool_path_calls)), 'Map(String, Int64)') AS calls,
+     CAST(mapFromArrays(tool_paths, arrayMap(c -> toInt64(1), tool_paths)), 'Map(String, Int64)') AS paths_run`,
+  );
+  const q = new QueryParams();
+  const [scanned, rollups] = await Promise.all([
+    ch.select<Group & { calls: Record<string, number>; runs: Record<string, number> }>(
+      `SELECT status, trigger_kind, has_elicitation, bucket, sum(kept) AS n,
+         sumMap(calls) AS calls, sumMap(paths_run) AS runs
+       FROM (${source}) GROUP BY status, trigger_kind, has_elicitation, bucket`,
+      p.values,
+      { signal },
+    ),
+    ch.select<PartRow>(totalAndScopes(q, filter, options), q.values, { signal }),
+  ]);
+  const ok = groupTests(filter);
+  const perPath = new Map<string, { calls: number; runs: number }>();
+  for (const g of scanned) {
+    if (!ok.status(g) || !ok.trigger(g) || !ok.elicitation(g)) continue;
+    for (const [path, calls] of Object.entries(g.calls)) {
+      const t = perPath.get(path) ?? { calls: 0, runs: 0 };
+      t.calls += Number(calls);
+      t.runs += Number(g.runs[path] ?? 0);
+      perPath.set(path, t);
+    }
+  }
+  return {
+    groups: scanned,
+    total: totalOf(rollups),
+    toolFacets: topTools(perPath),
+    scopeCounts: scopesOf(rollups),
   };
 }
 

@@ -230,7 +230,7 @@ export async function listMeta(
   options: MetaOptions,
   signal: AbortSignal,
 ): Promise<ExecutionListMeta> {
-  const { scopes, readable } = options;
+  const { scopes } = options;
   // A code filter reads every stored code of the range: past the budget, count the newest part.
   const countedFrom =
     filter.code !== undefined && !filter.ids

@@ -30,7 +30,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
       "list pages, filters, code search, detail, tool calls, trace; p50/p95 vs the goals " +
       "(--executions 1000000, --repeat 30, --data-dir DIR to keep/reuse the data, --traces 20000, " +
       "--chunk 1000000, --write-path-share 0.05 of the runs sent through a real collector, " +
-      "--write-path-in-flight 32, --scope ws_alpha, --needle 42, --generate-only, --clients 1: clients asking at once)",
+      "--write-path-in-flight 32, --scope ws_alpha, --needle 42, --generate-only, --clients 1: clients asking at once, --cold 3: cold samples a route, 0 for none)",
     run: async (args) => (await import("./query.ts")).runQueryBenchmark(args),
   },
   ui: {

@@ -5,8 +5,10 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { integerOption } from "./options.ts";
 import { getJson, type QueryApi, startQueryApi } from "./query/api.ts";
+import { evictFromPageCache } from "./query/cold.ts";
 import { COMMON_CODE_WORD, NEEDLE_COUNT, NEEDLE_MIN, SCOPES } from "./query/dataset.ts";
 import { parseShare, prepareData, verifyDataset } from "./query/prepare.ts";
+import { storageReport } from "./query/storage.ts";
 
 /**
  * How fast does the query API answer the run-history requests of a UI over a realistic run
@@ -25,6 +27,8 @@ interface Options {
   repeat: number;
   /** Clients asking at once, each on its own keep-alive connection, `repeat` requests each. */
   clients: number;
+  /** Cold samples per route: process restarted, data files evicted from the page cache. */
+  cold: number;
   dataDir: string | undefined;
   traces: number;
   chunk: number;
@@ -42,6 +46,7 @@ function parseOptions(args: string[]): Options {
       executions: { type: "string", default: "1000000" },
       repeat: { type: "string", default: "30" },
       clients: { type: "string", default: "1" },
+      cold: { type: "string", default: "3" },
       "data-dir": { type: "string" },
       traces: { type: "string", default: "20000" },
       chunk: { type: "string", default: "1000000" },
@@ -66,6 +71,7 @@ function parseOptions(args: string[]): Options {
     executions: integerOption(values.executions, "--executions"),
     repeat: integerOption(values.repeat, "--repeat"),
     clients: integerOption(values.clients, "--clients"),
+    cold: integerOption(values.cold, "--cold"),
     dataDir: values["data-dir"] === undefined ? undefined : resolve(values["data-dir"]),
     traces: integerOption(values.traces, "--traces"),
     chunk: integerOption(values.chunk, "--chunk"),
@@ -405,6 +411,63 @@ function table(measured: Measured[], executions: number, clients: number): strin
   return [line(head), ...rows.map(line), ...(note ? [note] : [])];
 }
 
+/**
+ * Cold figures: for each sample and route, the query API is stopped, the data directory's files
+ * are evicted from the page cache, the API is started again and one request is timed (over a
+ * new connection). Samples use different runs.
+ */
+async function measureCold(
+  dataDir: string,
+  anchorMs: number,
+  options: Options,
+  api: QueryApi,
+): Promise<{ lines: string[]; api: QueryApi }> {
+  const agent = new Agent({ keepAlive: false });
+  const day = { scope: options.scope, from: anchorMs - DAY_MS, to: anchorMs, limit: 50 };
+  const { json } = await getJson(
+    agent,
+    api.url,
+    listPath({ ...day, limit: 200, meta: "false" }),
+    listCheck(false),
+  );
+  const runs = listedRuns(json).filter((r) =>
+    ["completed", "failed", "cancelled"].includes(r.status),
+  );
+  if (runs.length < options.cold) throw new Error("too few finished runs for the cold samples");
+  const routes: [string, (i: number) => string][] = [
+    ["first page + meta, last 24 h", () => listPath(day)],
+    ["execution detail", (i) => `/v1/executions/${encodeURIComponent(runs[i]!.id)}`],
+    [
+      "lookup by execution id (id=, with meta)",
+      (i) => `/v1/executions?id=${encodeURIComponent(runs[i]!.id)}`,
+    ],
+    ["tool calls", (i) => `/v1/executions/${encodeURIComponent(runs[i]!.id)}/tool-calls`],
+    ["trace", (i) => `/v1/executions/${encodeURIComponent(runs[i]!.id)}/trace`],
+  ];
+  const times = new Map<string, number[]>(routes.map(([label]) => [label, []]));
+  let tool = "";
+  let current = api;
+  for (let i = 0; i < options.cold; i++) {
+    for (const [label, path] of routes) {
+      const code = await current.stop();
+      if (code !== 0) throw new Error(`the query API exited with ${code}`);
+      tool = evictFromPageCache(dataDir).tool;
+      current = await startQueryApi(dataDir);
+      const { ms } = await getJson(agent, current.url, path(i));
+      times.get(label)!.push(ms);
+    }
+  }
+  agent.destroy();
+  const lines = [
+    `cold (${options.cold} samples a route: the query API restarted and the data directory evicted from the page cache by ${tool} before each request), ms:`,
+    ...routes.map(([label]) => {
+      const t = [...times.get(label)!].sort((a, b) => a - b);
+      return `  ${label}: median ${percentile(t, 50).toFixed(1)}, max ${t.at(-1)!.toFixed(1)} (${t.map((x) => x.toFixed(0)).join(", ")})`;
+    }),
+  ];
+  return { lines, api: current };
+}
+
 export async function runQueryBenchmark(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const temporary = options.dataDir === undefined;
@@ -423,10 +486,18 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
     const bench = new Bench(api, options.repeat, options.clients);
     const measured = await measureAll(bench, prepared.anchorMs, options);
     bench.destroy();
+    let cold: string[] = [];
+    if (options.cold > 0) {
+      console.log("measuring cold requests...");
+      const result = await measureCold(dataDir, prepared.anchorMs, options, api);
+      api = result.api;
+      cold = result.lines;
+    }
     const code = await api.stop();
     api = undefined;
     if (code !== 0) throw new Error(`the query API exited with ${code}`);
     const verified = await verifyDataset(dataDir, prepared);
+    const storage = await storageReport(dataDir, options.executions);
 
     const scope = SCOPES.find((s) => s.id === options.scope)!;
     console.log("");
@@ -444,6 +515,8 @@ export async function runQueryBenchmark(args: string[]): Promise<void> {
         `, ${WARMUPS} warm-ups + ${options.repeat} timed requests each`,
     );
     for (const line of table(measured, options.executions, options.clients)) console.log(line);
+    for (const line of cold) console.log(line);
+    for (const line of storage) console.log(line);
     console.log(verified);
   } finally {
     if (api) await api.stop();

@@ -19,44 +19,65 @@ export async function runsNamed(
   signal: AbortSignal,
 ): Promise<IdSearch> {
   const found = new Map<string, number>();
-  const byId = new QueryParams();
-  const direct = await ch.select<{ execution_id: string; ms: number }>(
-    `SELECT execution_id, toUnixTimestamp64Milli(created_at) AS ms FROM execution_ids
-     WHERE execution_id IN ${byId.add("Array(String)", [...values])}`,
-    byId.values,
-    { signal },
-  );
-  for (const r of direct) found.set(r.execution_id, Number(r.ms));
-
   const traces = [...new Set(values.filter((v) => TRACE_ID.test(v)).map((v) => v.toLowerCase()))];
-  if (traces.length > 0) {
-    const span = new QueryParams();
-    const [window] = await ch.select<{ lo: number | null; hi: number | null }>(
-      `SELECT toUnixTimestamp(min(Start)) * 1000 AS lo, toUnixTimestamp(max(End)) * 1000 AS hi
-       FROM otel_traces_trace_id_ts WHERE TraceId IN ${span.add("Array(String)", traces)}`,
-      span.values,
-      { signal },
-    );
-    if (window && window.lo !== null && window.hi !== null && Number(window.hi) > 0) {
-      // A run starts within its trace; the slack covers clocks and whole seconds (Start, End).
-      const p = new QueryParams();
-      const range = `created_at >= fromUnixTimestamp64Milli(${p.add("Int64", Number(window.lo) - CHILD_START_SLACK_MS)})
-        AND created_at <= fromUnixTimestamp64Milli(${p.add("Int64", Number(window.hi) + CHILD_START_SLACK_MS)})
-        AND trace_id IN ${p.add("Array(String)", traces)}`;
-      const rows = await ch.select<{ execution_id: string; ms: number }>(
-        `SELECT execution_id, toUnixTimestamp64Milli(created_at) AS ms FROM executions WHERE ${range}
-         UNION ALL
-         SELECT execution_id, toUnixTimestamp64Milli(created_at) AS ms FROM execution_states WHERE ${range}`,
-        p.values,
-        { signal },
-      );
-      for (const r of rows) found.set(r.execution_id, Number(r.ms));
-    }
-  }
+  // The two look-ups side by side (embedded reads run on several connections).
+  const [direct, traced] = await Promise.all([
+    executionIdsNamed(ch, values, signal),
+    traces.length > 0 ? runsOfTraces(ch, traces, signal) : [],
+  ]);
+  for (const r of [...direct, ...traced]) found.set(r.execution_id, Number(r.ms));
   const times = [...found.values()];
   return {
     executionIds: [...found.keys()],
     fromMs: times.length > 0 ? Math.min(...times) : 0,
     toMs: times.length > 0 ? Math.max(...times) : 0,
   };
+}
+
+interface Named {
+  execution_id: string;
+  ms: number;
+}
+
+/** Execution ids among `values`, by the `execution_ids` lookup's key. */
+function executionIdsNamed(
+  ch: ClickHouse,
+  values: readonly string[],
+  signal: AbortSignal,
+): Promise<Named[]> {
+  const p = new QueryParams();
+  return ch.select<Named>(
+    `SELECT execution_id, toUnixTimestamp64Milli(created_at) AS ms FROM execution_ids
+     WHERE execution_id IN ${p.add("Array(String)", [...values])}`,
+    p.values,
+    { signal },
+  );
+}
+
+/** The runs of these traces, within the traces' own time range. */
+async function runsOfTraces(
+  ch: ClickHouse,
+  traces: readonly string[],
+  signal: AbortSignal,
+): Promise<Named[]> {
+  const span = new QueryParams();
+  const [window] = await ch.select<{ lo: number | null; hi: number | null }>(
+    `SELECT toUnixTimestamp(min(Start)) * 1000 AS lo, toUnixTimestamp(max(End)) * 1000 AS hi
+     FROM otel_traces_trace_id_ts WHERE TraceId IN ${span.add("Array(String)", traces)}`,
+    span.values,
+    { signal },
+  );
+  if (!window || window.lo === null || window.hi === null || Number(window.hi) <= 0) return [];
+  // A run starts within its trace; the slack covers clocks and whole seconds (Start, End).
+  const p = new QueryParams();
+  const range = `created_at >= fromUnixTimestamp64Milli(${p.add("Int64", Number(window.lo) - CHILD_START_SLACK_MS)})
+    AND created_at <= fromUnixTimestamp64Milli(${p.add("Int64", Number(window.hi) + CHILD_START_SLACK_MS)})
+    AND trace_id IN ${p.add("Array(String)", traces)}`;
+  return ch.select<Named>(
+    `SELECT execution_id, toUnixTimestamp64Milli(created_at) AS ms FROM executions WHERE ${range}
+     UNION ALL
+     SELECT execution_id, toUnixTimestamp64Milli(created_at) AS ms FROM execution_states WHERE ${range}`,
+    p.values,
+    { signal },
+  );
 }

@@ -71,7 +71,7 @@ function parseOptions(args: string[]): Options {
     executions: integerOption(values.executions, "--executions"),
     repeat: integerOption(values.repeat, "--repeat"),
     clients: integerOption(values.clients, "--clients"),
-    cold: integerOption(values.cold, "--cold"),
+    cold: integerOption(values.cold, "--cold", 0),
     dataDir: values["data-dir"] === undefined ? undefined : resolve(values["data-dir"]),
     traces: integerOption(values.traces, "--traces"),
     chunk: integerOption(values.chunk, "--chunk"),

@@ -317,32 +317,88 @@ interface Counts {
 }
 
 type PartRow = Group & {
-  part: "groups" | "total" | "tools" | "scopes";
+  part: "groups" | "total" | "tools" | "scopes" | "unfinished";
   tool_path: string;
   runs: number;
 };
 
-/** The total and the scopes to pick from (rollups only): branches of a UNION ALL. */
+/**
+ * The total and the scopes to pick from, as branches of a UNION ALL: finished runs from the
+ * rollups (and the range's partial periods from the run rows), and the unfinished runs of every
+ * readable scope read once (`execution_states FINAL` is the costly part), each marked whether
+ * it started in the range; `totalOf` and `scopesOf` add them up.
+ */
 function totalAndScopes(p: QueryParams, filter: ExecutionFilter, options: MetaOptions): string {
+  const range = { fromMs: filter.fromMs, toMs: filter.toMs };
+  const inRange: string[] = [];
+  if (range.fromMs !== undefined) {
+    inRange.push(`created_at >= fromUnixTimestamp64Milli(${p.add("Int64", range.fromMs)})`);
+  }
+  if (range.toMs !== undefined) {
+    inRange.push(`created_at <= fromUnixTimestamp64Milli(${p.add("Int64", range.toMs)})`);
+  }
+  const readable =
+    options.readable === null ? "" : `scope_id IN ${p.add("Array(String)", options.readable)} AND`;
   return `SELECT 'total' AS part, '' AS status, '' AS trigger_kind, false AS has_elicitation,
        toInt64(0) AS bucket, '' AS tool_path, sum(n) AS n, toInt64(0) AS runs
-     FROM (${runCountsSource(p, {}, options.scopes, null)})
+     FROM (${finishedPerScope(p, {}, options.scopes)})
      UNION ALL
-     SELECT 'scopes', '', '', false, 0, scope_id, n, 0 FROM (
-       SELECT scope_id, sum(n) AS n
-       FROM (${runCountsSource(p, { fromMs: filter.fromMs, toMs: filter.toMs }, options.readable, null)})
-       GROUP BY scope_id ORDER BY n DESC, scope_id LIMIT ${MAX_SCOPE_COUNTS})`;
+     SELECT 'scopes', '', '', false, 0, scope_id, sum(n), 0
+     FROM (${finishedPerScope(p, range, options.readable)}) GROUP BY scope_id
+     UNION ALL
+     SELECT 'unfinished', '', '', false, toInt64(${inRange.join(" AND ") || "1"}) AS in_range,
+       scope_id, toInt64(count()), 0
+     FROM execution_states FINAL WHERE ${readable} ${UNFINISHED_SNAPSHOT}
+     GROUP BY scope_id, in_range`;
 }
 
-function totalOf(rows: PartRow[]): number {
-  return Number(rows.find((r) => r.part === "total")?.n ?? 0);
+/**
+ * Finished runs per scope over a range (none: all time), as rows (scope_id, n): whole periods
+ * from `run_counts`, the range's partial periods from each run's current row.
+ */
+function finishedPerScope(
+  p: QueryParams,
+  range: { fromMs?: number; toMs?: number },
+  scopes: readonly string[] | null,
+): string {
+  const periods = wholePeriods(range.fromMs, range.toMs, RUN_COUNTS_PERIOD_SECONDS * 1000);
+  const rowsOf = (keyExtra: string[]) =>
+    `SELECT scope_id, toInt64(1) AS n FROM ${currentFinishedRows(
+      p,
+      { filter: range, scopes, keyExtra },
+      "scope_id",
+    )}`;
+  if (!periods) return rowsOf([]);
+  const { where, outside } = periodConditions(p, scopes, periods, range);
+  return `SELECT scope_id, runs AS n FROM run_counts WHERE ${where.join(" AND ")}
+    ${outside ? `UNION ALL ${rowsOf([outside])}` : ""}`;
 }
 
+/** Runs in the request's scopes, all time: finished ones and every unfinished one. */
+function totalOf(rows: PartRow[], scopes: readonly string[] | null): number {
+  const counted = scopes === null ? null : new Set(scopes);
+  let total = Number(rows.find((r) => r.part === "total")?.n ?? 0);
+  for (const r of rows) {
+    if (r.part === "unfinished" && (counted === null || counted.has(r.tool_path))) {
+      total += Number(r.n);
+    }
+  }
+  return total;
+}
+
+/** Every readable scope with runs in the range, most first, at most MAX_SCOPE_COUNTS. */
 function scopesOf(rows: PartRow[]): ExecutionListMeta["scopeCounts"] {
-  return rows
-    .filter((r) => r.part === "scopes" && Number(r.n) > 0)
-    .map((r) => ({ scope: r.tool_path, count: Number(r.n) }))
-    .sort((a, b) => b.count - a.count || a.scope.localeCompare(b.scope));
+  const perScope = new Map<string, number>();
+  for (const r of rows) {
+    if (r.part === "scopes" || (r.part === "unfinished" && Number(r.bucket) === 1)) {
+      perScope.set(r.tool_path, (perScope.get(r.tool_path) ?? 0) + Number(r.n));
+    }
+  }
+  return [...perScope]
+    .filter(([, count]) => count > 0)
+    .map(([scope, count]) => ({ scope, count }))
+    .sort((a, b) => b.count - a.count || a.scope.localeCompare(b.scope))
+    .slice(0, MAX_SCOPE_COUNTS);
 }
 
 /** The top 20 paths by calls, then by path; paths whose calls were all taken back dropped. */
@@ -382,7 +438,7 @@ async function counts(
   );
   return {
     groups: rows.filter((r) => r.part === "groups"),
-    total: totalOf(rows),
+    total: totalOf(rows, options.scopes),
     toolFacets: topTools(
       rows
         .filter((r) => r.part === "tools")
@@ -443,7 +499,7 @@ async function countsFromOneScan(
   }
   return {
     groups: scanned,
-    total: totalOf(rollups),
+    total: totalOf(rollups, options.scopes),
     toolFacets: topTools(perPath),
     scopeCounts: scopesOf(rollups),
   };

@@ -275,7 +275,11 @@ const listParameters = [
     "updatedSince",
     "Live mode, in order of change: a `liveCursor` or `nextCursor`, or a time. Returns every run whose current version first arrived after it (it finished, gained a tool call or an interaction) or that went stale after it, oldest change first, up to the arrival boundary. Not with `cursor`, `after` or a `sort`.",
   ),
-  q("meta", "`false` skips meta on a first page.", { type: "string", enum: ["true", "false"] }),
+  q(
+    "meta",
+    "`false` skips meta on a first page; `only` answers meta alone (no runs, no reading of the page), so a client can show the page without waiting for the counts.",
+    { type: "string", enum: ["true", "false", "only"] },
+  ),
 ];
 
 export function openApiDocument(): object {

@@ -793,6 +793,23 @@ describe("bad requests", () => {
     }
   });
 
+  it("answers meta alone with meta=only, the same as beside a first page", async () => {
+    const q = `scope=scope-a&from=${T0}&to=${T0 + 70 * MIN}&status=failed`;
+    const full = await list(q);
+    const only = await list(`${q}&meta=only`);
+    expect(only.executions).toEqual([]);
+    expect(only.nextCursor).toBeNull();
+    expect(only.meta).toEqual(full.meta);
+    expect(full.meta.filterRowCount).toBe(
+      inScopeA().filter((r) => r.status === "failed" && r.createdAt <= T0 + 70 * MIN).length,
+    );
+    // Not for later pages or live mode.
+    const bad = await get(`/v1/executions?${q}&meta=only&cursor=${full.nextCursor ?? "x"}`);
+    expect([bad.status, bad.body.parameter]).toEqual([400, full.nextCursor ? "meta" : "cursor"]);
+    const live = await get(`/v1/executions?${q}&meta=only&after=${Date.now()}`);
+    expect([live.status, live.body.parameter]).toEqual([400, "meta"]);
+  });
+
   it("treats SQL-looking text as plain data", async () => {
     const body = await list(`code=${encodeURIComponent("'); DROP TABLE executions; --")}`);
     expect(body.executions).toEqual([]);

@@ -19,6 +19,8 @@ export interface ListRequest {
   /** Live mode: the runs that changed after this position, in order of change. */
   updatedSince?: LivePosition;
   meta: boolean;
+  /** `meta=only`: the counts alone, no page (the page is asked for on its own, `meta=false`). */
+  metaOnly: boolean;
   /** `id=`: execution ids or trace ids, exact (resolved to `filter.ids` before reading). */
   idValues?: string[];
   /**
@@ -75,7 +77,7 @@ const schema = z
     cursor: z.string().min(1).optional(),
     after: z.string().min(1).optional(),
     updatedSince: z.string().min(1).optional(),
-    meta: z.enum(["true", "false"]).optional(),
+    meta: z.enum(["true", "false", "only"]).optional(),
     chart: z.enum(["range", "runs"]).optional(),
   })
   .strict();
@@ -155,6 +157,7 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
     after,
     updatedSince,
     meta: q.meta !== "false" && cursor === undefined && after === undefined && !updatedSince,
+    metaOnly: q.meta === "only",
     chart: q.chart ?? "range",
     ...(q.id && q.id.length > 0 ? { idValues: q.id } : {}),
   };

@@ -36,6 +36,20 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
     const ch = c.get("clickhouse");
     const signal = c.get("signal");
     if (req.idValues) req.filter.ids = await runsNamed(ch, req.idValues, signal);
+    const metaOptions = {
+      scopes,
+      readable: c.get("scopes"),
+      chart: req.chart,
+      codeCountBudget: options.codeCountBudget,
+    };
+    if (req.metaOnly) {
+      // The counts alone: /runs asks for the page and its counts side by side.
+      if (!req.meta) {
+        throw badParameter("meta", "only is for a first page (no cursor, after or updatedSince)");
+      }
+      const meta = await listMeta(ch, req.filter, metaOptions, signal);
+      return c.json({ executions: [], nextCursor: null, meta });
+    }
     const live = req.after ?? req.updatedSince;
     if (live) {
       const order = req.after ? "after" : "updatedSince";
@@ -50,19 +64,7 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
             ...(await listExecutions(ch, req, scopes, options.staleAfterMs, signal)),
             liveCursor: encodeLivePosition(positionAt(boundary - 1)),
           })),
-      req.meta
-        ? listMeta(
-            ch,
-            req.filter,
-            {
-              scopes,
-              readable: c.get("scopes"),
-              chart: req.chart,
-              codeCountBudget: options.codeCountBudget,
-            },
-            signal,
-          )
-        : undefined,
+      req.meta ? listMeta(ch, req.filter, metaOptions, signal) : undefined,
     ]);
     return c.json({ ...page, ...(meta ? { meta } : {}) });
   });

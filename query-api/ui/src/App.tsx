@@ -145,10 +145,13 @@ export function App() {
         compact ? "compact" : "",
         // What is on screen is not the current filter's answer (loading, or a failed reload).
         list.stale ? "is-stale" : "",
+        // The counts on screen answer an earlier filter: this one's are being read, or failed.
+        list.counts !== "shown" ? "counts-stale" : "",
       ]
         .filter(Boolean)
         .join(" ")}
       data-testid="app"
+      data-counts={list.counts}
     >
       <header className="topbar">
         <a className="brand" href="/runs">
@@ -198,7 +201,7 @@ export function App() {
           view={view}
           setView={setView}
           meta={meta}
-          unavailable={meta === null && error !== null}
+          unavailable={meta === null && (error !== null || list.counts === "failed")}
         />
       )}
 
@@ -206,8 +209,8 @@ export function App() {
         <Timeline
           bucketMs={meta?.chartBucketMs ?? 60_000}
           data={meta?.chartData ?? []}
-          loading={list.loading}
-          unavailable={meta === null && error !== null}
+          loading={list.loading || list.counts === "pending"}
+          unavailable={meta === null && (error !== null || list.counts === "failed")}
           zoomed={meta?.chartZoomed ?? false}
           wholeRange={view.wholeRange}
           onWholeRange={(wholeRange) => setView({ wholeRange })}

@@ -110,9 +110,14 @@ describe.skipIf(!chromiumPath)(title, () => {
     return out;
   }
 
+  /** The counts of the current filter are on screen (or could not be read). */
+  const countsSettled = () =>
+    page.waitForSelector('[data-testid="app"]:not([data-counts="pending"])');
+
   async function open(path: string): Promise<void> {
     await page.goto(`${server.queryUrl}${path}`);
     await page.waitForSelector(`${RUN_ROW_SELECTOR}, [data-testid="empty"], [data-testid="error"]`);
+    await countsSettled();
   }
 
   const search = () => new URL(page.url()).searchParams;
@@ -782,7 +787,8 @@ describe.skipIf(!chromiumPath)(title, () => {
       // An error that will not pass by itself (500) is not asked again until "Retry".
       let asked = 0;
       await page.route(failing, (route) => {
-        asked++;
+        // The page's own request; its counts are asked for beside it (meta=only).
+        if (!route.request().url().includes("meta=only")) asked++;
         return route.fulfill({
           status: 500,
           contentType: "application/json",
@@ -839,6 +845,34 @@ describe.skipIf(!chromiumPath)(title, () => {
       await page.unroute(failing);
     } finally {
       // A failure above must not leave the API cut off for the tests after this one.
+      await page.unrouteAll();
+    }
+  });
+
+  it("shows the rows without waiting for the counts", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The counts are slow (a code search over a long history): hold them back.
+    await page.route("**/v1/executions?**meta=only**", async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(`${server.queryUrl}/runs?status=failed`);
+      await page.waitForSelector(RUN_ROW_SELECTOR);
+      const want = await expected("status=failed");
+      expect(await shownIds()).toEqual(want.executions.map((r) => r.id));
+      expect(await page.getAttribute('[data-testid="app"]', "data-counts")).toBe("pending");
+      expect(await page.textContent('[data-testid="totals"]')).toContain("counting…");
+      release();
+      await countsSettled();
+      expect(await page.textContent('[data-testid="totals"]')).toContain(
+        `${want.meta.filterRowCount} of `,
+      );
+    } finally {
+      release();
       await page.unrouteAll();
     }
   });

@@ -19,6 +19,11 @@ export interface RunsList {
    * still loading, or the last attempt failed and they are the last good answer.
    */
   stale: boolean;
+  /**
+   * The counts and the chart: `pending` while the current filter's are read (those on screen, if
+   * any, answer an earlier one), `shown`, or `failed` (none to show).
+   */
+  counts: "pending" | "shown" | "failed";
   /** When the failed first page is asked for again by itself (epoch ms); null: no retry due. */
   retryAt: number | null;
   /** The last "load more" failed (the rows loaded stay as they are; `loadMore` tries again). */
@@ -80,6 +85,7 @@ export function useRunsList(view: RunsView): RunsList {
   const [nonce, setNonce] = useState(0);
   const [rows, setRows] = useState<ExecutionSummary[]>([]);
   const [meta, setMeta] = useState<ListMeta | null>(null);
+  const [counts, setCounts] = useState<RunsList["counts"]>("pending");
   const [loading, setLoading] = useState(true);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -114,14 +120,30 @@ export function useRunsList(view: RunsView): RunsList {
     setLoading(true);
     setLoadingMore(false);
     setMoreError(null);
-    listExecutions(params, abort.signal).then(
+    // The counts are asked for on their own: the rows never wait for them (a code search's
+    // counts can take a second over a large history).
+    setCounts("pending");
+    const countsOnly = new URLSearchParams(params);
+    countsOnly.set("meta", "only");
+    listExecutions(countsOnly, abort.signal).then(
+      (answer) => {
+        setMeta(answer.meta ?? null);
+        setCounts("shown");
+      },
+      () => {
+        // The last counts stay on screen (dimmed with the rows while those are retried).
+        if (!abort.signal.aborted) setCounts("failed");
+      },
+    );
+    const pageOnly = new URLSearchParams(params);
+    pageOnly.set("meta", "false");
+    listExecutions(pageOnly, abort.signal).then(
       (page) => {
         failures.current = 0;
         setRetryAt(null);
         setLoaded({ params, requestedAt, liveCursor: page.liveCursor ?? null });
         setShownKey(key);
         setRows(page.executions);
-        setMeta(page.meta ?? null);
         setCursor(page.nextCursor);
         setError(null);
         setFreshIds(new Set());
@@ -244,7 +266,7 @@ export function useRunsList(view: RunsView): RunsList {
         const [changed, nextChanged] = await follow("updatedSince", changedCursor, all);
         // The counts and the timeline follow the clock when the range is relative.
         const counts = listParams(viewRef.current, Date.now());
-        counts.set("limit", "1");
+        counts.set("meta", "only");
         const withMeta = await listExecutions(counts, abort.signal);
         arrivedCursor = nextArrived;
         changedCursor = nextChanged;
@@ -294,6 +316,7 @@ export function useRunsList(view: RunsView): RunsList {
   return {
     rows,
     meta,
+    counts,
     loading,
     loadingMore,
     error,

@@ -1,3 +1,4 @@
+import { PARTIAL_COUNTS } from "./executions/meta.ts";
 import { jaegerOpenApiPaths } from "./jaeger/index.ts";
 import { statsOpenApiPaths } from "./stats/routes.ts";
 import { tempoOpenApiPaths } from "./tempo/index.ts";
@@ -168,17 +169,7 @@ const schemas = {
           },
           counts: {
             type: "array",
-            items: {
-              type: "string",
-              enum: [
-                "filterRowCount",
-                "statusCounts",
-                "triggerCounts",
-                "toolFacets",
-                "interactionCounts",
-                "chartData",
-              ],
-            },
+            items: { type: "string", enum: [...PARTIAL_COUNTS] },
           },
         },
       }),

@@ -150,6 +150,8 @@ describe.skipIf(!chromiumPath)(title, () => {
     );
     expect(all.meta.totalRowCount).toBeGreaterThan(50);
     expect(await shownIds()).toEqual(all.executions.map((r) => r.id));
+    // The counts come on their own request, beside the page's.
+    await countsSettled();
     expect(await page.textContent('[data-testid="totals"]')).toContain(
       `${all.meta.filterRowCount} of ${all.meta.totalRowCount} runs`,
     );
@@ -419,6 +421,7 @@ describe.skipIf(!chromiumPath)(title, () => {
       const want = await api<Page1>(`/v1/executions?limit=50&id=${value}`);
       expect(want.executions.map((r) => r.id)).toContain(target.id);
       await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+      await countsSettled();
       expect(await page.textContent('[data-testid="totals"]')).toContain(
         `${want.meta.filterRowCount} of `,
       );
@@ -927,6 +930,7 @@ describe.skipIf(!chromiumPath)(title, () => {
       await expect.poll(idsOn).toEqual(want);
       expect(await fromApi("scope=team-a,team-c")).toEqual(want);
       // The other scopes stay on offer, with their counts.
+      await countsSettled();
       expect((await railCounts())["facet-scope-team-b"]).toBe("2");
     } finally {
       await fresh.stop();

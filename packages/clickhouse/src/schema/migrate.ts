@@ -8,6 +8,7 @@ import { v4DerivedRuns } from "./v4-derived-runs.ts";
 import { v5ArrivalOrder } from "./v5-arrival-order.ts";
 import { v6ActiveToolCalls } from "./v6-active-tool-calls.ts";
 import { v7ToolMatchCounts } from "./v7-tool-match-counts.ts";
+import { v8CodeLz4 } from "./v8-code-lz4.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v5ArrivalOrder,
   v6ActiveToolCalls,
   v7ToolMatchCounts,
+  v8CodeLz4,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

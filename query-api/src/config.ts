@@ -1,3 +1,4 @@
+import { parseInteger } from "@runtrace/clickhouse";
 import type { QueryApiOptions } from "./app.ts";
 import { parseApiTokens } from "./http/access.ts";
 
@@ -43,12 +44,9 @@ export function resolveQueryApiConfig(env: NodeJS.ProcessEnv = process.env): Que
 
 function codeCountBudget(text: string | undefined): { codeCountBudget?: number } {
   if (text === undefined || text.trim() === "") return {};
-  const t = text.trim().replace(/_/g, "");
-  const n = Number(t);
-  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n) || n < 1) {
-    throw new Error(
-      `RUNTRACE_CODE_COUNT_BUDGET: "${text}" is not a number of runs (a whole number from 1)`,
-    );
-  }
-  return { codeCountBudget: n };
+  // `1_500_000` reads as 1500000; the rest is the shared integer setting's check.
+  const value = text.trim().replace(/_/g, "") || text;
+  const max = Number.MAX_SAFE_INTEGER;
+  const key = "RUNTRACE_CODE_COUNT_BUDGET";
+  return { codeCountBudget: parseInteger({ key, value, fallback: 1, min: 1, max }) };
 }

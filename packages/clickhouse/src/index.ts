@@ -90,7 +90,6 @@ export {
 } from "./schema/migrate.ts";
 export { retentionCutoffMs } from "./schema/retention.ts";
 export { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "./schema/v3-run-rollups.ts";
-export { TOOL_MATCH_PERIOD_SECONDS } from "./schema/v7-tool-match-counts.ts";
 export {
   BatchingWriter,
   type BatchingWriterOptions,

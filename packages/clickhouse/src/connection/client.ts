@@ -86,6 +86,9 @@ interface Clients {
   readers: ClickHouseClient[];
 }
 
+/** The longest statement embedded ClickHouse parses: values inlined as literals included. */
+const EMBEDDED_MAX_QUERY_BYTES = 256 * 1024 ** 2;
+
 function openEmbedded(dataDir: string, readConnections: number): Clients {
   mkdirSync(dataDir, { recursive: true });
   const open = () => {
@@ -101,8 +104,14 @@ function openEmbedded(dataDir: string, readConnections: number): Clients {
     }
   };
   // Connections on one path share the process's engine but run queries independently.
-  // biome-ignore lint/suspicious/noExplicitAny: chdb's Connection matches clickhouse-js's shape.
-  const client = () => createClient({ connection: open() as any });
+  const client = () =>
+    createClient({
+      // biome-ignore lint/suspicious/noExplicitAny: chdb's Connection matches clickhouse-js's shape.
+      connection: open() as any,
+      // Values are written into the SQL text here (`sql-literal.ts`): a writer's look-up of a
+      // large batch's ids is megabytes of SQL, past the parser's default 256 KiB.
+      clickhouse_settings: { max_query_size: String(EMBEDDED_MAX_QUERY_BYTES) },
+    });
   return {
     writer: client(),
     runsWriter: client(),

@@ -105,3 +105,16 @@ describe("SQL literals: values written into the SQL text", () => {
     expect(quoteString("a'b\\c\u0000\n")).toBe("'a\\'b\\\\c\\x00\\x0a'");
   });
 });
+
+describe("statements whose inlined values are large", () => {
+  it("run on every embedded connection, past the parser's default 256 KiB", async () => {
+    // A writer's look-up of a 20 000-row batch names every id (≈ 800 KB of SQL once inlined).
+    const ids = Array.from({ length: 20_000 }, (_, i) => `0b9c2e57-batch-${i}-${"x".repeat(16)}`);
+    const sql = `SELECT toUInt32(countIf(id IN {ids:Array(String)})) AS n
+      FROM (SELECT arrayJoin({probe:Array(String)}) AS id)`;
+    const params = { ids, probe: [ids[0]!, ids[19_999]!, "absent"] };
+    expect(await ch.selectForWrite(sql, params)).toEqual([{ n: 2 }]);
+    expect(await ch.runs.selectForWrite(sql, params)).toEqual([{ n: 2 }]);
+    expect(await ch.select(sql, params)).toEqual([{ n: 2 }]);
+  });
+});

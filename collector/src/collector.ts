@@ -1,4 +1,4 @@
-import { BatchingWriter, type ClickHouse } from "@runtrace/clickhouse";
+import { BatchingWriter, briefError, type ClickHouse } from "@runtrace/clickhouse";
 import type { Hono } from "hono";
 import { createCollectorApp } from "./app.ts";
 import { type CollectorConfig, resolveCollectorConfig } from "./config.ts";
@@ -33,8 +33,7 @@ export function createCollector(
     maxAttempts: 4,
     initialBackoffMillis: 200,
     maxBackoffMillis: 2_000,
-    onError: (error) =>
-      console.error(`collector: insert failed: ${(error as Error).message ?? error}`),
+    onError: (error) => console.error(`collector: insert failed: ${briefError(error, 1_000)}`),
   });
   const forwarder = config.forwardEndpoint
     ? new OtlpForwarder({

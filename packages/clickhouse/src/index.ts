@@ -97,5 +97,6 @@ export {
 } from "./writer/batching-writer.ts";
 export type { WriteResult } from "./writer/result.ts";
 /** Writing */
+export { briefError } from "./writer/retryable.ts";
 export { CHILD_START_SLACK_MS } from "./writer/run-state.ts";
 export { runVersion } from "./writer/run-version.ts";

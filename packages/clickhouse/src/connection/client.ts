@@ -5,7 +5,8 @@ import { type ClickHouseClient, createClient } from "@clickhouse/client";
 import { createChdbConnection } from "chdb/connection";
 import { type ClickHouseConfig, redactUrl, resolveClickHouseConfig } from "./config.ts";
 import { DataDirectoryLockedError, EmbeddedOpenError } from "./errors.ts";
-import { inlineParams } from "./sql-literal.ts";
+import { InsertFiles, insertFolder, insertParentDir } from "./insert-files.ts";
+import { inlineParams, quoteString } from "./sql-literal.ts";
 
 export type QueryParams = Record<string, unknown>;
 
@@ -58,6 +59,8 @@ export interface ClickHouse extends WriteLane {
   select<T>(sql: string, params?: QueryParams, options?: ReadOptions): Promise<T[]>;
   /** The second write lane (its own client), for the run tables. */
   readonly runs: WriteLane;
+  /** Embedded: the folder batches are written to before the engine reads them; server: none. */
+  readonly insertFiles: InsertFiles | undefined;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -151,6 +154,14 @@ export async function createClickHouse(
     ? openServer(config.url, config)
     : openEmbedded(config.dataDir, config.readConnections);
   const reader = readers[0] as ClickHouseClient;
+  // Made once the engine holds the data directory, so the sweep never races another process.
+  const insertFiles =
+    kind === "embedded"
+      ? new InsertFiles(
+          insertFolder(insertParentDir(config.insertDir, config.dataDir), config.dataDir),
+          config.insertReserveBytes,
+        )
+      : undefined;
   const busy = readers.map(() => 0);
   /** Embedded: the values go into the SQL text; a server binds them itself. */
   const statement = (sql: string, params?: QueryParams) =>
@@ -218,9 +229,19 @@ export async function createClickHouse(
         if (token) {
           settings += `, insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`;
         }
-        const cols = columns.map(quoteIdentifier).join(", ");
+        const into = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")})`;
+        if (insertFiles) {
+          // Embedded: the engine parses a file several times faster than the same rows given
+          // as query text (chdb's inline insert path).
+          await insertFiles.with(body, (path) =>
+            client.command({
+              query: `${into} FROM INFILE ${quoteString(path)}${settings} FORMAT TabSeparated`,
+            }),
+          );
+          return;
+        }
         const result = await client.exec({
-          query: `INSERT INTO ${quoteIdentifier(table)} (${cols})${settings} FORMAT TabSeparated`,
+          query: `${into}${settings} FORMAT TabSeparated`,
           values: Readable.from([body]),
         });
         result.stream.destroy();
@@ -238,6 +259,7 @@ export async function createClickHouse(
     select: readPooled,
     ...lane(writer),
     runs: lane(runsWriter),
+    insertFiles,
     async ping() {
       try {
         const r = await reader.ping();
@@ -255,6 +277,7 @@ export async function createClickHouse(
         // for another open once nothing is outstanding.
         const chdb = await import("chdb");
         await chdb.drainPending();
+        insertFiles?.remove();
       }
     },
   };

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { DEFAULT_INSERT_RESERVE_BYTES } from "./insert-files.ts";
 
 /** Where runtrace's data lives and how reads are bounded. Resolved once, at start-up. */
 export interface ClickHouseConfig {
@@ -34,6 +35,19 @@ export interface ClickHouseConfig {
    * @default process.env.RUNTRACE_READ_CONNECTIONS ?? 4
    */
   readConnections: number;
+  /**
+   * Embedded: the folder under which the data directory's insert files are written (each batch
+   * is a file the engine reads with `INSERT … FROM INFILE`). Unset: `/dev/shm` when it is a tmpfs
+   * of at least 512 MiB, else the data directory.
+   * @default process.env.RUNTRACE_INSERT_DIR
+   */
+  insertDir: string | undefined;
+  /**
+   * Embedded: free bytes the insert folder's file system keeps; a batch that would eat into them
+   * is not written (the writer retries, then answers 503 with Retry-After).
+   * @default process.env.RUNTRACE_INSERT_RESERVE_BYTES ?? 64 MiB
+   */
+  insertReserveBytes: number;
 }
 
 /** A configuration value that cannot be used; names the variable and what it accepts. */
@@ -120,6 +134,15 @@ export function resolveClickHouseConfig(
       fallback: 4,
       min: 1,
       max: 64,
+    }),
+    insertDir:
+      options.insertDir ?? (env.RUNTRACE_INSERT_DIR ? resolve(env.RUNTRACE_INSERT_DIR) : undefined),
+    insertReserveBytes: parseInteger({
+      key: "RUNTRACE_INSERT_RESERVE_BYTES",
+      value: options.insertReserveBytes ?? env.RUNTRACE_INSERT_RESERVE_BYTES,
+      fallback: DEFAULT_INSERT_RESERVE_BYTES,
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
     }),
   };
 }

@@ -19,7 +19,7 @@ import { join, pipeline } from "./insert-pipeline.ts";
 import { newMetricPoints } from "./metric-points.ts";
 import { RecentKeys } from "./recent-keys.ts";
 import type { WriteResult } from "./result.ts";
-import { isPermanentInsertError } from "./retryable.ts";
+import { briefError, isPermanentInsertError } from "./retryable.ts";
 import { writeRunTables } from "./run-writer.ts";
 import { deleteSettledStates } from "./settled-states.ts";
 import { registerWriter, type WriterRegistration } from "./writer-registry.ts";
@@ -298,7 +298,7 @@ export class BatchingWriter {
         }
         if (attempt >= this.#maxAttempts) {
           this.#stats.failedBatches++;
-          const message = `ClickHouse insert failed after ${attempt} attempts: ${(error as Error)?.message ?? error}`;
+          const message = `ClickHouse insert failed after ${attempt} attempts: ${briefError(error)}`;
           for (const item of batch) {
             item.resolve({
               status: "retryable",

@@ -25,3 +25,16 @@ export function isPermanentInsertError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === "string" && PERMANENT_CODES.has(code);
 }
+
+/**
+ * An engine error short enough to log or hand back: its first line, without the statement the
+ * engine quotes after "in scope" (values are inlined into statements on embedded ClickHouse, so
+ * that text can hold other requests' ids), at most `max` characters.
+ */
+export function briefError(error: unknown, max = 300): string {
+  const text = String((error as Error | undefined)?.message ?? error);
+  const line = text.split("\n", 1)[0] ?? "";
+  const cut = line.indexOf(" in scope ");
+  const brief = cut >= 0 ? line.slice(0, cut) : line;
+  return brief.length > max ? `${brief.slice(0, max)}…` : brief;
+}

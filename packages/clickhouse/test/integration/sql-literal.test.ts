@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ClickHouse, inlineParams, quoteString, sqlLiteral } from "../../src/index.ts";
+import {
+  briefError,
+  type ClickHouse,
+  inlineParams,
+  quoteString,
+  sqlLiteral,
+} from "../../src/index.ts";
 import { openMigrated } from "../helpers.ts";
+import { HOSTILE } from "../hostile-strings.ts";
 
 let ch: ClickHouse;
 beforeAll(async () => {
@@ -9,36 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ch.close();
 });
-
-/** Strings a hostile or careless client may send as a filter, id or scope. */
-const HOSTILE = [
-  "",
-  "'",
-  "''",
-  "\\",
-  "\\'",
-  "'\\",
-  "a'b\\c",
-  "'); DROP TABLE executions; --",
-  "' OR 1=1 --",
-  "x' UNION ALL SELECT name FROM system.tables --",
-  "/* comment */ */ /*",
-  '`backtick` "double"',
-  "{p0:String}",
-  "{name:Int64} {}",
-  "%_\\%\\_",
-  "tab\there\nnewline\r\ncrlf",
-  "nul\u0000byte",
-  "bell\u0007 esc\u001b del\u007f",
-  "\\x41 \\N \\0 \\n",
-  "ünïcödé — “quotes” ‘single’",
-  "emoji 🐙👩‍💻 and CJK 漢字",
-  "right-to-left \u202e reversed",
-  "combining e\u0301",
-  "trailing backslash \\",
-  "a".repeat(65_536),
-  `${"'".repeat(1000)}${"\\".repeat(1000)}`,
-];
 
 async function roundTrip(type: string, value: unknown): Promise<unknown> {
   const [row] = await ch.select<{ v: unknown }>(`SELECT ${sqlLiteral(type, value)} AS v`);
@@ -116,5 +93,19 @@ describe("statements whose inlined values are large", () => {
     expect(await ch.selectForWrite(sql, params)).toEqual([{ n: 2 }]);
     expect(await ch.runs.selectForWrite(sql, params)).toEqual([{ n: 2 }]);
     expect(await ch.select(sql, params)).toEqual([{ n: 2 }]);
+  });
+});
+
+describe("engine errors handed back or logged", () => {
+  it("leave out the statement, whose inlined values may be other requests' ids", async () => {
+    const secret = "other-tenant-run-42";
+    const error = await ch
+      .select(`SELECT * FROM no_such_table WHERE id IN {ids:Array(String)}`, { ids: [secret] })
+      .catch((e: unknown) => e);
+    expect(String((error as Error).message)).toContain(secret);
+    const brief = briefError(error);
+    expect(brief).toMatch(/no_such_table/);
+    expect(brief).not.toContain(secret);
+    expect(briefError(new Error("x".repeat(1_000)), 50)).toBe(`${"x".repeat(50)}…`);
   });
 });

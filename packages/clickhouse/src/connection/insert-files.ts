@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync } from "node:fs";
+import { rm, statfs, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+/** Where insert files go when nothing is configured: RAM-backed, so a batch never hits a disk. */
+export const SHARED_MEMORY_DIR = "/dev/shm";
+
+/**
+ * A tmpfs smaller than this (Docker gives containers 64 MiB) is not used by default: the folder
+ * falls back to the data directory.
+ */
+const MIN_SHARED_MEMORY_BYTES = 512 * 1024 ** 2;
+
+/** Free space the insert folder's file system keeps by default (`RUNTRACE_INSERT_RESERVE_BYTES`). */
+export const DEFAULT_INSERT_RESERVE_BYTES = 64 * 1024 ** 2;
+
+/**
+ * A batch not written because its file system would fall under the reserve. Not permanent: the
+ * writer retries it, then answers 503 with Retry-After, like any other failed insert.
+ */
+export class InsertSpaceError extends Error {
+  readonly code = "RUNTRACE_INSERT_SPACE";
+  constructor(dir: string, needed: number, free: number, reserve: number) {
+    super(
+      `no room for a ${needed}-byte insert file in ${dir}: ${free} bytes free, ` +
+        `${reserve} kept in reserve (RUNTRACE_INSERT_RESERVE_BYTES)`,
+    );
+    this.name = "InsertSpaceError";
+  }
+}
+
+/**
+ * The parent folder of a data directory's insert folder: the configured one, else `/dev/shm`
+ * when it is a tmpfs of useful size, else the data directory itself.
+ */
+export function insertParentDir(configured: string | undefined, dataDir: string): string {
+  if (configured) return configured;
+  try {
+    const fs = statfsSync(SHARED_MEMORY_DIR);
+    if (fs.blocks * fs.bsize >= MIN_SHARED_MEMORY_BYTES) return SHARED_MEMORY_DIR;
+  } catch {
+    // No /dev/shm on this system.
+  }
+  return dataDir;
+}
+
+/**
+ * The folder one data directory's inserts use: named after the data directory, so each process
+ * (a data directory is held by one process at a time) has a folder of its own and sweeps only it.
+ */
+export function insertFolder(parent: string, dataDir: string): string {
+  const hash = createHash("sha256").update(dataDir).digest("hex").slice(0, 16);
+  return join(parent, `runtrace-inserts-${hash}`);
+}
+
+/**
+ * The files embedded ClickHouse reads batches from (`INSERT … FROM INFILE`): the engine parses a
+ * file several times faster than the same rows sent as query text. Each file lives for one insert.
+ */
+export class InsertFiles {
+  readonly dir: string;
+  /** Free bytes the folder's file system keeps; adjustable at run time. */
+  reserveBytes: number;
+  #next = 0;
+
+  /** Creates the folder and removes what a crashed earlier process left in it. */
+  constructor(dir: string, reserveBytes: number) {
+    this.dir = dir;
+    this.reserveBytes = reserveBytes;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const name of readdirSync(dir)) rmSync(join(dir, name), { force: true, recursive: true });
+  }
+
+  /** Writes a batch to a new file, refusing when the reserve would be touched. */
+  async write(body: string): Promise<string> {
+    const bytes = Buffer.byteLength(body);
+    const fs = await statfs(this.dir);
+    const free = fs.bavail * fs.bsize;
+    if (free - bytes < this.reserveBytes) {
+      throw new InsertSpaceError(this.dir, bytes, free, this.reserveBytes);
+    }
+    const path = join(this.dir, `${process.pid}-${this.#next++}.tsv`);
+    try {
+      await writeFile(path, body, { flag: "wx" });
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+    return path;
+  }
+
+  /** Writes `body` to a file, runs `insert` on it, and removes the file whatever happens. */
+  async with<T>(body: string, insert: (path: string) => Promise<T>): Promise<T> {
+    const path = await this.write(body);
+    try {
+      return await insert(path);
+    } finally {
+      await rm(path, { force: true });
+    }
+  }
+
+  /** Removes the folder (on close: nothing is in flight any more). */
+  remove(): void {
+    rmSync(this.dir, { force: true, recursive: true });
+  }
+
+  /** Files currently in the folder (for tests and diagnostics). */
+  files(): string[] {
+    return existsSync(this.dir) ? readdirSync(this.dir) : [];
+  }
+}

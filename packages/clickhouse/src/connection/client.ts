@@ -30,7 +30,12 @@ export interface WriteLane {
    * Inserts pre-serialized TabSeparated rows. Settings go in the statement's SETTINGS clause:
    * on embedded ClickHouse per-query settings would stay in force for later queries.
    */
-  insertTsv(table: string, columns: readonly string[], body: string, token?: string): Promise<void>;
+  insertTsv(
+    table: string,
+    columns: readonly string[],
+    body: string | Uint8Array,
+    token?: string,
+  ): Promise<void>;
 }
 
 /**

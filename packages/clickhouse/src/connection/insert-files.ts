@@ -73,8 +73,8 @@ export class InsertFiles {
   }
 
   /** Writes a batch to a new file, refusing when the reserve would be touched. */
-  async write(body: string): Promise<string> {
-    const bytes = Buffer.byteLength(body);
+  async write(body: string | Uint8Array): Promise<string> {
+    const bytes = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
     const fs = await statfs(this.dir);
     const free = fs.bavail * fs.bsize;
     if (free - bytes < this.reserveBytes) {
@@ -91,7 +91,7 @@ export class InsertFiles {
   }
 
   /** Writes `body` to a file, runs `insert` on it, and removes the file whatever happens. */
-  async with<T>(body: string, insert: (path: string) => Promise<T>): Promise<T> {
+  async with<T>(body: string | Uint8Array, insert: (path: string) => Promise<T>): Promise<T> {
     const path = await this.write(body);
     try {
       return await insert(path);

@@ -194,6 +194,10 @@ function timedClickHouse(ch: ClickHouse, times: CallTimes): ClickHouse {
       timed(ch.insertTsv(table, columns, body, token), (ms) =>
         times.inserts.set(table, (times.inserts.get(table) ?? 0) + ms),
       ),
+    insertNative: (table, columns, body, token) =>
+      timed(ch.insertNative(table, columns, body, token), (ms) =>
+        times.inserts.set(table, (times.inserts.get(table) ?? 0) + ms),
+      ),
     selectForWrite: (sql, params) =>
       timed(ch.selectForWrite(sql, params), (ms) => {
         times.lookups += ms;

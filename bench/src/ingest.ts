@@ -14,6 +14,7 @@ import {
   type SpanRows,
 } from "@runtrace/clickhouse";
 import { decodeTracesProtobuf } from "@runtrace/otlp";
+import { otelTracesNative } from "../../packages/clickhouse/src/rows/otel-traces-native.ts";
 // The line serializers are internal to the package; the raw baseline reaches in for them so it
 // sends byte for byte the bodies the collector's writer sends (as the exporter benchmark does).
 import {
@@ -693,8 +694,9 @@ async function verifyCounters(collector: Collector, pool: Pool): Promise<string>
 interface RawInsert {
   table: string;
   columns: readonly string[];
-  body: string;
+  body: string | Buffer;
   rows: number;
+  native: boolean;
 }
 
 interface Expected {
@@ -727,6 +729,7 @@ function planRaw(
   pool: Pool,
   cutoffMs: number,
   batchRows: number,
+  spanFormat: "native" | "tsv",
 ): { inserts: RawInsert[]; expected: Expected } {
   const inserts: RawInsert[] = [];
   const expected: Expected = { spans: 0, traces: 0, executions: 0, toolCalls: 0, states: 0 };
@@ -736,13 +739,24 @@ function planRaw(
     const finalRows = batch.executions.filter((e) => e.final);
     for (const e of batch.executions) (e.final ? finals : states).add(e.executionId);
     const parts: [string, readonly string[], string[]][] = [
-      ["otel_traces", OTEL_TRACES_COLUMNS, batch.traces.map(otelTracesLine)],
       ["executions", EXECUTION_COLUMNS, finalRows.map(executionLine)],
       ["tool_calls", TOOL_CALL_COLUMNS, batch.toolCalls.map(toolCallLine)],
     ];
+    if (spanFormat === "tsv") {
+      parts.unshift(["otel_traces", OTEL_TRACES_COLUMNS, batch.traces.map(otelTracesLine)]);
+    } else if (batch.traces.length > 0) {
+      const body = otelTracesNative(batch.traces);
+      inserts.push({
+        table: "otel_traces",
+        columns: OTEL_TRACES_COLUMNS,
+        body,
+        rows: batch.traces.length,
+        native: true,
+      });
+    }
     for (const [table, columns, lines] of parts) {
       if (lines.length > 0)
-        inserts.push({ table, columns, body: lines.join(""), rows: lines.length });
+        inserts.push({ table, columns, body: lines.join(""), rows: lines.length, native: false });
     }
     expected.traces += batch.traces.length;
     expected.executions += finalRows.length;
@@ -890,13 +904,14 @@ export async function runIngestBenchmark(args: string[]): Promise<void> {
     const raws: { batchRows: number; inserts: number; seconds: number }[] = [];
     let expected: Expected | undefined;
     let version = "?";
+    const spanFormat = ch.config.insertFormat;
     try {
       const [v] = await ch.select<{ v: string }>("SELECT version() AS v");
       version = v?.v ?? "?";
       const cutoffMs = retentionCutoffMs(ch.config.retentionDays);
       for (const batchRows of options.rawBatchRows) {
         const t0 = performance.now();
-        const planned = planRaw(pool, cutoffMs, batchRows);
+        const planned = planRaw(pool, cutoffMs, batchRows, spanFormat);
         const planSeconds = (performance.now() - t0) / 1000;
         if (!expected) {
           expected = planned.expected;
@@ -907,13 +922,15 @@ export async function runIngestBenchmark(args: string[]): Promise<void> {
         let seconds = 0;
         for (const insert of planned.inserts) {
           const t = performance.now();
-          await ch.insertTsv(insert.table, insert.columns, insert.body);
+          await (insert.native
+            ? ch.insertNative(insert.table, insert.columns, insert.body as Buffer)
+            : ch.insertTsv(insert.table, insert.columns, insert.body));
           seconds += (performance.now() - t) / 1000;
         }
         raws.push({ batchRows, inserts: planned.inserts.length, seconds });
         console.log(
           `raw, ${batchRows}-row batches: decoded, mapped and serialized in ${planSeconds.toFixed(1)} s ` +
-            `(not timed); ${planned.inserts.length} inserts (${fmt(tsvBytes / 1e6)} MB of TSV) in ` +
+            `(not timed); ${planned.inserts.length} inserts (${fmt(tsvBytes / 1e6)} MB; spans as ${spanFormat}) in ` +
             `${seconds.toFixed(1)} s = ${fmt(expected.spans / seconds)} spans/s; ` +
             `${await verifyStored(ch, expected, false)}`,
         );
@@ -957,7 +974,7 @@ export async function runIngestBenchmark(args: string[]): Promise<void> {
         `collector RSS ${mb(idleRss)} when ready, VmHWM ${mb(hwm)}`,
     );
     console.log(
-      `raw engine rate of the same rows (TSV, one insert at a time): ` +
+      `raw engine rate of the same rows (spans as ${spanFormat}, the rest TSV, one insert at a time): ` +
         raws
           .map(
             (r) =>

@@ -61,6 +61,12 @@ function instrument(ch: ClickHouse): ClickHouse {
         ch.insertTsv(table, columns, body, token),
       );
     },
+    insertNative: (table, columns, body, token) => {
+      times.inserts[table] ??= totals();
+      return timed(times.inserts[table]!, body.length, () =>
+        ch.insertNative(table, columns, body, token),
+      );
+    },
     selectForWrite: (sql, params) => timed(times.lookups, 0, () => ch.selectForWrite(sql, params)),
     // The writer's only statements are the deletes of settled snapshots.
     command: (sql, params) => timed(times.deletes, 0, () => ch.command(sql, params)),

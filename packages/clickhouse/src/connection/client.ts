@@ -36,6 +36,13 @@ export interface WriteLane {
     body: string | Uint8Array,
     token?: string,
   ): Promise<void>;
+  /** Inserts one Native block (`rows/native.ts`); settings as for {@link insertTsv}. */
+  insertNative(
+    table: string,
+    columns: readonly string[],
+    body: Uint8Array,
+    token?: string,
+  ): Promise<void>;
 }
 
 /**
@@ -219,38 +226,50 @@ export async function createClickHouse(
     }
   }
 
+  async function insert(
+    client: ClickHouseClient,
+    format: "TabSeparated" | "Native",
+    table: string,
+    columns: readonly string[],
+    body: string | Uint8Array,
+    token: string | undefined,
+  ): Promise<void> {
+    if (body.length === 0) return;
+    // The writer already drops rows whose key is stored or repeated in the batch, so the
+    // engine's own in-block collapse (optimize_on_insert, a sort and merge of every
+    // ReplacingMergeTree block) is pure cost: about a fifth of an otel_traces insert.
+    let settings = ` SETTINGS optimize_on_insert = 0, log_comment = '${insertComment(table)}'`;
+    if (token) {
+      settings += `, insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`;
+    }
+    const into = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")})`;
+    if (insertFiles) {
+      // Embedded: the engine parses a file several times faster than the same rows given
+      // as query text (chdb's inline insert path).
+      await insertFiles.with(body, (path) =>
+        client.command({
+          query: `${into} FROM INFILE ${quoteString(path)}${settings} FORMAT ${format}`,
+        }),
+      );
+      return;
+    }
+    const result = await client.exec({
+      query: `${into}${settings} FORMAT ${format}`,
+      values: Readable.from([body]),
+    });
+    result.stream.destroy();
+  }
+
   function lane(client: ClickHouseClient): WriteLane {
     return {
       selectForWrite: (sql, params) => read(client, sql, params),
       async command(sql, params) {
         await client.command(statement(sql, params));
       },
-      async insertTsv(table, columns, body, token) {
-        if (body.length === 0) return;
-        // The writer already drops rows whose key is stored or repeated in the batch, so the
-        // engine's own in-block collapse (optimize_on_insert, a sort and merge of every
-        // ReplacingMergeTree block) is pure cost: about a fifth of an otel_traces insert.
-        let settings = ` SETTINGS optimize_on_insert = 0, log_comment = '${insertComment(table)}'`;
-        if (token) {
-          settings += `, insert_deduplication_token = '${token.replace(/[^A-Za-z0-9_-]/g, "")}'`;
-        }
-        const into = `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(", ")})`;
-        if (insertFiles) {
-          // Embedded: the engine parses a file several times faster than the same rows given
-          // as query text (chdb's inline insert path).
-          await insertFiles.with(body, (path) =>
-            client.command({
-              query: `${into} FROM INFILE ${quoteString(path)}${settings} FORMAT TabSeparated`,
-            }),
-          );
-          return;
-        }
-        const result = await client.exec({
-          query: `${into}${settings} FORMAT TabSeparated`,
-          values: Readable.from([body]),
-        });
-        result.stream.destroy();
-      },
+      insertTsv: (table, columns, body, token) =>
+        insert(client, "TabSeparated", table, columns, body, token),
+      insertNative: (table, columns, body, token) =>
+        insert(client, "Native", table, columns, body, token),
     };
   }
 

@@ -48,6 +48,13 @@ export interface ClickHouseConfig {
    * @default process.env.RUNTRACE_INSERT_RESERVE_BYTES ?? 64 MiB
    */
   insertReserveBytes: number;
+  /**
+   * How span rows (`otel_traces`) are sent to ClickHouse: `native` (ClickHouse's columnar
+   * Native format, written straight from the span model) or `tsv` (TabSeparated text). The
+   * other tables are always TabSeparated.
+   * @default process.env.RUNTRACE_INSERT_FORMAT ?? "native"
+   */
+  insertFormat: "native" | "tsv";
 }
 
 /** A configuration value that cannot be used; names the variable and what it accepts. */
@@ -144,7 +151,15 @@ export function resolveClickHouseConfig(
       min: 0,
       max: Number.MAX_SAFE_INTEGER,
     }),
+    insertFormat: parseInsertFormat(options.insertFormat ?? env.RUNTRACE_INSERT_FORMAT),
   };
+}
+
+function parseInsertFormat(value: string | undefined): "native" | "tsv" {
+  const v = (value ?? "").trim().toLowerCase();
+  if (v === "" || v === "native") return "native";
+  if (v === "tsv") return "tsv";
+  throw new ConfigError("RUNTRACE_INSERT_FORMAT", `expected native or tsv, got ${String(value)}`);
 }
 
 /** The URL without its password, for logs and start-up messages. */

@@ -80,7 +80,7 @@ export class InsertFiles {
     if (free - bytes < this.reserveBytes) {
       throw new InsertSpaceError(this.dir, bytes, free, this.reserveBytes);
     }
-    const path = join(this.dir, `${process.pid}-${this.#next++}.tsv`);
+    const path = join(this.dir, `${process.pid}-${this.#next++}.rows`);
     try {
       await writeFile(path, body, { flag: "wx" });
     } catch (error) {

@@ -10,6 +10,7 @@ import {
   metricPointCount,
   sumLine,
 } from "../rows/metric-rows.ts";
+import { otelTracesNative } from "../rows/otel-traces-native.ts";
 import type { ExecutionRow, SpanRows } from "../rows/rows.ts";
 import type { SpanInput } from "../rows/span-input.ts";
 import { emptySpanRows, mapSpans } from "../rows/span-to-rows.ts";
@@ -49,6 +50,11 @@ export interface BatchingWriterOptions {
   stateCleanupIntervalMillis?: number;
   /** Told of every failed attempt (the write itself is retried or reported). */
   onError?: (error: unknown) => void;
+  /**
+   * How `otel_traces` rows are sent: a Native block or TabSeparated text.
+   * @default the connection's `insertFormat` (`RUNTRACE_INSERT_FORMAT`)
+   */
+  spanFormat?: "native" | "tsv";
 }
 
 export interface WriterStats {
@@ -89,6 +95,7 @@ export class BatchingWriter {
   readonly #flushIntervalMillis: number;
   readonly #maxQueueRows: number;
   readonly #maxAttempts: number;
+  readonly #spanFormat: "native" | "tsv";
   readonly #initialBackoffMillis: number;
   readonly #maxBackoffMillis: number;
   readonly #onError: (error: unknown) => void;
@@ -123,6 +130,7 @@ export class BatchingWriter {
     this.#flushIntervalMillis = Math.max(0, options.flushIntervalMillis ?? 200);
     this.#maxQueueRows = Math.max(this.#maxBatchRows, options.maxQueueRows ?? 200_000);
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.#spanFormat = options.spanFormat ?? ch.config.insertFormat;
     this.#initialBackoffMillis = Math.max(1, options.initialBackoffMillis ?? 100);
     this.#maxBackoffMillis = Math.max(
       this.#initialBackoffMillis,
@@ -368,13 +376,22 @@ export class BatchingWriter {
       this.#stats.duplicatesDropped += metricPointCount(metrics) - metricPointCount(points);
       // Each table's text is built while the previous insert (or the other lane) runs.
       await pipeline(ch, [
-        [
-          "otel_traces",
-          OTEL_TRACES_COLUMNS,
-          () => join(traces, otelTracesLine),
-          `${token}-traces`,
-          onTracesStored,
-        ],
+        this.#spanFormat === "native"
+          ? [
+              "otel_traces",
+              OTEL_TRACES_COLUMNS,
+              () => otelTracesNative(traces),
+              `${token}-traces`,
+              onTracesStored,
+              "Native",
+            ]
+          : [
+              "otel_traces",
+              OTEL_TRACES_COLUMNS,
+              () => join(traces, otelTracesLine),
+              `${token}-traces`,
+              onTracesStored,
+            ],
         ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(points.sums, sumLine), `${token}-sum`],
         [
           "otel_metrics_gauge",

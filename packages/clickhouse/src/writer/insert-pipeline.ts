@@ -22,24 +22,32 @@ export function join<T>(rows: readonly T[], line: (row: T) => string): Buffer {
   return body.subarray(0, at);
 }
 
-/** A table, its columns, its TSV text (built when its turn comes), a dedup token, and what to do once stored. */
+/**
+ * A table, its columns, its rows (built when their turn comes: TabSeparated unless `format`
+ * says Native), a dedup token, and what to do once stored.
+ */
 export type InsertJob = [
   table: string,
   columns: readonly string[],
   body: () => string | Uint8Array,
   token?: string,
   stored?: () => void,
+  format?: "TabSeparated" | "Native",
 ];
 
 /** Runs the inserts one after another, building each body while the previous insert runs. */
 export async function pipeline(ch: WriteLane, jobs: readonly InsertJob[]): Promise<void> {
   let running: Promise<void> | undefined;
   try {
-    for (const [table, columns, body, token, stored] of jobs) {
-      const text = body();
+    for (const [table, columns, body, token, stored, format] of jobs) {
+      const rows = body();
       if (running) await running;
       running =
-        text.length > 0 ? ch.insertTsv(table, columns, text, token).then(stored) : undefined;
+        rows.length === 0
+          ? undefined
+          : format === "Native"
+            ? ch.insertNative(table, columns, rows as Uint8Array, token).then(stored)
+            : ch.insertTsv(table, columns, rows, token).then(stored);
     }
     if (running) await running;
   } catch (error) {

@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertFolder } from "../../src/connection/insert-files.ts";
 import { type ClickHouse, quoteString } from "../../src/index.ts";
+import { otelTracesNative } from "../../src/rows/otel-traces-native.ts";
+import type { ResourceInput, SpanInput } from "../../src/rows/span-input.ts";
+import { OTEL_TRACES_COLUMNS, otelTracesLine } from "../../src/rows/tables.ts";
 import {
   bool,
   microsText,
@@ -16,6 +19,7 @@ import {
   tsvString,
   tsvStringArray,
 } from "../../src/rows/tsv.ts";
+import { join as tsvBody } from "../../src/writer/insert-pipeline.ts";
 import { openMigrated, removeDir, tempDataDir } from "../helpers.ts";
 import { HOSTILE } from "../hostile-strings.ts";
 
@@ -219,6 +223,104 @@ describe("batches read by the engine from insert files", () => {
     expect(existsSync(ours)).toBe(false);
     expect(readdirSync(other)).toEqual(["1-0.tsv"]);
     removeDir(parent);
+  });
+});
+
+/** A map of `size` entries whose keys and values are hostile strings, from position `i` on. */
+function hostileMap(i: number, size: number): Record<string, string> {
+  const m: Record<string, string> = {};
+  for (let j = 0; j < size; j++)
+    m[`${pick(HOSTILE, i + j).slice(0, 60)}#${j}`] = pick(HOSTILE, i * 3 + j);
+  return m;
+}
+
+const attrs = (i: number, size: number) => ({
+  values: hostileMap(i, size),
+  types: Object.fromEntries(Object.keys(hostileMap(i, size)).map((k) => [k, "string"])) as Record<
+    string,
+    "string"
+  >,
+});
+
+/** Spans with hostile strings everywhere, shared resources, events and links with attributes. */
+function hostileSpans(): SpanInput[] {
+  const resources: ResourceInput[] = [0, 1, 2].map((r) => ({
+    serviceName: pick(HOSTILE, r + 5),
+    attributes: attrs(r, r === 2 ? 0 : 20),
+  }));
+  // Within the retention: older spans would be dropped with their part.
+  const base = BigInt(Date.now() - 3_600_000) * 1_000_000n + 123_456n;
+  return Array.from({ length: HOSTILE.length * 2 }, (_, i) => {
+    const startNs = base + BigInt(i) * 1_000_003n;
+    const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
+    return {
+      traceId: hex(i + 1, 32),
+      spanId: hex(i + 1, 16),
+      parentSpanId: i % 3 === 0 ? "" : hex(i, 16),
+      traceState: pick(HOSTILE, i + 1),
+      name: pick(HOSTILE, i),
+      kind: i % 2 === 0 ? "SPAN_KIND_INTERNAL" : "SPAN_KIND_CLIENT",
+      startNs,
+      endNs: i % 5 === 0 ? startNs - 1n : startNs + BigInt(i) * 1_000n,
+      attributes: attrs(i, i % 4 === 0 ? 0 : i % 4 === 3 ? 1_500 : 6),
+      statusCode: i % 3 === 1 ? "STATUS_CODE_ERROR" : "STATUS_CODE_UNSET",
+      statusMessage: pick(HOSTILE, i + 2),
+      events:
+        i % 2 === 0
+          ? []
+          : [0, 1].map((e) => ({
+              timeNs: startNs + BigInt(e),
+              name: pick(HOSTILE, i + e),
+              attributes: attrs(i + e, e === 0 ? 0 : 3),
+            })),
+      links:
+        i % 3 === 2
+          ? [
+              {
+                traceId: hex(i, 32),
+                spanId: hex(i, 16),
+                traceState: pick(HOSTILE, i),
+                attributes: attrs(i, 2),
+              },
+            ]
+          : [],
+      resource: resources[i % 3]!,
+      scope: { name: pick(HOSTILE, i + 4), version: pick(HOSTILE, i + 6) },
+    } satisfies SpanInput;
+  });
+}
+
+describe("span rows as a Native block", () => {
+  it("store every column exactly as the TabSeparated rows do, and as sent", async () => {
+    for (const table of ["spans_tsv", "spans_native"]) {
+      await ch.command(`CREATE TABLE ${table} AS otel_traces`);
+    }
+    const spans = hostileSpans();
+    await ch.insertTsv("spans_tsv", OTEL_TRACES_COLUMNS, tsvBody(spans, otelTracesLine));
+    await ch.insertNative("spans_native", OTEL_TRACES_COLUMNS, otelTracesNative(spans));
+    const columns = OTEL_TRACES_COLUMNS.map((c) => `\`${c}\``).join(", ");
+    const read = (table: string) =>
+      ch.select<Record<string, unknown>>(
+        `SELECT ${columns.replace("`Timestamp`", "toString(toUnixTimestamp64Nano(Timestamp)) AS Timestamp")}, toString(Duration) AS Duration,
+           arrayMap(t -> toString(toUnixTimestamp64Nano(t)), \`Events.Timestamp\`) AS \`Events.Timestamp\`
+         FROM ${table} ORDER BY SpanId`,
+      );
+    const [viaTsv, viaNative] = [await read("spans_tsv"), await read("spans_native")];
+    expect(viaNative.length).toBe(spans.length);
+    expect(viaTsv.length).toBe(spans.length);
+    for (const [i, sent] of spans.entries()) {
+      const native = viaNative[i] as Record<string, unknown>;
+      for (const c of OTEL_TRACES_COLUMNS) {
+        expect(native[c], `span ${i}, column ${c}`).toEqual(viaTsv[i]?.[c]);
+      }
+      expect(native.Timestamp).toBe(sent.startNs.toString());
+      expect(native.SpanName).toBe(sent.name);
+      expect(native.SpanAttributes).toEqual(sent.attributes.values);
+      expect(native.ResourceAttributes).toEqual(sent.resource.attributes.values);
+      expect(native["Events.Name"]).toEqual(sent.events.map((e) => e.name));
+      expect(native["Links.Attributes"]).toEqual(sent.links.map((l) => l.attributes.values));
+    }
+    expect(ch.insertFiles?.files()).toEqual([]);
   });
 });
 

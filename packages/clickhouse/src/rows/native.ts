@@ -39,12 +39,22 @@ export class NativeBuffer {
   }
 
   string(s: string): void {
+    const length = s.length;
     // A UTF-16 code unit takes at most 3 bytes: under 43 units the length fits one byte.
-    if (s.length < 43) {
-      this.#room(1 + s.length * 3);
-      const n = this.#buf.write(s, this.#at + 1);
-      this.#buf[this.#at] = n;
-      this.#at += 1 + n;
+    if (length < 43) {
+      this.#room(1 + length * 3);
+      const buf = this.#buf;
+      const start = this.#at + 1;
+      // Short ASCII strings (ids, keys, names) are copied here: cheaper than a native call.
+      let i = 0;
+      for (; i < length; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        buf[start + i] = c;
+      }
+      const n = i === length ? length : buf.write(s, start);
+      buf[this.#at] = n;
+      this.#at = start + n;
       return;
     }
     const n = Buffer.byteLength(s);
@@ -82,14 +92,20 @@ export class NativeBuffer {
     this.string(type);
   }
 
+  /** A UInt64 below 2^53, without a BigInt. */
+  uint64Number(n: number): void {
+    this.#room(8);
+    this.#buf.writeUInt32LE(n >>> 0, this.#at);
+    this.#buf.writeUInt32LE(Math.floor(n / 0x1_0000_0000), this.#at + 4);
+    this.#at += 8;
+  }
+
   /** The running end offsets of an Array column, one per row. */
   offsets<T>(rows: readonly T[], count: (row: T) => number): void {
-    this.#room(rows.length * 8);
     let end = 0;
     for (const row of rows) {
       end += count(row);
-      this.#buf.writeBigUInt64LE(BigInt(end), this.#at);
-      this.#at += 8;
+      this.uint64Number(end);
     }
   }
 

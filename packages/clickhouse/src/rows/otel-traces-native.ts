@@ -69,7 +69,7 @@ function writeNestedMaps<T extends { attributes: Attributes }>(
   for (const s of spans) {
     for (const item of items(s)) {
       end += mapSize(map(item.attributes));
-      out.uint64(end);
+      out.uint64Number(end);
     }
   }
   for (const s of spans)

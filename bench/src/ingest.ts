@@ -782,6 +782,39 @@ function planRaw(
   return { inserts, expected };
 }
 
+/**
+ * Bytes on disk per span after merges (every table optimized first), for `otel_traces` and for
+ * all tables, and the compression ratio as ClickHouse reports it (uncompressed / compressed
+ * bytes of the active parts' columns).
+ */
+async function spanStorage(ch: ClickHouse, spans: number): Promise<string> {
+  const tables = await ch.select<{ name: string }>(
+    "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree'",
+  );
+  for (const t of tables) await ch.command(`OPTIMIZE TABLE \`${t.name}\` FINAL`);
+  const rows = await ch.select<{ table: string; disk: number; packed: number; unpacked: number }>(
+    `SELECT table, sum(bytes_on_disk) AS disk, sum(data_compressed_bytes) AS packed,
+       sum(data_uncompressed_bytes) AS unpacked
+     FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table`,
+  );
+  const traces = rows.find((r) => r.table === "otel_traces");
+  const all = rows.reduce(
+    (t, r) => ({
+      disk: t.disk + Number(r.disk),
+      packed: t.packed + Number(r.packed),
+      unpacked: t.unpacked + Number(r.unpacked),
+    }),
+    { disk: 0, packed: 0, unpacked: 0 },
+  );
+  const ratio = (r: { packed: number; unpacked: number }) =>
+    `${(Number(r.unpacked) / Math.max(1, Number(r.packed))).toFixed(1)}×`;
+  return (
+    `storage after OPTIMIZE … FINAL: otel_traces ${(Number(traces?.disk ?? 0) / spans).toFixed(0)} B/span ` +
+    `(compression ${traces ? ratio(traces) : "-"}), all tables ${(all.disk / spans).toFixed(0)} B/span ` +
+    `(compression ${ratio(all)}; ${(all.disk / 1e6).toFixed(1)} MB on disk for ${spans} spans)`
+  );
+}
+
 /** Fails unless the tables hold every acknowledged span's rows, each once. */
 async function verifyStored(ch: ClickHouse, expected: Expected, withStates: boolean) {
   const [c] = await ch.select<{
@@ -916,6 +949,7 @@ export async function runIngestBenchmark(args: string[]): Promise<void> {
         if (!expected) {
           expected = planned.expected;
           console.log(`stored by the collector: ${await verifyStored(ch, expected, true)}`);
+          console.log(await spanStorage(ch, expected.spans));
         }
         await truncateRunTables(ch);
         const tsvBytes = planned.inserts.reduce((sum, i) => sum + i.body.length, 0);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, rmSync, statfsSync } from "node:fs";
 import { rm, statfs, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -55,6 +55,15 @@ export function insertFolder(parent: string, dataDir: string): string {
 }
 
 /**
+ * This process's mark on its files: several handles in one process may share a data directory
+ * (and so a folder), and a pid alone can repeat across restarts (pid 1 in every container).
+ */
+const PROCESS_TAG = `${process.pid}.${randomUUID().slice(0, 8)}`;
+let handles = 0;
+/** Open handles per folder in this process: the last one to close removes the folder. */
+const openHandles = new Map<string, number>();
+
+/**
  * The files embedded ClickHouse reads batches from (`INSERT … FROM INFILE`): the engine parses a
  * file several times faster than the same rows sent as query text. Each file lives for one insert.
  */
@@ -62,14 +71,23 @@ export class InsertFiles {
   readonly dir: string;
   /** Free bytes the folder's file system keeps; adjustable at run time. */
   reserveBytes: number;
+  readonly #prefix = `${PROCESS_TAG}-${++handles}-`;
   #next = 0;
 
-  /** Creates the folder and removes what a crashed earlier process left in it. */
+  /**
+   * Creates the folder and removes what an earlier process left in it (it crashed: the folder
+   * belongs to one data directory, which one process holds at a time); the files of other
+   * handles of this process stay.
+   */
   constructor(dir: string, reserveBytes: number) {
     this.dir = dir;
     this.reserveBytes = reserveBytes;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const name of readdirSync(dir)) rmSync(join(dir, name), { force: true, recursive: true });
+    openHandles.set(dir, (openHandles.get(dir) ?? 0) + 1);
+    for (const name of readdirSync(dir)) {
+      if (!name.startsWith(`${PROCESS_TAG}-`))
+        rmSync(join(dir, name), { force: true, recursive: true });
+    }
   }
 
   /** Writes a batch to a new file, refusing when the reserve would be touched. */
@@ -80,7 +98,7 @@ export class InsertFiles {
     if (free - bytes < this.reserveBytes) {
       throw new InsertSpaceError(this.dir, bytes, free, this.reserveBytes);
     }
-    const path = join(this.dir, `${process.pid}-${this.#next++}.rows`);
+    const path = join(this.dir, `${this.#prefix}${this.#next++}.rows`);
     try {
       await writeFile(path, body, { flag: "wx" });
     } catch (error) {
@@ -100,8 +118,14 @@ export class InsertFiles {
     }
   }
 
-  /** Removes the folder (on close: nothing is in flight any more). */
+  /** On close: the last handle of this process on the folder removes it. */
   remove(): void {
+    const open = (openHandles.get(this.dir) ?? 1) - 1;
+    if (open > 0) {
+      openHandles.set(this.dir, open);
+      return;
+    }
+    openHandles.delete(this.dir);
     rmSync(this.dir, { force: true, recursive: true });
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertFolder } from "../../src/connection/insert-files.ts";
-import { type ClickHouse, quoteString } from "../../src/index.ts";
+import { type ClickHouse, createClickHouse, quoteString } from "../../src/index.ts";
 import { otelTracesNative } from "../../src/rows/otel-traces-native.ts";
 import type { ResourceInput, SpanInput } from "../../src/rows/span-input.ts";
 import { OTEL_TRACES_COLUMNS, otelTracesLine } from "../../src/rows/tables.ts";
@@ -199,6 +199,29 @@ describe("batches read by the engine from insert files", () => {
     expect(ch.insertFiles?.files()).toEqual([]);
     await ch.insertTsv("refused", ["a", "b"], "7\tkept\n");
     expect(await ch.select("SELECT a, b FROM refused")).toEqual([{ a: 7, b: "kept" }]);
+  });
+
+  it("of two handles on one data directory in one process never collide, and one closing spares the other's", async () => {
+    const second = await createClickHouse({ dataDir: ch.location, url: undefined });
+    expect(second.insertFiles?.dir).toBe(ch.insertFiles?.dir);
+    await ch.command("CREATE TABLE shared (handle UInt8, n UInt32) ENGINE = MergeTree ORDER BY n");
+    const batch = (handle: number, n: number) => `${handle}\t${n}\n`.repeat(50);
+    const writes = Array.from({ length: 40 }, (_, n) =>
+      (n % 2 === 0 ? ch : second).insertTsv("shared", ["handle", "n"], batch(n % 2, n)),
+    );
+    await Promise.all(writes.slice(0, 20));
+    // Closing one handle while the other's batches are in flight.
+    await Promise.all([
+      ...writes.slice(20, 40).filter((_, i) => i % 2 === 0),
+      second.close().catch(() => {}),
+    ]);
+    await Promise.allSettled(writes);
+    await ch.insertTsv("shared", ["handle", "n"], batch(0, 99));
+    const [row] = await ch.select<{ rows: number; batches: number }>(
+      "SELECT toUInt32(count()) AS rows, toUInt32(uniqExact(n)) AS batches FROM shared WHERE handle = 0",
+    );
+    expect(row).toEqual({ rows: 21 * 50, batches: 21 });
+    expect(ch.insertFiles?.files()).toEqual([]);
   });
 
   it("are swept at start-up after a crash mid-insert, and never another data directory's", () => {

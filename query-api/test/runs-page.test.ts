@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import type { ClickHouse } from "@runtrace/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Listening, listen } from "../../collector/src/index.ts";
 import { openMigrated } from "../../packages/clickhouse/test/helpers.ts";
@@ -85,6 +86,7 @@ let api: Listening;
 /** Serves a folder with nothing built in it (yet). */
 let unbuilt: Listening;
 let unbuiltDir: string;
+let ch: ClickHouse | undefined;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "runtrace-runs-page-"));
@@ -96,7 +98,7 @@ beforeAll(async () => {
   // A link out of the folder, under a name an attacker could ask for.
   symlinkSync(join(root, "package.json"), join(dist, "assets", "leak-abc123.js"));
   unbuiltDir = join(root, "unbuilt", "dist");
-  const ch = await openMigrated();
+  ch = await openMigrated();
   api = await listen(
     createQueryApiApp({ clickhouse: ch, uiDir: dist, apiTokens: new Map([["tok-all", null]]) }),
     0,
@@ -108,6 +110,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await unbuilt?.close();
+  await ch?.close();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 

@@ -62,6 +62,13 @@ const PROCESS_TAG = `${process.pid}.${randomUUID().slice(0, 8)}`;
 let handles = 0;
 /** Open handles per folder in this process: the last one to close removes the folder. */
 const openHandles = new Map<string, number>();
+let exitHook = false;
+
+/** A process that exits without closing its handles leaves no folder behind either. */
+function removeOpenFolders(): void {
+  for (const dir of openHandles.keys()) rmSync(dir, { force: true, recursive: true });
+  openHandles.clear();
+}
 
 /**
  * The files embedded ClickHouse reads batches from (`INSERT … FROM INFILE`): the engine parses a
@@ -83,6 +90,10 @@ export class InsertFiles {
     this.dir = dir;
     this.reserveBytes = reserveBytes;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!exitHook) {
+      exitHook = true;
+      process.once("exit", removeOpenFolders);
+    }
     openHandles.set(dir, (openHandles.get(dir) ?? 0) + 1);
     for (const name of readdirSync(dir)) {
       if (!name.startsWith(`${PROCESS_TAG}-`))

@@ -9,6 +9,7 @@
  * (`input_format_native_allow_types_conversion`, on by default), and the dictionary encoding
  * is not worth writing by hand.
  */
+/** A growable byte buffer in that layout. */
 export class NativeBuffer {
   #buf: Buffer;
   #at = 0;
@@ -57,20 +58,13 @@ export class NativeBuffer {
       this.#at = start + n;
       return;
     }
-    const n = Buffer.byteLength(s);
-    this.varUInt(n);
-    this.#room(n);
-    this.#at += this.#buf.write(s, this.#at);
+    this.varUInt(Buffer.byteLength(s));
+    this.utf8(s);
   }
 
-  uint8(n: number): void {
-    this.#room(1);
-    this.#buf[this.#at++] = n;
-  }
-
-  uint64(n: bigint | number): void {
+  uint64(n: bigint): void {
     this.#room(8);
-    this.#buf.writeBigUInt64LE(BigInt(n), this.#at);
+    this.#buf.writeBigUInt64LE(n, this.#at);
     this.#at += 8;
   }
 
@@ -78,6 +72,13 @@ export class NativeBuffer {
     this.#room(8);
     this.#buf.writeBigInt64LE(n, this.#at);
     this.#at += 8;
+  }
+
+  /** Text as UTF-8 bytes, without a length. */
+  utf8(s: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    this.#room(s.length * 3);
+    this.#at += this.#buf.write(s, this.#at);
   }
 
   bytes(b: Uint8Array): void {

@@ -7,54 +7,45 @@ const MAP = "Map(String, String)";
 const MAPS = "Array(Map(String, String))";
 const STRINGS = "Array(String)";
 
-/** A resource's two maps, encoded once: every span of a batch usually shares a few resources. */
-interface EncodedResource {
+/** A map's entry count, keys and values, encoded once. */
+interface EncodedMap {
   size: number;
   keys: Buffer;
   values: Buffer;
-  typeSize: number;
-  typeKeys: Buffer;
-  typeValues: Buffer;
 }
 
-const encodedResources = new WeakMap<ResourceInput, EncodedResource>();
+/** A resource's two maps: every span of a batch usually shares one of a few resources. */
+const encodedResources = new WeakMap<ResourceInput, { values: EncodedMap; types: EncodedMap }>();
 
-function encodeStrings(map: Readonly<Record<string, string>>, part: "keys" | "values"): Buffer {
-  const out = new NativeBuffer(1_024);
-  for (const key in map) out.string(part === "keys" ? key : map[key]!);
-  return Buffer.from(out.finish());
+function encodeMap(map: Readonly<Record<string, string>>): EncodedMap {
+  const keys = new NativeBuffer(1_024);
+  const values = new NativeBuffer(1_024);
+  let size = 0;
+  for (const key in map) {
+    size++;
+    keys.string(key);
+    values.string(map[key]!);
+  }
+  return { size, keys: Buffer.from(keys.finish()), values: Buffer.from(values.finish()) };
 }
 
-function encodedResource(resource: ResourceInput): EncodedResource {
+function encodedResource(resource: ResourceInput): { values: EncodedMap; types: EncodedMap } {
   let e = encodedResources.get(resource);
   if (e === undefined) {
-    const { values, types } = resource.attributes;
     e = {
-      size: mapSize(values),
-      keys: encodeStrings(values, "keys"),
-      values: encodeStrings(values, "values"),
-      typeSize: mapSize(types),
-      typeKeys: encodeStrings(types, "keys"),
-      typeValues: encodeStrings(types, "values"),
+      values: encodeMap(resource.attributes.values),
+      types: encodeMap(resource.attributes.types),
     };
     encodedResources.set(resource, e);
   }
   return e;
 }
 
-function writeResourceMaps(out: NativeBuffer, spans: readonly SpanInput[], types: boolean): void {
-  out.offsets(spans, (s) => {
-    const e = encodedResource(s.resource);
-    return types ? e.typeSize : e.size;
-  });
-  for (const s of spans) {
-    const e = encodedResource(s.resource);
-    out.bytes(types ? e.typeKeys : e.keys);
-  }
-  for (const s of spans) {
-    const e = encodedResource(s.resource);
-    out.bytes(types ? e.typeValues : e.values);
-  }
+/** A `Map(String, String)` column from maps encoded before. */
+function writeEncodedMaps(out: NativeBuffer, maps: readonly EncodedMap[]): void {
+  out.offsets(maps, (m) => m.size);
+  for (const m of maps) out.bytes(m.keys);
+  for (const m of maps) out.bytes(m.values);
 }
 
 /** An `Array(Map(String, String))` column: per span, one map per event or link. */
@@ -92,6 +83,7 @@ const links = (s: SpanInput) => s.links;
  * `otelTracesLine` writes as TabSeparated (columns in {@link OTEL_TRACES_COLUMNS} order).
  */
 export function otelTracesNative(spans: readonly SpanInput[]): Buffer {
+  const resources = spans.map((s) => encodedResource(s.resource));
   const out = new NativeBuffer(Math.max(1 << 16, spans.length * 2_048));
   out.varUInt(OTEL_TRACES_COLUMNS.length);
   out.varUInt(spans.length);
@@ -109,9 +101,15 @@ export function otelTracesNative(spans: readonly SpanInput[]): Buffer {
   strings("SpanKind", (s) => s.kind);
   strings("ServiceName", (s) => s.resource.serviceName);
   out.column("ResourceAttributes", MAP);
-  writeResourceMaps(out, spans, false);
+  writeEncodedMaps(
+    out,
+    resources.map((r) => r.values),
+  );
   out.column("ResourceAttributeTypes", MAP);
-  writeResourceMaps(out, spans, true);
+  writeEncodedMaps(
+    out,
+    resources.map((r) => r.types),
+  );
   strings("ScopeName", (s) => s.scope.name);
   strings("ScopeVersion", (s) => s.scope.version);
   out.column("SpanAttributes", MAP);

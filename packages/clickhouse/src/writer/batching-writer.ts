@@ -374,24 +374,17 @@ export class BatchingWriter {
     const spanTables = (async () => {
       const points = await newMetricPoints(ch, metrics);
       this.#stats.duplicatesDropped += metricPointCount(metrics) - metricPointCount(points);
-      // Each table's text is built while the previous insert (or the other lane) runs.
+      // Each table's rows are built while the previous insert (or the other lane) runs.
+      const native = this.#spanFormat === "native";
       await pipeline(ch, [
-        this.#spanFormat === "native"
-          ? [
-              "otel_traces",
-              OTEL_TRACES_COLUMNS,
-              () => otelTracesNative(traces),
-              `${token}-traces`,
-              onTracesStored,
-              "Native",
-            ]
-          : [
-              "otel_traces",
-              OTEL_TRACES_COLUMNS,
-              () => join(traces, otelTracesLine),
-              `${token}-traces`,
-              onTracesStored,
-            ],
+        [
+          "otel_traces",
+          OTEL_TRACES_COLUMNS,
+          native ? () => otelTracesNative(traces) : () => join(traces, otelTracesLine),
+          `${token}-traces`,
+          onTracesStored,
+          native ? "Native" : "TabSeparated",
+        ],
         ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(points.sums, sumLine), `${token}-sum`],
         [
           "otel_metrics_gauge",

@@ -212,7 +212,7 @@ function runJobs(rows: RoundRows): InsertJob[] {
     [
       "execution_states",
       EXECUTION_COLUMNS,
-      () => Buffer.concat([join(rows.snapshots, executionLine), join(rows.copies, executionLine)]),
+      () => join([...rows.snapshots, ...rows.copies], executionLine),
     ],
   ];
 }

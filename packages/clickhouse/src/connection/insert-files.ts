@@ -113,7 +113,8 @@ export class InsertFiles {
     try {
       await writeFile(path, body, { flag: "wx" });
     } catch (error) {
-      await rm(path, { force: true });
+      // A partly written file is ours to remove; one that already existed is not.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") await rm(path, { force: true });
       throw error;
     }
     return path;

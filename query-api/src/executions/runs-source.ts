@@ -197,44 +197,50 @@ export function runsUnion(
   const byStart = pickedInKeyOrder(page.orderBy, o.filter);
   const unfinished = `(SELECT ${select(0)}, 0 AS final FROM execution_states FINAL
       WHERE ${runWhere} AND ${UNFINISHED_SNAPSHOT} ORDER BY ${page.orderBy} LIMIT ${page.limit})`;
+  return `(${finishedPage(p, o, select, page, byStart, runWhere)})
+    UNION ALL
+    ${unfinished}`;
+}
+
+/** The finished branch of {@link runsUnion}'s page: current versions only, in page order. */
+function finishedPage(
+  p: QueryParams,
+  o: SourceOptions,
+  select: (final: 0 | 1) => string,
+  page: { orderBy: string; limit: string; candidates?: string },
+  byStart: boolean,
+  runWhere: string,
+): string {
   if (!byStart && page.candidates) {
     // The candidates are the first rows in page order, whatever their version; the current
     // ones among them are kept. Only they are checked against the superseded ids.
     const current = currentVersion(keyConditions(p, o).join(" AND "), "candidate_row_id");
-    return `(SELECT * EXCEPT (candidate_row_id) FROM (
+    return `SELECT * EXCEPT (candidate_row_id) FROM (
         SELECT ${select(1)}, 1 AS final, row_id AS candidate_row_id FROM executions WHERE ${runWhere}
         ORDER BY ${page.orderBy} LIMIT ${page.candidates})
-      WHERE ${current} ORDER BY ${page.orderBy.replaceAll("created_at", "created_ms")} LIMIT ${page.limit})
-    UNION ALL
-    ${unfinished}`;
+      WHERE ${current} ORDER BY ${page.orderBy.replaceAll("created_at", "created_ms")} LIMIT ${page.limit}`;
+  }
+  if (!byStart) {
+    return `SELECT ${select(1)}, 1 AS final FROM executions
+      WHERE ${finishedConditions(p, o).join(" AND ")} ORDER BY ${page.orderBy} LIMIT ${page.limit}`;
   }
   const newest = `ORDER BY ${page.orderBy}, version DESC, span_id DESC, row_id DESC LIMIT 1 BY execution_id`;
-  if (byStart && o.filter.code === undefined) {
-    // The page's rows are picked by their keys first, then read whole: sorting every row of the
-    // window with all of the list's columns cost 30–35 ms at 10M runs (an hour's 11 000 rows),
-    // the keys alone 10 ms and the two steps 20 ms. The picked keys (the primary key's columns)
-    // also bound the outer read, which keeps one row per run again. Not with a code filter: the
-    // search reads the window's code anyway, and reading it twice cost more (a rare word's
-    // 30-day page: 340 → 370 ms).
-    const keyWhere = keyConditions(p, o).join(" AND ") || "1";
-    return `(SELECT ${select(1)}, 1 AS final FROM executions
+  if (o.filter.code !== undefined) {
+    // A code search reads the window's code anyway: picking the keys first would read it twice
+    // (a rare word's 30-day page: 340 → 370 ms).
+    return `SELECT ${select(1)}, 1 AS final FROM executions WHERE ${runWhere}
+      ${newest} LIMIT ${page.limit}`;
+  }
+  // The page's rows are picked by their keys first, then read whole: sorting every row of the
+  // window with all of the list's columns cost 30–35 ms at 10M runs (an hour's 11 000 rows),
+  // the keys alone 10 ms and the two steps 20 ms. The picked keys (the primary key's columns)
+  // also bound the outer read, which keeps one row per run again.
+  const keyWhere = keyConditions(p, o).join(" AND ") || "1";
+  return `SELECT ${select(1)}, 1 AS final FROM executions
       WHERE ${keyWhere} AND (scope_id, created_at, execution_id, row_id) IN (
         SELECT scope_id, created_at, execution_id, row_id FROM executions
         WHERE ${runWhere} ${newest} LIMIT ${page.limit})
-      ${newest} LIMIT ${page.limit})
-    UNION ALL
-    ${unfinished}`;
-  }
-  if (byStart) {
-    return `(SELECT ${select(1)}, 1 AS final FROM executions WHERE ${runWhere}
-      ${newest} LIMIT ${page.limit})
-    UNION ALL
-    ${unfinished}`;
-  }
-  return `(SELECT ${select(1)}, 1 AS final FROM executions
-      WHERE ${finishedConditions(p, o).join(" AND ")} ORDER BY ${page.orderBy} LIMIT ${page.limit})
-    UNION ALL
-    ${unfinished}`;
+      ${newest} LIMIT ${page.limit}`;
 }
 
 /** Whether a page read with `candidates` may have missed rows and must be read without. */

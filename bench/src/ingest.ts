@@ -28,6 +28,7 @@ import {
 import { formatProfileSummary, summarizeCpuProfile } from "./cpu-profile.ts";
 import { truncateRunTables } from "./exporter.ts";
 import type { CallTotals, CollectorTimes } from "./instrumented-collector.ts";
+import { partsByTable } from "./query/storage.ts";
 import { generateSpans } from "./realistic-spans.ts";
 
 /**
@@ -792,26 +793,22 @@ async function spanStorage(ch: ClickHouse, spans: number): Promise<string> {
     "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree'",
   );
   for (const t of tables) await ch.command(`OPTIMIZE TABLE \`${t.name}\` FINAL`);
-  const rows = await ch.select<{ table: string; disk: number; packed: number; unpacked: number }>(
-    `SELECT table, sum(bytes_on_disk) AS disk, sum(data_compressed_bytes) AS packed,
-       sum(data_uncompressed_bytes) AS unpacked
-     FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table`,
-  );
+  const rows = await partsByTable(ch);
   const traces = rows.find((r) => r.table === "otel_traces");
   const all = rows.reduce(
     (t, r) => ({
-      disk: t.disk + Number(r.disk),
+      bytes: t.bytes + Number(r.bytes),
       packed: t.packed + Number(r.packed),
       unpacked: t.unpacked + Number(r.unpacked),
     }),
-    { disk: 0, packed: 0, unpacked: 0 },
+    { bytes: 0, packed: 0, unpacked: 0 },
   );
   const ratio = (r: { packed: number; unpacked: number }) =>
     `${(Number(r.unpacked) / Math.max(1, Number(r.packed))).toFixed(1)}×`;
   return (
-    `storage after OPTIMIZE … FINAL: otel_traces ${(Number(traces?.disk ?? 0) / spans).toFixed(0)} B/span ` +
-    `(compression ${traces ? ratio(traces) : "-"}), all tables ${(all.disk / spans).toFixed(0)} B/span ` +
-    `(compression ${ratio(all)}; ${(all.disk / 1e6).toFixed(1)} MB on disk for ${spans} spans)`
+    `storage after OPTIMIZE … FINAL: otel_traces ${(Number(traces?.bytes ?? 0) / spans).toFixed(0)} B/span ` +
+    `(compression ${traces ? ratio(traces) : "-"}), all tables ${(all.bytes / spans).toFixed(0)} B/span ` +
+    `(compression ${ratio(all)}; ${(all.bytes / 1e6).toFixed(1)} MB on disk for ${spans} spans)`
   );
 }
 

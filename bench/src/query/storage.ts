@@ -1,13 +1,29 @@
-import { createClickHouse } from "@runtrace/clickhouse";
+import { type ClickHouse, createClickHouse } from "@runtrace/clickhouse";
+
+/** One table's active parts: bytes on disk, compressed and uncompressed column bytes, rows. */
+export interface TableParts {
+  table: string;
+  bytes: number;
+  packed: number;
+  unpacked: number;
+  rows: number;
+}
+
+/** Every table's active parts, largest on disk first. */
+export function partsByTable(ch: ClickHouse): Promise<TableParts[]> {
+  return ch.select<TableParts>(
+    `SELECT table, sum(bytes_on_disk) AS bytes, sum(data_compressed_bytes) AS packed,
+       sum(data_uncompressed_bytes) AS unpacked, sum(rows) AS rows
+     FROM system.parts WHERE active AND database = currentDatabase()
+     GROUP BY table ORDER BY bytes DESC`,
+  );
+}
 
 /** Bytes on disk of the tables that hold runs, tool calls and spans, per run and per call. */
 export async function storageReport(dataDir: string, runs: number): Promise<string[]> {
   const ch = await createClickHouse({ dataDir, url: undefined, retentionDays: 30 });
   try {
-    const tables = await ch.select<{ table: string; bytes: number; rows: number }>(
-      `SELECT table, sum(bytes_on_disk) AS bytes, sum(rows) AS rows FROM system.parts
-       WHERE active AND database = currentDatabase() GROUP BY table ORDER BY bytes DESC`,
-    );
+    const tables = await partsByTable(ch);
     const byTable = new Map(tables.map((t) => [t.table, t]));
     const sum = (names: string[]) =>
       names.reduce((n, name) => n + Number(byTable.get(name)?.bytes ?? 0), 0);

@@ -627,8 +627,8 @@ function describeTimes(t: CollectorTimes, p: Phase): string {
   }
   const engine = inserted + t.lookups.ms + t.deletes.ms;
   return (
-    `collector over ${s(wall)}: writer in ClickHouse calls ${s(engine)} ` +
-    `(${fmt((100 * engine) / wall)}% of wall; inserts ${s(inserted)}: ${tables.join(", ")}; ` +
+    `collector over ${s(wall)}: writer in ClickHouse calls ${s(engine)} (both lanes summed; ` +
+    `${fmt((100 * engine) / wall)}% of wall; inserts ${s(inserted)}: ${tables.join(", ")}; ` +
     `look-ups ${s(t.lookups.ms)}/${t.lookups.calls}, deletes ${s(t.deletes.ms)}/${t.deletes.calls}); ` +
     `writer batch time (/metrics: look-ups, serializing, inserts) ${p.insertSeconds.toFixed(1)} s; ` +
     `main thread ${fmt((100 * t.loopActiveMs) / (t.loopActiveMs + t.loopIdleMs))}% busy ` +

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
-import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
+import { type ClickHouse, createClickHouse, migrate, type WriteLane } from "@runtrace/clickhouse";
 import { createCollector, listen } from "@runtrace/collector";
 
 /**
@@ -51,26 +51,32 @@ async function timed<T>(into: CallTotals, chars: number, work: () => Promise<T>)
   }
 }
 
-/** The same connection, with the calls the writer makes timed from the call itself. */
-function instrument(ch: ClickHouse): ClickHouse {
+/** A write lane whose calls are timed from the call itself (inserts per table). */
+function instrumentLane<L extends WriteLane>(lane: L): L {
   return {
-    ...ch,
+    ...lane,
     insertTsv: (table, columns, body, token) => {
       times.inserts[table] ??= totals();
       return timed(times.inserts[table]!, body.length, () =>
-        ch.insertTsv(table, columns, body, token),
+        lane.insertTsv(table, columns, body, token),
       );
     },
     insertNative: (table, columns, body, token) => {
       times.inserts[table] ??= totals();
       return timed(times.inserts[table]!, body.length, () =>
-        ch.insertNative(table, columns, body, token),
+        lane.insertNative(table, columns, body, token),
       );
     },
-    selectForWrite: (sql, params) => timed(times.lookups, 0, () => ch.selectForWrite(sql, params)),
+    selectForWrite: (sql, params) =>
+      timed(times.lookups, 0, () => lane.selectForWrite(sql, params)),
     // The writer's only statements are the deletes of settled snapshots.
-    command: (sql, params) => timed(times.deletes, 0, () => ch.command(sql, params)),
+    command: (sql, params) => timed(times.deletes, 0, () => lane.command(sql, params)),
   };
+}
+
+/** The same connection with both write lanes timed: the span tables' and the run tables'. */
+function instrument(ch: ClickHouse): ClickHouse {
+  return { ...instrumentLane(ch), runs: instrumentLane(ch.runs) };
 }
 
 new PerformanceObserver((list) => {

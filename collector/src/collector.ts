@@ -26,6 +26,7 @@ export function createCollector(
   const writer = new BatchingWriter(clickhouse, {
     dedupWindowSpans: config.dedupWindowSpans,
     maxQueueRows: config.maxQueueRows,
+    maxQueueBytes: config.maxQueueBytes,
     // Under load, fewer and larger inserts: each insert has a fixed cost in the engine.
     maxBatchRows: 30_000,
     // A request waits for its batch: give up soon enough to answer 503 well inside the OTLP

@@ -27,6 +27,13 @@ export interface CollectorConfig {
    */
   maxQueueRows: number;
   /**
+   * Bytes of requests waiting to be written or being written (their size after decompression)
+   * beyond which requests get 429: the rows bound alone lets a queue of large spans (64 KiB of
+   * code each) grow to gigabytes.
+   * @default process.env.RUNTRACE_MAX_QUEUE_BYTES ?? 64 MiB
+   */
+  maxQueueBytes: number;
+  /**
    * An OTLP/HTTP base URL (`http://jaeger:4318`) that every stored request is also sent to,
    * unchanged, at `/v1/traces` and `/v1/metrics`. Unset: no copies.
    * @default process.env.RUNTRACE_FORWARD_OTLP_ENDPOINT
@@ -126,6 +133,13 @@ export function resolveCollectorConfig(
       fallback: 60_000,
       min: 1_000,
       max: 10_000_000,
+    }),
+    maxQueueBytes: parseInteger({
+      key: "RUNTRACE_MAX_QUEUE_BYTES",
+      value: options.maxQueueBytes ?? env.RUNTRACE_MAX_QUEUE_BYTES,
+      fallback: 64 * 1024 * 1024,
+      min: 1024 * 1024,
+      max: 64 * 1024 * 1024 * 1024,
     }),
     forwardEndpoint: parseForwardEndpoint(
       options.forwardEndpoint ?? env.RUNTRACE_FORWARD_OTLP_ENDPOINT,

@@ -95,6 +95,12 @@ export class PrometheusMetrics {
     metric("runtrace_writer_queue_rows", "gauge", "Rows waiting to be written.", [
       ["", w.queueRows],
     ]);
+    metric(
+      "runtrace_writer_queue_bytes",
+      "gauge",
+      "Bytes of the requests waiting to be written or being written (RUNTRACE_MAX_QUEUE_BYTES bounds them).",
+      [["", w.queueBytes]],
+    );
     metric("runtrace_writer_insert_duration_seconds", "summary", "Time to write one batch.", [
       ["_sum", w.insertMillisTotal / 1000],
       ["_count", w.batchesWritten],

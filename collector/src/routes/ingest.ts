@@ -88,7 +88,7 @@ async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Res
   try {
     if (signal === "traces") {
       const spans = wire === "protobuf" ? decodeTracesProtobuf(body) : decodeTracesJson(body);
-      const result = await deps.writer.writeSpans(spans);
+      const result = await deps.writer.writeSpans(spans, { bytes: body.length });
       if (result.status !== "stored") return notStored(wire, result);
       forward();
       deps.stats.spansAccepted += result.stored;
@@ -96,7 +96,7 @@ async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Res
       return exportResponse(wire, "traces", result.rejected, rejectMessage(result.rejectReasons));
     }
     const decoded = wire === "protobuf" ? decodeMetricsProtobuf(body) : decodeMetricsJson(body);
-    const result = await deps.writer.writeMetrics(decoded.rows);
+    const result = await deps.writer.writeMetrics(decoded.rows, { bytes: body.length });
     if (result.status !== "stored") return notStored(wire, result);
     forward();
     deps.stats.pointsAccepted += result.stored;

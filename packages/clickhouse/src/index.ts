@@ -10,6 +10,7 @@ export {
   createClickHouse,
   type QueryParams,
   type ReadOptions,
+  type WriteLane,
 } from "./connection/client.ts";
 export {
   type ClickHouseConfig,
@@ -93,6 +94,7 @@ export { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "./schema/
 export {
   BatchingWriter,
   type BatchingWriterOptions,
+  type WriteOptions,
   type WriterStats,
 } from "./writer/batching-writer.ts";
 export type { WriteResult } from "./writer/result.ts";

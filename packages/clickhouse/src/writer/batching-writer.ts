@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClickHouse } from "../connection/client.ts";
+import { metricRowsBytes, spanBytes } from "../rows/approximate-bytes.ts";
 import {
   gaugeLine,
   histogramLine,
@@ -32,6 +33,13 @@ export interface BatchingWriterOptions {
   flushIntervalMillis?: number;
   /** Rows waiting beyond this make new writes answer `retryable` (saturated). @default 200000 */
   maxQueueRows?: number;
+  /**
+   * Bytes waiting or being written beyond this make new writes answer `retryable` (saturated).
+   * A write's bytes are the size of the request it came from ({@link WriteOptions.bytes}), or
+   * about its OTLP size. A write larger than this is taken only when nothing else waits.
+   * @default 268435456 (256 MiB)
+   */
+  maxQueueBytes?: number;
   /** Attempts per batch before its writes fail. @default 5 */
   maxAttempts?: number;
   /** First retry delay; doubles per attempt, with jitter. @default 100 */
@@ -57,6 +65,14 @@ export interface BatchingWriterOptions {
   spanFormat?: "native" | "tsv";
 }
 
+export interface WriteOptions {
+  /**
+   * The size of what this write was decoded from (an OTLP request body, after decompression),
+   * counted against `maxQueueBytes` until it is stored. Without it, about its OTLP size.
+   */
+  bytes?: number;
+}
+
 export interface WriterStats {
   spansStored: number;
   spansRejected: number;
@@ -66,6 +82,8 @@ export interface WriterStats {
   failedBatches: number;
   batchesWritten: number;
   queueRows: number;
+  /** Bytes of the writes waiting and being written. */
+  queueBytes: number;
   lastInsertMillis: number;
   insertMillisTotal: number;
 }
@@ -76,6 +94,7 @@ interface Item {
   /** Spans or points this write carried (the unit of its result). */
   units: number;
   rows: number;
+  bytes: number;
   resolve: (result: WriteResult) => void;
 }
 
@@ -94,6 +113,7 @@ export class BatchingWriter {
   readonly #maxBatchRows: number;
   readonly #flushIntervalMillis: number;
   readonly #maxQueueRows: number;
+  readonly #maxQueueBytes: number;
   readonly #maxAttempts: number;
   readonly #spanFormat: "native" | "tsv";
   readonly #initialBackoffMillis: number;
@@ -105,6 +125,8 @@ export class BatchingWriter {
   #lastCleanup = 0;
   #queue: Item[] = [];
   #queueRows = 0;
+  /** Of the writes waiting and of the batch being written. */
+  #queueBytes = 0;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
   #closed = false;
@@ -117,6 +139,7 @@ export class BatchingWriter {
     failedBatches: 0,
     batchesWritten: 0,
     queueRows: 0,
+    queueBytes: 0,
     lastInsertMillis: 0,
     insertMillisTotal: 0,
   };
@@ -129,6 +152,7 @@ export class BatchingWriter {
     this.#maxBatchRows = Math.max(1, options.maxBatchRows ?? 10_000);
     this.#flushIntervalMillis = Math.max(0, options.flushIntervalMillis ?? 200);
     this.#maxQueueRows = Math.max(this.#maxBatchRows, options.maxQueueRows ?? 200_000);
+    this.#maxQueueBytes = Math.max(1, options.maxQueueBytes ?? 256 * 1024 * 1024);
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.#spanFormat = options.spanFormat ?? ch.config.insertFormat;
     this.#initialBackoffMillis = Math.max(1, options.initialBackoffMillis ?? 100);
@@ -147,7 +171,7 @@ export class BatchingWriter {
 
   /** True while the queue is full: new writes would answer `retryable` (saturated). */
   get saturated(): boolean {
-    return this.#queueRows >= this.#maxQueueRows;
+    return this.#queueRows >= this.#maxQueueRows || this.#queueBytes >= this.#maxQueueBytes;
   }
 
   /** How long a saturated caller should wait before trying again. */
@@ -156,11 +180,18 @@ export class BatchingWriter {
   }
 
   stats(): WriterStats {
-    return { ...this.#stats, queueRows: this.#queueRows };
+    return { ...this.#stats, queueRows: this.#queueRows, queueBytes: this.#queueBytes };
   }
 
   /** Maps spans to rows (rejecting invalid ones now) and settles once they are stored. */
-  writeSpans(spans: Iterable<SpanInput>): Promise<WriteResult> {
+  writeSpans(spans: Iterable<SpanInput>, options: WriteOptions = {}): Promise<WriteResult> {
+    let bytes = options.bytes;
+    if (bytes === undefined) {
+      const list = Array.isArray(spans) ? (spans as SpanInput[]) : [...spans];
+      bytes = 0;
+      for (const span of list) bytes += spanBytes(span);
+      spans = list;
+    }
     const rows = mapSpans(spans, {
       retentionCutoffMs: retentionCutoffMs(this.#ch.config.retentionDays),
     });
@@ -171,13 +202,14 @@ export class BatchingWriter {
       rows.executions.length +
       rows.toolCalls.length +
       rows.interactions.length;
-    return this.#enqueue({ spans: rows, units, rows: size }, rows);
+    return this.#enqueue({ spans: rows, units, rows: size, bytes }, rows);
   }
 
   /** Writes metric points to the collector-compatible metrics tables. */
-  writeMetrics(metrics: MetricRows): Promise<WriteResult> {
+  writeMetrics(metrics: MetricRows, options: WriteOptions = {}): Promise<WriteResult> {
     const n = metricPointCount(metrics);
-    return this.#enqueue({ metrics, units: n, rows: n });
+    const bytes = options.bytes ?? metricRowsBytes(metrics);
+    return this.#enqueue({ metrics, units: n, rows: n, bytes });
   }
 
   #enqueue(item: Omit<Item, "resolve">, spans?: SpanRows): Promise<WriteResult> {
@@ -187,11 +219,14 @@ export class BatchingWriter {
     if (item.rows === 0) {
       return Promise.resolve({ status: "stored", stored: 0, rejected, rejectReasons });
     }
-    if (this.#queueRows + item.rows > this.#maxQueueRows) {
+    const full =
+      this.#queueRows + item.rows > this.#maxQueueRows ||
+      (this.#queueBytes + item.bytes > this.#maxQueueBytes && this.#queue.length > 0);
+    if (full) {
       return Promise.resolve({
         status: "retryable",
         reason: "saturated",
-        message: `the write queue is full (${this.#queueRows} rows waiting)`,
+        message: `the write queue is full (${this.#queueRows} rows waiting, ${this.#queueBytes} bytes waiting or being written)`,
         retryAfterMillis: this.retryAfterMillis,
       });
     }
@@ -202,6 +237,7 @@ export class BatchingWriter {
           resolve(result.status === "stored" ? { ...result, rejected, rejectReasons } : result),
       });
       this.#queueRows += item.rows;
+      this.#queueBytes += item.bytes;
       if (this.#queueRows >= this.#maxBatchRows) this.#kick();
       else this.#timer ??= setTimeout(() => this.#kick(), this.#flushIntervalMillis);
     });
@@ -235,7 +271,11 @@ export class BatchingWriter {
         rows += item.rows;
       }
       this.#queueRows -= rows;
-      await this.#commit(batch);
+      try {
+        await this.#commit(batch);
+      } finally {
+        for (const item of batch) this.#queueBytes -= item.bytes;
+      }
       if (this.#queueRows < this.#maxBatchRows && !this.#closed && this.#flushing === 0) return;
     }
   }

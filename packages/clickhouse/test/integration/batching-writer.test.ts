@@ -150,6 +150,58 @@ describe("BatchingWriter", () => {
     await writer.close();
   });
 
+  it("bounds what waits and what is being written in bytes as well as rows", async () => {
+    const writer = new BatchingWriter(ch, {
+      maxQueueBytes: 1_000,
+      flushIntervalMillis: 60_000,
+    });
+    // Far below the rows bound: only the bytes the caller reports fill the queue.
+    const first = writer.writeSpans(runSpans("bytes-1", "bytes", 1), { bytes: 600 });
+    expect(writer.stats().queueBytes).toBe(600);
+    expect(writer.saturated).toBe(false);
+    const refused = await writer.writeSpans(runSpans("bytes-2", "bytes", 1), { bytes: 600 });
+    expect(refused).toMatchObject({ status: "retryable", reason: "saturated" });
+    expect((refused as { message: string }).message).toContain("600 bytes");
+    const second = writer.writeSpans(runSpans("bytes-3", "bytes", 1), { bytes: 400 });
+    expect(writer.saturated).toBe(true);
+    await writer.flush();
+    expect((await first).status).toBe("stored");
+    expect((await second).status).toBe("stored");
+    expect(writer.stats().queueBytes).toBe(0);
+    expect(writer.saturated).toBe(false);
+    // A write larger than the bound is taken when nothing else waits, or it could never be.
+    const large = writer.writeSpans(runSpans("bytes-4", "bytes", 1), { bytes: 5_000 });
+    expect(writer.saturated).toBe(true);
+    await writer.flush();
+    expect((await large).status).toBe("stored");
+    const ids = await ch.select<{ id: string }>(
+      "SELECT execution_id AS id FROM executions WHERE scope_id = 'bytes' ORDER BY id",
+    );
+    expect(ids.map((r) => r.id)).toEqual(["bytes-1", "bytes-3", "bytes-4"]);
+    await writer.close();
+  });
+
+  it("counts a write's text against the byte bound when its caller gives no size", async () => {
+    const writer = new BatchingWriter(ch, { maxQueueBytes: 1_000, flushIntervalMillis: 60_000 });
+    const code = "x".repeat(2_000);
+    const root = span({
+      name: "executor.execution",
+      attributes: {
+        "executor.execution.id": "estimate-1",
+        "executor.scope.id": "estimate",
+        "executor.execution.status": "completed",
+        "executor.execution.code": code,
+      },
+    });
+    const pending = writer.writeSpans([root]);
+    expect(writer.stats().queueBytes).toBeGreaterThan(code.length);
+    expect(writer.saturated).toBe(true);
+    await writer.flush();
+    expect((await pending).status).toBe("stored");
+    expect(writer.stats().queueBytes).toBe(0);
+    await writer.close();
+  });
+
   it("rejects spans past retention or with invalid ids, and keeps the good ones of the same write", async () => {
     const writer = new BatchingWriter(ch, { flushIntervalMillis: 5 });
     const old = span({

@@ -610,6 +610,12 @@ function diffTimes(a: CollectorTimes, b: CollectorTimes): CollectorTimes {
     gcCount: a.gcCount - b.gcCount,
     loopDelayP50: a.loopDelayP50,
     loopDelayP99: a.loopDelayP99,
+    // Peaks are since the previous read: the phase's own.
+    heapUsedPeakMb: a.heapUsedPeakMb,
+    heapTotalPeakMb: a.heapTotalPeakMb,
+    externalPeakMb: a.externalPeakMb,
+    engineTrackedPeakMb: a.engineTrackedPeakMb,
+    mergesTrackedPeakMb: a.mergesTrackedPeakMb,
   };
 }
 
@@ -632,7 +638,10 @@ function describeTimes(t: CollectorTimes, p: Phase): string {
     `look-ups ${s(t.lookups.ms)}/${t.lookups.calls}, deletes ${s(t.deletes.ms)}/${t.deletes.calls}); ` +
     `writer batch time (/metrics: look-ups, serializing, inserts) ${p.insertSeconds.toFixed(1)} s; ` +
     `main thread ${fmt((100 * t.loopActiveMs) / (t.loopActiveMs + t.loopIdleMs))}% busy ` +
-    `(GC pauses ${s(t.gcMs)} in ${t.gcCount}), event-loop delay p99 ${fmt(t.loopDelayP99)} ms (since start)`
+    `(GC pauses ${s(t.gcMs)} in ${t.gcCount}), event-loop delay p99 ${fmt(t.loopDelayP99)} ms (since start); ` +
+    `peak V8 heap ${fmt(t.heapUsedPeakMb)} MB used / ${fmt(t.heapTotalPeakMb)} MB reserved, ` +
+    `outside the heap (Buffers) ${fmt(t.externalPeakMb)} MB; engine memory tracked ` +
+    `${fmt(t.engineTrackedPeakMb)} MB (merges ${fmt(t.mergesTrackedPeakMb)} MB)`
   );
 }
 

@@ -27,18 +27,49 @@ export interface CollectorTimes {
   /** Event-loop delay percentiles (ms) since start. */
   loopDelayP50: number;
   loopDelayP99: number;
+  /** Peaks since the previous `GET /bench/times` (MB): V8 heap used and reserved, and memory outside it (Buffers). */
+  heapUsedPeakMb: number;
+  heapTotalPeakMb: number;
+  externalPeakMb: number;
+  /** Peaks since the previous read (MB) of the engine's own memory accounting (`system.metrics`). */
+  engineTrackedPeakMb: number;
+  mergesTrackedPeakMb: number;
 }
 
 const totals = (): CallTotals => ({ ms: 0, calls: 0, chars: 0 });
 
-const times: Omit<CollectorTimes, "loopActiveMs" | "loopIdleMs" | "loopDelayP50" | "loopDelayP99"> =
-  {
-    inserts: {},
-    lookups: totals(),
-    deletes: totals(),
-    gcMs: 0,
-    gcCount: 0,
-  };
+const memoryPeaks = {
+  heapUsedPeakMb: 0,
+  heapTotalPeakMb: 0,
+  externalPeakMb: 0,
+  engineTrackedPeakMb: 0,
+  mergesTrackedPeakMb: 0,
+};
+setInterval(() => {
+  const m = process.memoryUsage();
+  memoryPeaks.heapUsedPeakMb = Math.max(memoryPeaks.heapUsedPeakMb, m.heapUsed / 1e6);
+  memoryPeaks.heapTotalPeakMb = Math.max(memoryPeaks.heapTotalPeakMb, m.heapTotal / 1e6);
+  memoryPeaks.externalPeakMb = Math.max(memoryPeaks.externalPeakMb, m.external / 1e6);
+}, 200).unref();
+
+const times: Omit<
+  CollectorTimes,
+  | "loopActiveMs"
+  | "loopIdleMs"
+  | "loopDelayP50"
+  | "loopDelayP99"
+  | "heapUsedPeakMb"
+  | "heapTotalPeakMb"
+  | "externalPeakMb"
+  | "engineTrackedPeakMb"
+  | "mergesTrackedPeakMb"
+> = {
+  inserts: {},
+  lookups: totals(),
+  deletes: totals(),
+  gcMs: 0,
+  gcCount: 0,
+};
 
 async function timed<T>(into: CallTotals, chars: number, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -95,6 +126,19 @@ console.log(
   `runtrace: ${ch.kind} ClickHouse, data in ${ch.location} (schema version ${migrated.to}), instrumented`,
 );
 const collector = createCollector(instrument(ch));
+// The engine's memory as it accounts for it, on a reader client (never in the writer's way).
+setInterval(() => {
+  ch.select<{ metric: string; value: number }>(
+    "SELECT metric, value FROM system.metrics WHERE metric IN ('MemoryTracking', 'MergesMutationsMemoryTracking')",
+  )
+    .then((rows) => {
+      for (const { metric, value } of rows) {
+        const key = metric === "MemoryTracking" ? "engineTrackedPeakMb" : "mergesTrackedPeakMb";
+        memoryPeaks[key] = Math.max(memoryPeaks[key], Number(value) / 1e6);
+      }
+    })
+    .catch(() => undefined);
+}, 500).unref();
 collector.app.get("/bench/times", (c) => {
   const elu = performance.eventLoopUtilization(eluStart);
   const body: CollectorTimes = {
@@ -103,7 +147,13 @@ collector.app.get("/bench/times", (c) => {
     loopIdleMs: elu.idle,
     loopDelayP50: loopDelay.percentile(50) / 1e6,
     loopDelayP99: loopDelay.percentile(99) / 1e6,
+    ...memoryPeaks,
   };
+  memoryPeaks.heapUsedPeakMb = 0;
+  memoryPeaks.heapTotalPeakMb = 0;
+  memoryPeaks.externalPeakMb = 0;
+  memoryPeaks.engineTrackedPeakMb = 0;
+  memoryPeaks.mergesTrackedPeakMb = 0;
   return c.json(body);
 });
 const server = await listen(collector.app, collector.config.port, collector.config.host);

@@ -1,4 +1,4 @@
-import type { BatchingWriter, WriteResult } from "@runtrace/clickhouse";
+import type { Admission, BatchingWriter, WriteResult } from "@runtrace/clickhouse";
 import {
   decodeMetricsJson,
   decodeMetricsProtobuf,
@@ -66,8 +66,11 @@ function rejectMessage(reasons: Partial<Record<string, number>>): string {
 }
 
 async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Response> {
-  if (deps.writer.saturated) {
-    // Refuse before reading and decoding the body: under overload, memory stays bounded.
+  // Room in the write queue is held before the body is read: under overload a request is
+  // refused before it costs reading and decoding, and memory stays bounded.
+  const declared = Number(c.req.header("content-length"));
+  const admission = deps.writer.admit(Number.isSafeInteger(declared) ? declared : 0);
+  if (!admission) {
     return notStored(wireOf(c.req.header("content-type")) ?? "json", {
       status: "retryable",
       reason: "saturated",
@@ -75,6 +78,19 @@ async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Res
       retryAfterMillis: deps.writer.retryAfterMillis,
     });
   }
+  try {
+    return await admitted(c, deps, signal, admission);
+  } finally {
+    admission.release();
+  }
+}
+
+async function admitted(
+  c: Context,
+  deps: IngestDeps,
+  signal: Signal,
+  admission: Admission,
+): Promise<Response> {
   const request = await readRequest(c, deps.maxBodyBytes);
   if (request instanceof Response) return request;
   const { wire, body, raw } = request;
@@ -88,7 +104,9 @@ async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Res
   try {
     if (signal === "traces") {
       const spans = wire === "protobuf" ? decodeTracesProtobuf(body) : decodeTracesJson(body);
-      const result = await deps.writer.writeSpans(spans, { bytes: body.length });
+      const writing = deps.writer.writeSpans(spans, { bytes: body.length });
+      admission.release();
+      const result = await writing;
       if (result.status !== "stored") return notStored(wire, result);
       forward();
       deps.stats.spansAccepted += result.stored;
@@ -96,7 +114,9 @@ async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Res
       return exportResponse(wire, "traces", result.rejected, rejectMessage(result.rejectReasons));
     }
     const decoded = wire === "protobuf" ? decodeMetricsProtobuf(body) : decodeMetricsJson(body);
-    const result = await deps.writer.writeMetrics(decoded.rows, { bytes: body.length });
+    const writing = deps.writer.writeMetrics(decoded.rows, { bytes: body.length });
+    admission.release();
+    const result = await writing;
     if (result.status !== "stored") return notStored(wire, result);
     forward();
     deps.stats.pointsAccepted += result.stored;

@@ -9,6 +9,7 @@ import { v5ArrivalOrder } from "./v5-arrival-order.ts";
 import { v6ActiveToolCalls } from "./v6-active-tool-calls.ts";
 import { v7ToolMatchCounts } from "./v7-tool-match-counts.ts";
 import { v8CodeLz4 } from "./v8-code-lz4.ts";
+import { v9VerticalMerges } from "./v9-vertical-merges.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v6ActiveToolCalls,
   v7ToolMatchCounts,
   v8CodeLz4,
+  v9VerticalMerges,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -73,6 +73,12 @@ export interface WriteOptions {
   bytes?: number;
 }
 
+/** Room held in the queue for a write still being received; see {@link BatchingWriter.admit}. */
+export interface Admission {
+  /** Gives the room back: once the write was handed to the writer, or abandoned. Idempotent. */
+  release(): void;
+}
+
 export interface WriterStats {
   spansStored: number;
   spansRejected: number;
@@ -127,6 +133,12 @@ export class BatchingWriter {
   #queueRows = 0;
   /** Of the writes waiting and of the batch being written. */
   #queueBytes = 0;
+  /** Writes admitted and not yet handed over (still being received or decoded). */
+  #admitted = 0;
+  #admittedBytes = 0;
+  /** About the rows and bytes of a write: a moving average of the recent ones. */
+  #typicalRows = 0;
+  #typicalBytes = 0;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
   #closed = false;
@@ -169,9 +181,44 @@ export class BatchingWriter {
     return this.#ch;
   }
 
-  /** True while the queue is full: new writes would answer `retryable` (saturated). */
+  /**
+   * True while a write like the recent ones would not fit in the queue: it would answer
+   * `retryable` (saturated).
+   */
   get saturated(): boolean {
-    return this.#queueRows >= this.#maxQueueRows || this.#queueBytes >= this.#maxQueueBytes;
+    return !this.#hasRoom(0);
+  }
+
+  /**
+   * Holds room for a write whose request is still to be read and decoded, or answers
+   * `undefined` when a write like the recent ones (at least `bytes`, its declared size) would
+   * not fit beside the writes waiting, being written and already admitted: the caller answers
+   * 429 without reading it. Under overload, a request refused only once decoded has cost its
+   * reading, decoding and mapping for nothing, and many requests admitted at the same instant
+   * would all be decoded to be refused. Release the room once the write is handed over.
+   */
+  admit(bytes = 0): Admission | undefined {
+    if (this.#closed || !this.#hasRoom(bytes)) return undefined;
+    this.#admitted++;
+    this.#admittedBytes += bytes;
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.#admitted--;
+        this.#admittedBytes -= bytes;
+      },
+    };
+  }
+
+  #hasRoom(bytes: number): boolean {
+    // With nothing waiting and nothing admitted, any write is taken, or a large one never would be.
+    if (this.#queue.length === 0 && this.#admitted === 0) return true;
+    const rows = this.#queueRows + (this.#admitted + 1) * this.#typicalRows;
+    const size =
+      this.#queueBytes + this.#admittedBytes + Math.max(bytes, Math.ceil(this.#typicalBytes));
+    return rows <= this.#maxQueueRows && size <= this.#maxQueueBytes;
   }
 
   /** How long a saturated caller should wait before trying again. */
@@ -238,6 +285,8 @@ export class BatchingWriter {
       });
       this.#queueRows += item.rows;
       this.#queueBytes += item.bytes;
+      this.#typicalRows = typical(this.#typicalRows, item.rows);
+      this.#typicalBytes = typical(this.#typicalBytes, item.bytes);
       if (this.#queueRows >= this.#maxBatchRows) this.#kick();
       else this.#timer ??= setTimeout(() => this.#kick(), this.#flushIntervalMillis);
     });
@@ -465,6 +514,11 @@ export class BatchingWriter {
       for (const row of settled) this.#settled.push(row);
     }
   }
+}
+
+/** A moving average that starts at the first value. */
+function typical(average: number, value: number): number {
+  return average === 0 ? value : 0.8 * average + 0.2 * value;
 }
 
 function mergeSpanRows(batch: readonly Item[]): SpanRows {

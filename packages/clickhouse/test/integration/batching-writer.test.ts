@@ -158,7 +158,9 @@ describe("BatchingWriter", () => {
     // Far below the rows bound: only the bytes the caller reports fill the queue.
     const first = writer.writeSpans(runSpans("bytes-1", "bytes", 1), { bytes: 600 });
     expect(writer.stats().queueBytes).toBe(600);
-    expect(writer.saturated).toBe(false);
+    // Another write like it would not fit: saturated, and no room is held for it.
+    expect(writer.saturated).toBe(true);
+    expect(writer.admit(600)).toBeUndefined();
     const refused = await writer.writeSpans(runSpans("bytes-2", "bytes", 1), { bytes: 600 });
     expect(refused).toMatchObject({ status: "retryable", reason: "saturated" });
     expect((refused as { message: string }).message).toContain("600 bytes");
@@ -178,6 +180,54 @@ describe("BatchingWriter", () => {
       "SELECT execution_id AS id FROM executions WHERE scope_id = 'bytes' ORDER BY id",
     );
     expect(ids.map((r) => r.id)).toEqual(["bytes-1", "bytes-3", "bytes-4"]);
+    await writer.close();
+  });
+
+  it("holds room for writes still being received, so no more are admitted than fit", async () => {
+    const writer = new BatchingWriter(ch, {
+      maxBatchRows: 100,
+      maxQueueRows: 100,
+      flushIntervalMillis: 60_000,
+    });
+    // Nothing waits: room for anything, however large.
+    const any = writer.admit(1e9);
+    expect(any).toBeDefined();
+    any!.release();
+    const first = writer.writeSpans(runSpans("admit-1", "admit", 14)); // 30 rows: the typical write
+    const a = writer.admit();
+    const b = writer.admit();
+    expect(a).toBeDefined();
+    expect(b).toBeDefined();
+    // 30 waiting + 2 × 30 admitted + 30 more > 100 rows: a third is refused before it is read.
+    expect(writer.admit()).toBeUndefined();
+    expect(writer.saturated).toBe(true);
+    a!.release();
+    a!.release(); // idempotent: gives its room back once
+    const c = writer.admit();
+    expect(c).toBeDefined();
+    expect(writer.admit()).toBeUndefined();
+    const second = writer.writeSpans(runSpans("admit-2", "admit", 14));
+    b!.release();
+    c!.release();
+    await writer.flush();
+    expect((await first).status).toBe("stored");
+    expect((await second).status).toBe("stored");
+    expect(writer.saturated).toBe(false);
+    await writer.close();
+  });
+
+  it("holds room in bytes at the size a request declares", async () => {
+    const writer = new BatchingWriter(ch, { maxQueueBytes: 10_000, flushIntervalMillis: 60_000 });
+    const first = writer.writeSpans(runSpans("declared-1", "declared", 1), { bytes: 1_000 });
+    const a = writer.admit(1_000);
+    const b = writer.admit(1_000);
+    // 1 000 waiting + 2 000 held: 7 001 more do not fit, 7 000 do.
+    expect(writer.admit(7_001)).toBeUndefined();
+    const c = writer.admit(7_000);
+    expect(c).toBeDefined();
+    for (const held of [a, b, c]) held!.release();
+    await writer.flush();
+    expect((await first).status).toBe("stored");
     await writer.close();
   });
 

@@ -99,6 +99,22 @@ describe("migrations and persistence", () => {
     ]);
   });
 
+  it("version 9 made the wide tables merge column by column from their first merge", async () => {
+    const rows = await ch!.select<{ name: string; engine_full: string }>(
+      "SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN ('otel_traces', 'executions', 'execution_states', 'tool_calls', 'interactions') ORDER BY name",
+    );
+    expect(rows.map((r) => r.name)).toEqual([
+      "execution_states",
+      "executions",
+      "interactions",
+      "otel_traces",
+      "tool_calls",
+    ]);
+    for (const row of rows) {
+      expect(row.engine_full).toContain("vertical_merge_algorithm_min_rows_to_activate = 1");
+    }
+  });
+
   it("running the migrations again changes nothing", async () => {
     const again = await migrate(ch!);
     expect(again.applied).toEqual([]);

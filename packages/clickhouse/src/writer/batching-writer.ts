@@ -31,7 +31,10 @@ export interface BatchingWriterOptions {
   maxBatchRows?: number;
   /** …or this long after its first row arrived. @default 200 */
   flushIntervalMillis?: number;
-  /** Rows waiting beyond this make new writes answer `retryable` (saturated). @default 200000 */
+  /**
+   * Rows waiting beyond this make new writes answer `retryable` (saturated). A write larger
+   * than this is taken only when nothing else waits. @default 200000
+   */
   maxQueueRows?: number;
   /**
    * Bytes waiting or being written beyond this make new writes answer `retryable` (saturated).
@@ -266,9 +269,11 @@ export class BatchingWriter {
     if (item.rows === 0) {
       return Promise.resolve({ status: "stored", stored: 0, rejected, rejectReasons });
     }
+    // A write over either bound on its own is taken when nothing waits, or it never would be.
     const full =
-      this.#queueRows + item.rows > this.#maxQueueRows ||
-      (this.#queueBytes + item.bytes > this.#maxQueueBytes && this.#queue.length > 0);
+      this.#queue.length > 0 &&
+      (this.#queueRows + item.rows > this.#maxQueueRows ||
+        this.#queueBytes + item.bytes > this.#maxQueueBytes);
     if (full) {
       return Promise.resolve({
         status: "retryable",

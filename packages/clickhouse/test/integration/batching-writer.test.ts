@@ -134,6 +134,20 @@ describe("BatchingWriter", () => {
     await writer.close();
   });
 
+  it("takes a write larger than the rows bound when nothing else waits (it could never fit otherwise)", async () => {
+    const writer = new BatchingWriter(ch, {
+      maxBatchRows: 100,
+      maxQueueRows: 100,
+      flushIntervalMillis: 60_000,
+    });
+    const large = await writer.writeSpans(runSpans("large-1", "large-rows", 99)); // 200 rows
+    expect(large).toEqual({ status: "stored", stored: 100, rejected: 0, rejectReasons: {} });
+    expect(await count("SELECT count() AS n FROM tool_calls WHERE scope_id = 'large-rows'")).toBe(
+      99,
+    );
+    await writer.close();
+  });
+
   it("says it is saturated while a full queue waits behind a commit", async () => {
     const writer = new BatchingWriter(ch, {
       maxBatchRows: 100,

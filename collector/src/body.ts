@@ -99,6 +99,14 @@ async function decompress(input: Buffer, encoding: Encoding, limit: number): Pro
   }
 }
 
+/** Refuses (413) a request whose declared length is over `limit`, before anything is read. */
+export function checkDeclaredLength(request: Request, limit: number): void {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new BodyError(413, `request body exceeds RUNTRACE_MAX_BODY_BYTES (${limit} bytes)`);
+  }
+}
+
 /**
  * Reads a request body, decompressing `gzip` or `deflate`, and refuses it (413) once it is
  * larger than `limit` bytes, counted after decompression. `raw` is the body as it arrived (still
@@ -109,10 +117,7 @@ export async function readBody(
   limit: number,
 ): Promise<{ body: Buffer; raw: Buffer }> {
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new BodyError(413, `request body exceeds RUNTRACE_MAX_BODY_BYTES (${limit} bytes)`);
-  }
+  checkDeclaredLength(request, limit);
   const raw = await readRaw(request.body, limit);
   if (encoding === "identity" || encoding === "") return { body: raw, raw };
   if (encoding === "gzip" || encoding === "x-gzip") {

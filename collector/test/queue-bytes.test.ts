@@ -44,7 +44,7 @@ function request(sender: number, index: number, n: number, codeBytes: number) {
 }
 
 describe("the write queue bounded in bytes (RUNTRACE_MAX_QUEUE_BYTES)", () => {
-  it("answers 429 with Retry-After while large requests fill it, and stores every retried span once", async () => {
+  it("answers 429 with Retry-After, before decoding, while large requests fill it, and stores every retried span once", async () => {
     const sent: string[] = [];
     let refused = 0;
     const send = async (sender: number) => {
@@ -60,7 +60,11 @@ describe("the write queue bounded in bytes (RUNTRACE_MAX_QUEUE_BYTES)", () => {
           if (res.status === 200) break;
           expect(res.status).toBe(429);
           expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-          expect(((await res.json()) as { message: string }).message).toContain("queue is full");
+          // Refused before its body was decoded: the writer never had to refuse a decoded write
+          // (its own refusal names the rows and bytes waiting).
+          expect(((await res.json()) as { message: string }).message).toBe(
+            "the write queue is full; retry later",
+          );
           refused++;
           if (attempt > 200) throw new Error("still refused after 200 attempts");
           await new Promise((r) => setTimeout(r, 50));

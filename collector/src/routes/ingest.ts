@@ -1,4 +1,4 @@
-import type { Admission, BatchingWriter, WriteResult } from "@runtrace/clickhouse";
+import type { BatchingWriter, WriteResult } from "@runtrace/clickhouse";
 import {
   decodeMetricsJson,
   decodeMetricsProtobuf,
@@ -7,7 +7,7 @@ import {
   OtlpDecodeError,
 } from "@runtrace/otlp";
 import type { Context, Hono } from "hono";
-import { BodyError, readBody } from "../body.ts";
+import { BodyError, checkDeclaredLength, readBody } from "../body.ts";
 import type { OtlpForwarder } from "../forward/otlp-forwarder.ts";
 import type { IngestStats } from "../ingest-stats.ts";
 import { exportResponse, GRPC, statusResponse, type Wire, wireOf } from "../otlp-response.ts";
@@ -21,10 +21,13 @@ export interface IngestDeps {
 
 type Signal = "traces" | "metrics";
 
-/** The request's body and encoding, or the error response to send instead. */
+/**
+ * The request's body and encoding, or the response to send instead: 415 and 413 from its
+ * headers, then 429 while the write queue is full, before the body is read.
+ */
 async function readRequest(
   c: Context,
-  maxBodyBytes: number,
+  deps: IngestDeps,
 ): Promise<{ wire: Wire; body: Buffer; raw: Buffer } | Response> {
   const contentType = c.req.header("content-type");
   const wire = wireOf(contentType);
@@ -37,12 +40,24 @@ async function readRequest(
     );
   }
   try {
-    return { wire, ...(await readBody(c.req.raw, maxBodyBytes)) };
+    checkDeclaredLength(c.req.raw, deps.maxBodyBytes);
+    if (deps.writer.saturated) return queueFull(wire, deps.writer);
+    return { wire, ...(await readBody(c.req.raw, deps.maxBodyBytes)) };
   } catch (error) {
     if (error instanceof BodyError)
       return statusResponse(wire, error.status, GRPC.INVALID_ARGUMENT, error.message);
     throw error;
   }
+}
+
+/** 429: the write queue cannot take this request now. */
+function queueFull(wire: Wire, writer: BatchingWriter): Response {
+  return notStored(wire, {
+    status: "retryable",
+    reason: "saturated",
+    message: "the write queue is full; retry later",
+    retryAfterMillis: writer.retryAfterMillis,
+  });
 }
 
 /** The HTTP answer to a write that was not stored: the client retries 429 and 503. */
@@ -66,34 +81,12 @@ function rejectMessage(reasons: Partial<Record<string, number>>): string {
 }
 
 async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Response> {
-  // Room in the write queue is held before the body is read: under overload a request is
-  // refused before it costs reading and decoding, and memory stays bounded.
-  const declared = Number(c.req.header("content-length"));
-  const admission = deps.writer.admit(Number.isSafeInteger(declared) ? declared : 0);
-  if (!admission) {
-    return notStored(wireOf(c.req.header("content-type")) ?? "json", {
-      status: "retryable",
-      reason: "saturated",
-      message: "the write queue is full; retry later",
-      retryAfterMillis: deps.writer.retryAfterMillis,
-    });
-  }
-  try {
-    return await admitted(c, deps, signal, admission);
-  } finally {
-    admission.release();
-  }
-}
-
-async function admitted(
-  c: Context,
-  deps: IngestDeps,
-  signal: Signal,
-  admission: Admission,
-): Promise<Response> {
-  const request = await readRequest(c, deps.maxBodyBytes);
+  const request = await readRequest(c, deps);
   if (request instanceof Response) return request;
   const { wire, body, raw } = request;
+  // Checked again once read, before decoding: under overload a request refused only after
+  // decoding and mapping cost that work for nothing (decoding and handing over are synchronous).
+  if (!deps.writer.fits(body.length)) return queueFull(wire, deps.writer);
   // Only what was stored is copied: a payload refused here (400) or to be retried (429, 503)
   // reaches the target once, with the retry that is stored.
   const forward = () =>
@@ -104,9 +97,7 @@ async function admitted(
   try {
     if (signal === "traces") {
       const spans = wire === "protobuf" ? decodeTracesProtobuf(body) : decodeTracesJson(body);
-      const writing = deps.writer.writeSpans(spans, { bytes: body.length });
-      admission.release();
-      const result = await writing;
+      const result = await deps.writer.writeSpans(spans, { bytes: body.length });
       if (result.status !== "stored") return notStored(wire, result);
       forward();
       deps.stats.spansAccepted += result.stored;
@@ -114,9 +105,7 @@ async function admitted(
       return exportResponse(wire, "traces", result.rejected, rejectMessage(result.rejectReasons));
     }
     const decoded = wire === "protobuf" ? decodeMetricsProtobuf(body) : decodeMetricsJson(body);
-    const writing = deps.writer.writeMetrics(decoded.rows, { bytes: body.length });
-    admission.release();
-    const result = await writing;
+    const result = await deps.writer.writeMetrics(decoded.rows, { bytes: body.length });
     if (result.status !== "stored") return notStored(wire, result);
     forward();
     deps.stats.pointsAccepted += result.stored;

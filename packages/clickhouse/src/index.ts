@@ -92,7 +92,6 @@ export {
 export { retentionCutoffMs } from "./schema/retention.ts";
 export { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "./schema/v3-run-rollups.ts";
 export {
-  type Admission,
   BatchingWriter,
   type BatchingWriterOptions,
   type WriteOptions,

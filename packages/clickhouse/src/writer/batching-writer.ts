@@ -76,12 +76,6 @@ export interface WriteOptions {
   bytes?: number;
 }
 
-/** Room held in the queue for a write still being received; see {@link BatchingWriter.admit}. */
-export interface Admission {
-  /** Gives the room back: once the write was handed to the writer, or abandoned. Idempotent. */
-  release(): void;
-}
-
 export interface WriterStats {
   spansStored: number;
   spansRejected: number;
@@ -136,9 +130,6 @@ export class BatchingWriter {
   #queueRows = 0;
   /** Of the writes waiting and of the batch being written. */
   #queueBytes = 0;
-  /** Writes admitted and not yet handed over (still being received or decoded). */
-  #admitted = 0;
-  #admittedBytes = 0;
   /** About the rows and bytes of a write: a moving average of the recent ones. */
   #typicalRows = 0;
   #typicalBytes = 0;
@@ -186,42 +177,25 @@ export class BatchingWriter {
 
   /**
    * True while a write like the recent ones would not fit in the queue: it would answer
-   * `retryable` (saturated).
+   * `retryable` (saturated). A caller checks it before reading a request.
    */
   get saturated(): boolean {
-    return !this.#hasRoom(0);
+    return !this.fits(Math.ceil(this.#typicalBytes));
   }
 
   /**
-   * Holds room for a write whose request is still to be read and decoded, or answers
-   * `undefined` when a write like the recent ones (at least `bytes`, its declared size) would
-   * not fit beside the writes waiting, being written and already admitted: the caller answers
-   * 429 without reading it. Under overload, a request refused only once decoded has cost its
-   * reading, decoding and mapping for nothing, and many requests admitted at the same instant
-   * would all be decoded to be refused. Release the room once the write is handed over.
+   * Whether a write of `bytes` (and as many rows as the recent ones) would be taken now. A
+   * caller that has read a request checks it before decoding: under overload a request refused
+   * only once decoded and mapped has cost that work for nothing. Decoding and handing the
+   * write over are synchronous, so nothing can take the room in between.
    */
-  admit(bytes = 0): Admission | undefined {
-    if (this.#closed || !this.#hasRoom(bytes)) return undefined;
-    this.#admitted++;
-    this.#admittedBytes += bytes;
-    let held = true;
-    return {
-      release: () => {
-        if (!held) return;
-        held = false;
-        this.#admitted--;
-        this.#admittedBytes -= bytes;
-      },
-    };
-  }
-
-  #hasRoom(bytes: number): boolean {
-    // With nothing waiting and nothing admitted, any write is taken, or a large one never would be.
-    if (this.#queue.length === 0 && this.#admitted === 0) return true;
-    const rows = this.#queueRows + (this.#admitted + 1) * this.#typicalRows;
-    const size =
-      this.#queueBytes + this.#admittedBytes + Math.max(bytes, Math.ceil(this.#typicalBytes));
-    return rows <= this.#maxQueueRows && size <= this.#maxQueueBytes;
+  fits(bytes: number): boolean {
+    // With nothing waiting any write is taken, or one larger than a bound never would be.
+    if (this.#queue.length === 0) return true;
+    return (
+      this.#queueRows + this.#typicalRows <= this.#maxQueueRows &&
+      this.#queueBytes + bytes <= this.#maxQueueBytes
+    );
   }
 
   /** How long a saturated caller should wait before trying again. */

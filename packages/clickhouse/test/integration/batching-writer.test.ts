@@ -172,9 +172,9 @@ describe("BatchingWriter", () => {
     // Far below the rows bound: only the bytes the caller reports fill the queue.
     const first = writer.writeSpans(runSpans("bytes-1", "bytes", 1), { bytes: 600 });
     expect(writer.stats().queueBytes).toBe(600);
-    // Another write like it would not fit: saturated, and no room is held for it.
+    // Another write like it would not fit.
     expect(writer.saturated).toBe(true);
-    expect(writer.admit(600)).toBeUndefined();
+    expect(writer.fits(600)).toBe(false);
     const refused = await writer.writeSpans(runSpans("bytes-2", "bytes", 1), { bytes: 600 });
     expect(refused).toMatchObject({ status: "retryable", reason: "saturated" });
     expect((refused as { message: string }).message).toContain("600 bytes");
@@ -197,49 +197,36 @@ describe("BatchingWriter", () => {
     await writer.close();
   });
 
-  it("holds room for writes still being received, so no more are admitted than fit", async () => {
+  it("tells, before a request is decoded, whether a write like the recent ones would fit", async () => {
     const writer = new BatchingWriter(ch, {
       maxBatchRows: 100,
       maxQueueRows: 100,
+      maxQueueBytes: 10_000,
       flushIntervalMillis: 60_000,
     });
     // Nothing waits: room for anything, however large.
-    const any = writer.admit(1e9);
-    expect(any).toBeDefined();
-    any!.release();
-    const first = writer.writeSpans(runSpans("admit-1", "admit", 14)); // 30 rows: the typical write
-    const a = writer.admit();
-    const b = writer.admit();
-    expect(a).toBeDefined();
-    expect(b).toBeDefined();
-    // 30 waiting + 2 × 30 admitted + 30 more > 100 rows: a third is refused before it is read.
-    expect(writer.admit()).toBeUndefined();
+    expect(writer.fits(1e9)).toBe(true);
+    const writes = [writer.writeSpans(runSpans("fits-1", "fits", 14), { bytes: 1_000 })]; // 30 rows
+    expect(writer.fits(1_000)).toBe(true); // 30 + 30 rows, 2 000 bytes
+    writes.push(writer.writeSpans(runSpans("fits-2", "fits", 14), { bytes: 1_000 }));
+    expect(writer.fits(1_000)).toBe(true); // 60 + 30 rows
+    expect(writer.saturated).toBe(false);
+    writes.push(writer.writeSpans(runSpans("fits-3", "fits", 14), { bytes: 1_000 }));
+    // 90 + 30 rows > 100: a request like these is refused before it is read, or decoded.
+    expect(writer.fits(1_000)).toBe(false);
     expect(writer.saturated).toBe(true);
-    a!.release();
-    a!.release(); // idempotent: gives its room back once
-    const c = writer.admit();
-    expect(c).toBeDefined();
-    expect(writer.admit()).toBeUndefined();
-    const second = writer.writeSpans(runSpans("admit-2", "admit", 14));
-    b!.release();
-    c!.release();
     await writer.flush();
-    expect((await first).status).toBe("stored");
-    expect((await second).status).toBe("stored");
+    for (const w of writes) expect((await w).status).toBe("stored");
     expect(writer.saturated).toBe(false);
     await writer.close();
   });
 
-  it("holds room in bytes at the size a request declares", async () => {
+  it("counts a request's own size against the byte bound before it is decoded", async () => {
     const writer = new BatchingWriter(ch, { maxQueueBytes: 10_000, flushIntervalMillis: 60_000 });
     const first = writer.writeSpans(runSpans("declared-1", "declared", 1), { bytes: 1_000 });
-    const a = writer.admit(1_000);
-    const b = writer.admit(1_000);
-    // 1 000 waiting + 2 000 held: 7 001 more do not fit, 7 000 do.
-    expect(writer.admit(7_001)).toBeUndefined();
-    const c = writer.admit(7_000);
-    expect(c).toBeDefined();
-    for (const held of [a, b, c]) held!.release();
+    // 1 000 waiting: 9 000 more fit, 9 001 do not.
+    expect(writer.fits(9_000)).toBe(true);
+    expect(writer.fits(9_001)).toBe(false);
     await writer.flush();
     expect((await first).status).toBe("stored");
     await writer.close();

@@ -29,8 +29,9 @@ export interface CollectorConfig {
   /**
    * Bytes of requests waiting to be written or being written (their size after decompression)
    * beyond which requests get 429: the rows bound alone lets a queue of large spans (64 KiB of
-   * code each) grow to gigabytes.
-   * @default process.env.RUNTRACE_MAX_QUEUE_BYTES ?? 64 MiB
+   * code each) grow to gigabytes. At least `maxBodyBytes`, so that a request of the largest
+   * size finds room as soon as about a batch is written, not only when nothing waits.
+   * @default process.env.RUNTRACE_MAX_QUEUE_BYTES ?? 2 × maxBodyBytes (128 MiB)
    */
   maxQueueBytes: number;
   /**
@@ -103,6 +104,26 @@ export function resolveCollectorConfig(
   options: Partial<CollectorConfig> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): CollectorConfig {
+  const maxBodyBytes = parseInteger({
+    key: "RUNTRACE_MAX_BODY_BYTES",
+    value: options.maxBodyBytes ?? env.RUNTRACE_MAX_BODY_BYTES,
+    fallback: 64 * 1024 * 1024,
+    min: 1024,
+    max: 1024 * 1024 * 1024,
+  });
+  const maxQueueBytes = parseInteger({
+    key: "RUNTRACE_MAX_QUEUE_BYTES",
+    value: options.maxQueueBytes ?? env.RUNTRACE_MAX_QUEUE_BYTES,
+    fallback: 2 * maxBodyBytes,
+    min: 1024,
+    max: 64 * 1024 * 1024 * 1024,
+  });
+  if (maxQueueBytes < maxBodyBytes) {
+    throw new ConfigError(
+      "RUNTRACE_MAX_QUEUE_BYTES",
+      `${maxQueueBytes} is below RUNTRACE_MAX_BODY_BYTES (${maxBodyBytes}): a request of the largest accepted size would only find room when nothing else waits; raise it or lower RUNTRACE_MAX_BODY_BYTES`,
+    );
+  }
   return {
     port: parseInteger({
       key: "RUNTRACE_COLLECTOR_PORT",
@@ -112,13 +133,7 @@ export function resolveCollectorConfig(
       max: 65_535,
     }),
     host: options.host ?? (env.RUNTRACE_HOST || "127.0.0.1"),
-    maxBodyBytes: parseInteger({
-      key: "RUNTRACE_MAX_BODY_BYTES",
-      value: options.maxBodyBytes ?? env.RUNTRACE_MAX_BODY_BYTES,
-      fallback: 64 * 1024 * 1024,
-      min: 1024,
-      max: 1024 * 1024 * 1024,
-    }),
+    maxBodyBytes,
     ingestToken: options.ingestToken ?? (env.RUNTRACE_INGEST_TOKEN || undefined),
     dedupWindowSpans: parseInteger({
       key: "RUNTRACE_DEDUP_WINDOW_SPANS",
@@ -134,13 +149,7 @@ export function resolveCollectorConfig(
       min: 1_000,
       max: 10_000_000,
     }),
-    maxQueueBytes: parseInteger({
-      key: "RUNTRACE_MAX_QUEUE_BYTES",
-      value: options.maxQueueBytes ?? env.RUNTRACE_MAX_QUEUE_BYTES,
-      fallback: 64 * 1024 * 1024,
-      min: 1024 * 1024,
-      max: 64 * 1024 * 1024 * 1024,
-    }),
+    maxQueueBytes,
     forwardEndpoint: parseForwardEndpoint(
       options.forwardEndpoint ?? env.RUNTRACE_FORWARD_OTLP_ENDPOINT,
     ),

@@ -1,11 +1,14 @@
+import { ConfigError } from "@runtrace/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveCollectorConfig } from "../src/index.ts";
 import { type RunningCollector, startTestCollector } from "./harness.ts";
 
 const MIB = 1024 * 1024;
 
 let collector: RunningCollector;
 beforeAll(async () => {
-  collector = await startTestCollector({ maxQueueBytes: MIB });
+  // Requests here are about a third of the bound; none is larger than the body limit.
+  collector = await startTestCollector({ maxQueueBytes: MIB, maxBodyBytes: MIB });
 });
 afterAll(async () => {
   await collector.stop();
@@ -86,5 +89,22 @@ describe("the write queue bounded in bytes (RUNTRACE_MAX_QUEUE_BYTES)", () => {
     expect(metrics).toMatch(
       /runtrace_collector_requests_total\{signal="traces",code="429"\} [1-9]/,
     );
+  });
+});
+
+describe("RUNTRACE_MAX_QUEUE_BYTES configuration", () => {
+  const resolve = (env: Record<string, string>) => resolveCollectorConfig({}, env);
+
+  it("defaults to twice the body limit and refuses a bound below it, naming both", () => {
+    expect(resolve({}).maxQueueBytes).toBe(2 * resolve({}).maxBodyBytes);
+    expect(resolve({ RUNTRACE_MAX_BODY_BYTES: String(MIB) }).maxQueueBytes).toBe(2 * MIB);
+    expect(
+      resolve({ RUNTRACE_MAX_BODY_BYTES: String(MIB), RUNTRACE_MAX_QUEUE_BYTES: String(MIB) })
+        .maxQueueBytes,
+    ).toBe(MIB);
+    const refused = () =>
+      resolve({ RUNTRACE_MAX_BODY_BYTES: String(2 * MIB), RUNTRACE_MAX_QUEUE_BYTES: String(MIB) });
+    expect(refused).toThrow(ConfigError);
+    expect(refused).toThrow(/RUNTRACE_MAX_QUEUE_BYTES.*below RUNTRACE_MAX_BODY_BYTES \(2097152\)/);
   });
 });

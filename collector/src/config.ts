@@ -29,9 +29,10 @@ export interface CollectorConfig {
   /**
    * Bytes of requests waiting to be written or being written (their size after decompression)
    * beyond which requests get 429: the rows bound alone lets a queue of large spans (64 KiB of
-   * code each) grow to gigabytes. At least `maxBodyBytes`, so that a request of the largest
-   * size finds room as soon as about a batch is written, not only when nothing waits.
-   * @default process.env.RUNTRACE_MAX_QUEUE_BYTES ?? 2 × maxBodyBytes (128 MiB)
+   * code each) grow to gigabytes. At least `maxBodyBytes`, or a request of the largest size
+   * could never be taken while anything waits; one near that size waits for a queue about
+   * empty (lower `maxBodyBytes` to let large requests in sooner under steady load).
+   * @default process.env.RUNTRACE_MAX_QUEUE_BYTES ?? maxBodyBytes (64 MiB)
    */
   maxQueueBytes: number;
   /**
@@ -114,14 +115,14 @@ export function resolveCollectorConfig(
   const maxQueueBytes = parseInteger({
     key: "RUNTRACE_MAX_QUEUE_BYTES",
     value: options.maxQueueBytes ?? env.RUNTRACE_MAX_QUEUE_BYTES,
-    fallback: 2 * maxBodyBytes,
+    fallback: maxBodyBytes,
     min: 1024,
     max: 64 * 1024 * 1024 * 1024,
   });
   if (maxQueueBytes < maxBodyBytes) {
     throw new ConfigError(
       "RUNTRACE_MAX_QUEUE_BYTES",
-      `${maxQueueBytes} is below RUNTRACE_MAX_BODY_BYTES (${maxBodyBytes}): a request of the largest accepted size would only find room when nothing else waits; raise it or lower RUNTRACE_MAX_BODY_BYTES`,
+      `${maxQueueBytes} is below RUNTRACE_MAX_BODY_BYTES (${maxBodyBytes}): a request of the largest accepted size could never be taken while anything waits; raise it or lower RUNTRACE_MAX_BODY_BYTES`,
     );
   }
   return {

@@ -95,13 +95,13 @@ describe("the write queue bounded in bytes (RUNTRACE_MAX_QUEUE_BYTES)", () => {
 describe("RUNTRACE_MAX_QUEUE_BYTES configuration", () => {
   const resolve = (env: Record<string, string>) => resolveCollectorConfig({}, env);
 
-  it("defaults to twice the body limit and refuses a bound below it, naming both", () => {
-    expect(resolve({}).maxQueueBytes).toBe(2 * resolve({}).maxBodyBytes);
-    expect(resolve({ RUNTRACE_MAX_BODY_BYTES: String(MIB) }).maxQueueBytes).toBe(2 * MIB);
+  it("defaults to the body limit and refuses a bound below it, naming both", () => {
+    expect(resolve({}).maxQueueBytes).toBe(64 * MIB);
+    expect(resolve({ RUNTRACE_MAX_BODY_BYTES: String(MIB) }).maxQueueBytes).toBe(MIB);
     expect(
-      resolve({ RUNTRACE_MAX_BODY_BYTES: String(MIB), RUNTRACE_MAX_QUEUE_BYTES: String(MIB) })
+      resolve({ RUNTRACE_MAX_BODY_BYTES: String(MIB), RUNTRACE_MAX_QUEUE_BYTES: String(3 * MIB) })
         .maxQueueBytes,
-    ).toBe(MIB);
+    ).toBe(3 * MIB);
     const refused = () =>
       resolve({ RUNTRACE_MAX_BODY_BYTES: String(2 * MIB), RUNTRACE_MAX_QUEUE_BYTES: String(MIB) });
     expect(refused).toThrow(ConfigError);

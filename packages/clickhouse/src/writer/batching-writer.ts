@@ -98,6 +98,8 @@ interface Item {
   units: number;
   rows: number;
   bytes: number;
+  /** When it was queued (`performance.now()`). */
+  queuedAt: number;
   resolve: (result: WriteResult) => void;
 }
 
@@ -236,7 +238,7 @@ export class BatchingWriter {
     return this.#enqueue({ metrics, units: n, rows: n, bytes });
   }
 
-  #enqueue(item: Omit<Item, "resolve">, spans?: SpanRows): Promise<WriteResult> {
+  #enqueue(item: Omit<Item, "resolve" | "queuedAt">, spans?: SpanRows): Promise<WriteResult> {
     const rejected = spans?.rejected ?? 0;
     const rejectReasons = spans?.rejectReasons ?? {};
     if (this.#closed) return Promise.resolve({ status: "failed", message: "the writer is closed" });
@@ -259,6 +261,7 @@ export class BatchingWriter {
     return new Promise<WriteResult>((resolve) => {
       this.#queue.push({
         ...item,
+        queuedAt: performance.now(),
         resolve: (result) =>
           resolve(result.status === "stored" ? { ...result, rejected, rejectReasons } : result),
       });
@@ -278,10 +281,13 @@ export class BatchingWriter {
     }
     this.#draining ??= this.#drain().finally(() => {
       this.#draining = undefined;
-      // Writes that arrived during the last commit wait for their own timer or size trigger.
+      // Writes that arrived during the last commit wait for the size trigger or until the
+      // oldest has waited `flushIntervalMillis` since it arrived: its own timer may have fired
+      // while the commit ran, and it must not wait a whole interval more.
       if (this.#queue.length > 0 && !this.#timer) {
-        if (this.#queueRows >= this.#maxBatchRows) this.#kick();
-        else this.#timer = setTimeout(() => this.#kick(), this.#flushIntervalMillis);
+        const left = this.#flushIntervalMillis - (performance.now() - this.#queue[0]!.queuedAt);
+        if (this.#queueRows >= this.#maxBatchRows || left <= 0) this.#kick();
+        else this.#timer = setTimeout(() => this.#kick(), left);
       }
     });
   }

@@ -96,6 +96,29 @@ describe("BatchingWriter", () => {
     await writer.close();
   });
 
+  it("commits a write whose interval ran out during a long commit as soon as that commit ends", async () => {
+    const writer = new BatchingWriter(ch, {
+      maxBatchRows: 4,
+      flushIntervalMillis: 2_000,
+      maxAttempts: 60,
+      initialBackoffMillis: 50,
+      maxBackoffMillis: 100,
+    });
+    await ch.command("DETACH TABLE tool_calls");
+    const stored = (write: Promise<unknown>) => write.then(() => performance.now());
+    // 8 rows: committed at once, and retried while tool_calls is away.
+    const first = stored(writer.writeSpans(runSpans("interval-1", "interval", 3)));
+    // 2 rows: waits for its interval, which runs out while the first commit is retried.
+    const second = stored(writer.writeSpans(runSpans("interval-2", "interval", 0)));
+    await new Promise((r) => setTimeout(r, 2_500));
+    await ch.command("ATTACH TABLE tool_calls");
+    const [firstAt, secondAt] = await Promise.all([first, second]);
+    // Not another whole interval after the first commit (2 s): right after it.
+    expect(secondAt - firstAt).toBeLessThan(1_500);
+    expect(await count("SELECT count() AS n FROM executions WHERE scope_id = 'interval'")).toBe(2);
+    await writer.close();
+  });
+
   it("answers retryable after its attempts run out, and stores nothing twice later", async () => {
     const writer = new BatchingWriter(ch, {
       flushIntervalMillis: 5,

@@ -611,11 +611,7 @@ function diffTimes(a: CollectorTimes, b: CollectorTimes): CollectorTimes {
     loopDelayP50: a.loopDelayP50,
     loopDelayP99: a.loopDelayP99,
     // Peaks are since the previous read: the phase's own.
-    heapUsedPeakMb: a.heapUsedPeakMb,
-    heapTotalPeakMb: a.heapTotalPeakMb,
-    externalPeakMb: a.externalPeakMb,
-    engineTrackedPeakMb: a.engineTrackedPeakMb,
-    mergesTrackedPeakMb: a.mergesTrackedPeakMb,
+    memory: a.memory,
   };
 }
 
@@ -639,9 +635,9 @@ function describeTimes(t: CollectorTimes, p: Phase): string {
     `writer batch time (/metrics: look-ups, serializing, inserts) ${p.insertSeconds.toFixed(1)} s; ` +
     `main thread ${fmt((100 * t.loopActiveMs) / (t.loopActiveMs + t.loopIdleMs))}% busy ` +
     `(GC pauses ${s(t.gcMs)} in ${t.gcCount}), event-loop delay p99 ${fmt(t.loopDelayP99)} ms (since start); ` +
-    `peak V8 heap ${fmt(t.heapUsedPeakMb)} MB used / ${fmt(t.heapTotalPeakMb)} MB reserved, ` +
-    `outside the heap (Buffers) ${fmt(t.externalPeakMb)} MB; engine memory tracked ` +
-    `${fmt(t.engineTrackedPeakMb)} MB (merges ${fmt(t.mergesTrackedPeakMb)} MB)`
+    `peak V8 heap ${fmt(t.memory.heapUsed)} MB used / ${fmt(t.memory.heapTotal)} MB reserved, ` +
+    `outside the heap (Buffers) ${fmt(t.memory.external)} MB; engine memory tracked ` +
+    `${fmt(t.memory.engineTracked)} MB`
   );
 }
 

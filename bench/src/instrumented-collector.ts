@@ -27,42 +27,38 @@ export interface CollectorTimes {
   /** Event-loop delay percentiles (ms) since start. */
   loopDelayP50: number;
   loopDelayP99: number;
-  /** Peaks since the previous `GET /bench/times` (MB): V8 heap used and reserved, and memory outside it (Buffers). */
-  heapUsedPeakMb: number;
-  heapTotalPeakMb: number;
-  externalPeakMb: number;
-  /** Peaks since the previous read (MB) of the engine's own memory accounting (`system.metrics`). */
-  engineTrackedPeakMb: number;
-  mergesTrackedPeakMb: number;
+  /** Peaks since the previous `GET /bench/times`. */
+  memory: MemoryPeaks;
+}
+
+/**
+ * In MB: the V8 heap used and reserved, memory outside it (Buffers), and the engine's own
+ * accounting (`MemoryTracking` in `system.metrics`).
+ */
+export interface MemoryPeaks {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  engineTracked: number;
 }
 
 const totals = (): CallTotals => ({ ms: 0, calls: 0, chars: 0 });
 
-const memoryPeaks = {
-  heapUsedPeakMb: 0,
-  heapTotalPeakMb: 0,
-  externalPeakMb: 0,
-  engineTrackedPeakMb: 0,
-  mergesTrackedPeakMb: 0,
-};
+const noPeaks = (): MemoryPeaks => ({ heapUsed: 0, heapTotal: 0, external: 0, engineTracked: 0 });
+let peaks = noPeaks();
+function peak(key: keyof MemoryPeaks, bytes: number): void {
+  peaks[key] = Math.max(peaks[key], bytes / 1e6);
+}
 setInterval(() => {
   const m = process.memoryUsage();
-  memoryPeaks.heapUsedPeakMb = Math.max(memoryPeaks.heapUsedPeakMb, m.heapUsed / 1e6);
-  memoryPeaks.heapTotalPeakMb = Math.max(memoryPeaks.heapTotalPeakMb, m.heapTotal / 1e6);
-  memoryPeaks.externalPeakMb = Math.max(memoryPeaks.externalPeakMb, m.external / 1e6);
+  peak("heapUsed", m.heapUsed);
+  peak("heapTotal", m.heapTotal);
+  peak("external", m.external);
 }, 200).unref();
 
 const times: Omit<
   CollectorTimes,
-  | "loopActiveMs"
-  | "loopIdleMs"
-  | "loopDelayP50"
-  | "loopDelayP99"
-  | "heapUsedPeakMb"
-  | "heapTotalPeakMb"
-  | "externalPeakMb"
-  | "engineTrackedPeakMb"
-  | "mergesTrackedPeakMb"
+  "loopActiveMs" | "loopIdleMs" | "loopDelayP50" | "loopDelayP99" | "memory"
 > = {
   inserts: {},
   lookups: totals(),
@@ -128,14 +124,9 @@ console.log(
 const collector = createCollector(instrument(ch));
 // The engine's memory as it accounts for it, on a reader client (never in the writer's way).
 setInterval(() => {
-  ch.select<{ metric: string; value: number }>(
-    "SELECT metric, value FROM system.metrics WHERE metric IN ('MemoryTracking', 'MergesMutationsMemoryTracking')",
-  )
+  ch.select<{ value: number }>("SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'")
     .then((rows) => {
-      for (const { metric, value } of rows) {
-        const key = metric === "MemoryTracking" ? "engineTrackedPeakMb" : "mergesTrackedPeakMb";
-        memoryPeaks[key] = Math.max(memoryPeaks[key], Number(value) / 1e6);
-      }
+      for (const { value } of rows) peak("engineTracked", Number(value));
     })
     .catch(() => undefined);
 }, 500).unref();
@@ -147,13 +138,9 @@ collector.app.get("/bench/times", (c) => {
     loopIdleMs: elu.idle,
     loopDelayP50: loopDelay.percentile(50) / 1e6,
     loopDelayP99: loopDelay.percentile(99) / 1e6,
-    ...memoryPeaks,
+    memory: peaks,
   };
-  memoryPeaks.heapUsedPeakMb = 0;
-  memoryPeaks.heapTotalPeakMb = 0;
-  memoryPeaks.externalPeakMb = 0;
-  memoryPeaks.engineTrackedPeakMb = 0;
-  memoryPeaks.mergesTrackedPeakMb = 0;
+  peaks = noPeaks();
   return c.json(body);
 });
 const server = await listen(collector.app, collector.config.port, collector.config.host);

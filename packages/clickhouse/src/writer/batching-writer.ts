@@ -192,10 +192,14 @@ export class BatchingWriter {
    * write over are synchronous, so nothing can take the room in between.
    */
   fits(bytes: number): boolean {
+    return this.#hasRoom(this.#typicalRows, bytes);
+  }
+
+  #hasRoom(rows: number, bytes: number): boolean {
     // With nothing waiting any write is taken, or one larger than a bound never would be.
     if (this.#queue.length === 0) return true;
     return (
-      this.#queueRows + this.#typicalRows <= this.#maxQueueRows &&
+      this.#queueRows + rows <= this.#maxQueueRows &&
       this.#queueBytes + bytes <= this.#maxQueueBytes
     );
   }
@@ -245,12 +249,7 @@ export class BatchingWriter {
     if (item.rows === 0) {
       return Promise.resolve({ status: "stored", stored: 0, rejected, rejectReasons });
     }
-    // A write over either bound on its own is taken when nothing waits, or it never would be.
-    const full =
-      this.#queue.length > 0 &&
-      (this.#queueRows + item.rows > this.#maxQueueRows ||
-        this.#queueBytes + item.bytes > this.#maxQueueBytes);
-    if (full) {
+    if (!this.#hasRoom(item.rows, item.bytes)) {
       return Promise.resolve({
         status: "retryable",
         reason: "saturated",

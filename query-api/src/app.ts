@@ -1,11 +1,12 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { Hono } from "hono";
+import { docsRoutes } from "./docs/index.ts";
 import { executionRoutes } from "./executions/routes.ts";
 import { type ApiTokens, access } from "./http/access.ts";
 import type { AppEnv } from "./http/env.ts";
 import { onError } from "./http/errors.ts";
 import { jaegerRoutes } from "./jaeger/index.ts";
-import { docsPage, openApiDocument } from "./openapi.ts";
+import { openApiDocument } from "./openapi.ts";
 import { statsRoutes } from "./stats/routes.ts";
 import { tempoRoutes } from "./tempo/index.ts";
 import { runsPageRoutes } from "./ui/index.ts";
@@ -32,6 +33,11 @@ export interface QueryApiOptions {
    * database: `runtrace start` passes its collector's; else `RUNTRACE_COLLECTOR_URL`.
    */
   collectorUrl?: string;
+  /**
+   * Called with every answer before it leaves; throwing turns it into a 500. The tests check
+   * each answer against the OpenAPI document with it; unset in production (no cost).
+   */
+  checkAnswer?: (request: Request, answer: Response) => void | Promise<void>;
 }
 
 export const DEFAULT_STALE_AFTER_MS = 60 * 60 * 1000;
@@ -55,6 +61,7 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
     c.set("clickhouse", clickhouse);
     c.set("signal", c.req.raw.signal);
     await next();
+    if (options.checkAnswer) await options.checkAnswer(c.req.raw, c.res.clone());
     requests.set(c.res.status, (requests.get(c.res.status) ?? 0) + 1);
   });
   app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -74,7 +81,8 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
     return c.text(`${lines.join("\n")}\n`, 200, { "content-type": "text/plain; version=0.0.4" });
   });
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
-  app.get("/docs", (c) => c.html(docsPage()));
+  // Swagger UI on /openapi.json, its files served from here: /docs and /docs/assets/….
+  app.route("/", docsRoutes());
 
   const guard = access(options.apiTokens);
   app.use("/v1/*", guard);

@@ -5,6 +5,7 @@ import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse
 import { type Collector, createCollector, type Listening, listen } from "@runtrace/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryApiApp } from "../src/index.ts";
+import { contractCheck } from "./contract-check.ts";
 
 /**
  * One truth per number: a run's tool-call and interaction counts are the same in the list, the
@@ -28,7 +29,11 @@ beforeAll(async () => {
   await migrate(ch);
   collector = createCollector(ch, { port: 0, host: "127.0.0.1" });
   ingest = await listen(collector.app, 0, "127.0.0.1");
-  api = await listen(createQueryApiApp({ clickhouse: ch }), 0, "127.0.0.1");
+  api = await listen(
+    createQueryApiApp({ checkAnswer: contractCheck(), clickhouse: ch }),
+    0,
+    "127.0.0.1",
+  );
 });
 afterAll(async () => {
   await api?.close();

@@ -5,6 +5,7 @@ import { parseListRequest } from "../src/executions/list-params.ts";
 import { followLive } from "../src/executions/live.ts";
 import { parseLivePosition, positionAt } from "../src/executions/live-cursor.ts";
 import { chartBucketMs } from "../src/executions/timeline.ts";
+import { contractCheck } from "./contract-check.ts";
 import { type RecordedRun, RunFixture } from "./fixture.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read JSON answers field by field.
@@ -90,9 +91,14 @@ beforeAll(async () => {
     elicitation: true,
   });
   await fx.flush();
-  const app = createQueryApiApp({ clickhouse: fx.collector.ch, staleAfterMs: HOUR });
+  const app = createQueryApiApp({
+    checkAnswer: contractCheck(),
+    clickhouse: fx.collector.ch,
+    staleAfterMs: HOUR,
+  });
   api = await listen(app, 0, "127.0.0.1");
   const scopedApp = createQueryApiApp({
+    checkAnswer: contractCheck(),
     clickhouse: fx.collector.ch,
     staleAfterMs: HOUR,
     apiTokens: new Map([
@@ -718,6 +724,7 @@ describe("bad requests", () => {
     const budget = 12;
     const budgeted = await listen(
       createQueryApiApp({
+        checkAnswer: contractCheck(),
         clickhouse: fx.collector.ch,
         staleAfterMs: HOUR,
         codeCountBudget: budget,
@@ -829,8 +836,30 @@ describe("bad requests", () => {
         "/v1/stats/tools",
       ]),
     );
+    // The page: Swagger UI, its files served by the API itself from an allow-list.
     const page = await fetch(`${api.url}/docs`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("/v1/executions");
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain("<title>runtrace query API</title>");
+    const bundle = /src="(\/docs\/assets\/swagger-ui-bundle\.js[^"]*)"/.exec(html)?.[1];
+    expect(bundle, html).toBeDefined();
+    const script = await fetch(`${api.url}${bundle}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/^(text|application)\/javascript/);
+    expect(script.headers.get("cache-control")).toContain("immutable");
+    expect((await script.text()).length).toBeGreaterThan(100_000);
+    const others = [
+      "nope.js",
+      "package.json",
+      "index.html",
+      "..%2Fpackage.json",
+      "%2e%2e%2findex.js",
+    ];
+    for (const name of others) {
+      const other = await fetch(`${api.url}/docs/assets/${name}`);
+      await other.body?.cancel();
+      expect(other.status, name).toBe(404);
+    }
   });
 });

@@ -16,6 +16,7 @@ import { createExecutionRecorder } from "@runtrace/sdk";
 import { SPAN_EXECUTION, SPAN_EXECUTION_STATE } from "@runtrace/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryApiApp } from "../src/app.ts";
+import { contractCheck } from "./contract-check.ts";
 
 /**
  * Live mode against late, split, duplicated and concurrent deliveries: runs whose spans reach
@@ -69,7 +70,11 @@ beforeAll(async () => {
     await chA.command(`ALTER TABLE ${table} MODIFY SETTING parts_to_delay_insert = 1,
       parts_to_throw_insert = 100000, min_delay_to_insert_ms = ${HOLD_MS}`);
   }
-  const app = createQueryApiApp({ clickhouse: chA, staleAfterMs: STALE_AFTER_MS });
+  const app = createQueryApiApp({
+    checkAnswer: contractCheck(),
+    clickhouse: chA,
+    staleAfterMs: STALE_AFTER_MS,
+  });
   api = await listen(app, 0, "127.0.0.1");
 }, 60_000);
 

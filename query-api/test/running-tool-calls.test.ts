@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Listening, listen } from "../../collector/src/index.ts";
 import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
+import { contractCheck } from "./contract-check.ts";
 
 interface Call {
   id: string;
@@ -38,12 +39,16 @@ let impatient: Listening;
 beforeAll(async () => {
   collector = await startTestCollector();
   api = await listen(
-    createQueryApiApp({ clickhouse: collector.ch, staleAfterMs: 3_600_000 }),
+    createQueryApiApp({
+      checkAnswer: contractCheck(),
+      clickhouse: collector.ch,
+      staleAfterMs: 3_600_000,
+    }),
     0,
     "127.0.0.1",
   );
   impatient = await listen(
-    createQueryApiApp({ clickhouse: collector.ch, staleAfterMs: 1 }),
+    createQueryApiApp({ checkAnswer: contractCheck(), clickhouse: collector.ch, staleAfterMs: 1 }),
     0,
     "127.0.0.1",
   );

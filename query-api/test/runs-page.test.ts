@@ -15,6 +15,7 @@ import { type Listening, listen } from "../../collector/src/index.ts";
 import { openMigrated } from "../../packages/clickhouse/test/helpers.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { DEFAULT_UI_DIR } from "../src/index.ts";
+import { contractCheck } from "./contract-check.ts";
 
 const INDEX_HTML = `<!doctype html>
 <html><head><script type="module" src="/runs/assets/index-abc123.js"></script>
@@ -100,11 +101,20 @@ beforeAll(async () => {
   unbuiltDir = join(root, "unbuilt", "dist");
   ch = await openMigrated();
   api = await listen(
-    createQueryApiApp({ clickhouse: ch, uiDir: dist, apiTokens: new Map([["tok-all", null]]) }),
+    createQueryApiApp({
+      checkAnswer: contractCheck(),
+      clickhouse: ch,
+      uiDir: dist,
+      apiTokens: new Map([["tok-all", null]]),
+    }),
     0,
     "127.0.0.1",
   );
-  unbuilt = await listen(createQueryApiApp({ clickhouse: ch, uiDir: unbuiltDir }), 0, "127.0.0.1");
+  unbuilt = await listen(
+    createQueryApiApp({ checkAnswer: contractCheck(), clickhouse: ch, uiDir: unbuiltDir }),
+    0,
+    "127.0.0.1",
+  );
 }, 120_000);
 
 afterAll(async () => {

@@ -24,6 +24,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
+import { contractCheck } from "./contract-check.ts";
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -207,8 +208,9 @@ beforeAll(async () => {
   } finally {
     vi.useRealTimers();
   }
-  app = createQueryApiApp({ clickhouse: running.ch });
+  app = createQueryApiApp({ checkAnswer: contractCheck(), clickhouse: running.ch });
   scopedApp = createQueryApiApp({
+    checkAnswer: contractCheck(),
     clickhouse: running.ch,
     apiTokens: new Map([["tok-a", ["scope-a"]]]),
   });

@@ -1,8 +1,9 @@
 import { CHILD_START_SLACK_MS, type ClickHouse } from "@runtrace/clickhouse";
 import { toolNamespace } from "@runtrace/semconv";
+import type { ExecutionDetail, ToolCall, TraceSpan } from "../contract/index.ts";
 import { notFound } from "../http/errors.ts";
 import { traceRowsQuery } from "../traces/index.ts";
-import { type ExecutionSummary, parseJson, summaryColumns, toSummary } from "./list.ts";
+import { parseJson, summaryColumns, toSummary } from "./list.ts";
 import { QueryParams } from "./query-params.ts";
 
 /** Where a run's rows live: its primary key. */
@@ -84,45 +85,6 @@ async function currentRow<T>(
     newest("execution_states", 0),
   ]);
   return finished ?? snapshot;
-}
-
-export interface InteractionDetail {
-  id: string;
-  kind: string;
-  purpose: string | null;
-  status: string;
-  payload: unknown;
-  payloadTruncated: boolean;
-  response: unknown;
-  responseTruncated: boolean;
-  createdAt: number;
-  resolvedAt: number | null;
-}
-
-export interface ExecutionDetail extends Omit<ExecutionSummary, "pendingInteraction"> {
-  code: string;
-  codeTruncated: boolean;
-  result: unknown;
-  resultTruncated: boolean;
-  error: string | null;
-  errorType: string | null;
-  logs: { time: number; severity: string; message: string }[];
-  interactions: InteractionDetail[];
-  pendingInteraction: {
-    id: string;
-    kind: string;
-    purpose: string | null;
-    payload: unknown;
-    createdAt: number | null;
-  } | null;
-  spanId: string | null;
-  serviceName: string | null;
-  /**
-   * The tool calls the run's root span itself claims (`executor.execution.tool_call_count`);
-   * `toolCallCount` counts the tool-call spans stored. They differ while spans are on their
-   * way, or when some were lost or sampled out.
-   */
-  reportedToolCallCount: number;
 }
 
 interface DetailRow {
@@ -216,26 +178,6 @@ export async function executionDetail(
   };
 }
 
-export interface ToolCallDetail {
-  id: string;
-  toolPath: string;
-  namespace: string | null;
-  /** `completed`, `failed`, or `running`: in flight as the run's latest snapshot says. */
-  status: string;
-  startedAt: number;
-  /** null while running. */
-  completedAt: number | null;
-  durationMs: number | null;
-  args: unknown;
-  argsTruncated: boolean;
-  result: unknown;
-  resultTruncated: boolean;
-  error: string | null;
-  errorType: string | null;
-  /** null while running (the span is exported when the call ends). */
-  spanId: string | null;
-}
-
 /**
  * The calls in flight the run's current row lists: none once it has finished or gone stale
  * (silent past `staleAfterMs`: its runtime may be gone, and its calls with it); for a live
@@ -273,13 +215,13 @@ export async function toolCalls(
   key: RunKey,
   staleAfterMs: number,
   signal: AbortSignal,
-): Promise<ToolCallDetail[]> {
+): Promise<ToolCall[]> {
   const [stored, inFlight] = await Promise.all([
     storedToolCalls(ch, key, signal),
     callsInFlight(ch, key, staleAfterMs, signal),
   ]);
   const ended = new Set(stored.map((c) => c.id));
-  const running: ToolCallDetail[] = inFlight
+  const running: ToolCall[] = inFlight
     .filter((c) => !ended.has(c.id))
     .map((c) => ({
       id: c.id,
@@ -306,14 +248,14 @@ async function storedToolCalls(
   ch: ClickHouse,
   key: RunKey,
   signal: AbortSignal,
-): Promise<ToolCallDetail[]> {
+): Promise<ToolCall[]> {
   const p = new QueryParams();
   const rows = await ch.select<{
     tool_call_id: string;
     span_id: string;
     tool_path: string;
     namespace: string;
-    status: string;
+    status: "completed" | "failed";
     started_us: number;
     completed_us: number;
     duration_us: number;
@@ -350,23 +292,6 @@ async function storedToolCalls(
     errorType: r.error_type === "" ? null : r.error_type,
     spanId: r.span_id,
   }));
-}
-
-export interface TraceSpan {
-  spanId: string;
-  parentSpanId: string | null;
-  name: string;
-  kind: string;
-  serviceName: string;
-  startTimeUnixNano: string;
-  durationNanos: string;
-  /** start in epoch ms (fractional), for convenience */
-  startMs: number;
-  durationMs: number;
-  status: { code: string; message: string };
-  attributes: Record<string, string>;
-  events: { timeUnixNano: string; name: string; attributes: Record<string, string> }[];
-  children: TraceSpan[];
 }
 
 /** The run's trace as a tree (roots first, children in start order); state spans left out. */

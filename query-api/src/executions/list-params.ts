@@ -1,7 +1,7 @@
 import { EXECUTION_STATUS_WORDS, executionStatusOf } from "@runtrace/semconv";
-import { z } from "zod";
+import { ListQuery } from "../contract/index.ts";
 import { badParameter } from "../http/errors.ts";
-import { commaList, parseQuery, timeParam } from "../http/params.ts";
+import { parseQuery } from "../http/params.ts";
 import { type Cursor, decodeCursor, parseSort, type Sort } from "./cursor.ts";
 import { type LivePosition, parseLivePosition } from "./live-cursor.ts";
 
@@ -53,39 +53,10 @@ export interface ExecutionFilter {
   elicitation?: boolean;
 }
 
-const schema = z
-  .object({
-    status: commaList.optional(),
-    trigger: commaList.optional(),
-    tool: commaList.optional(),
-    from: timeParam.optional(),
-    to: timeParam.optional(),
-    code: z.string().max(1000, "at most 1000 characters").optional(),
-    elicitation: z.enum(["true", "false"]).optional(),
-    scope: commaList.optional(),
-    id: commaList
-      .refine((ids) => ids.length <= 20, "at most 20 ids")
-      .refine((ids) => ids.every((id) => id.length <= 200), "an id is at most 200 characters")
-      .optional(),
-    sort: z.string().optional(),
-    limit: z
-      .string()
-      .regex(/^\d+$/, "expected an integer from 1 to 200")
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= 200, "expected an integer from 1 to 200")
-      .optional(),
-    cursor: z.string().min(1).optional(),
-    after: z.string().min(1).optional(),
-    updatedSince: z.string().min(1).optional(),
-    meta: z.enum(["true", "false", "only"]).optional(),
-    chart: z.enum(["range", "runs"]).optional(),
-  })
-  .strict();
-
 const TOOL_PATH = /^[A-Za-z0-9_:$@/-]+(\.[A-Za-z0-9_:$@/-]+)*(\.\*)?$/;
 
 export function parseListRequest(query: Record<string, string>): ListRequest {
-  const q = parseQuery(schema, query);
+  const q = parseQuery(ListQuery, query);
   // The filter bar's words too: `ok`, `error`, `waiting`, … (any case).
   const statuses = q.status?.map((s) => {
     const status = executionStatusOf(s);

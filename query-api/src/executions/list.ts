@@ -1,35 +1,15 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
+import type { ExecutionStatus } from "@runtrace/semconv";
+import type { ExecutionSummary } from "../contract/index.ts";
 import { type Cursor, encodeCursor, type Sort } from "./cursor.ts";
 import type { ListRequest } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
 import { finishedRowsShort, pickedInKeyOrder, runsUnion } from "./runs-source.ts";
 
-/** One run in a list answer. Times are epoch ms. */
-export interface ExecutionSummary {
-  id: string;
-  scope: string;
-  status: string;
-  /** Unfinished and silent for longer than the stale threshold. */
-  stale: boolean;
-  trigger: { kind: string | null; meta: unknown };
-  runtime: string | null;
-  codePreview: string;
-  createdAt: number;
-  startedAt: number | null;
-  completedAt: number | null;
-  durationMs: number | null;
-  updatedAt: number;
-  toolCallCount: number;
-  interactionCount: number;
-  hadElicitation: boolean;
-  pendingInteraction: { id: string; kind: string; purpose: string | null } | null;
-  traceId: string | null;
-}
-
 export interface SummaryRow {
   scope_id: string;
   execution_id: string;
-  status: string;
+  status: ExecutionStatus;
   stale: number;
   trigger_kind: string;
   trigger_meta: string;

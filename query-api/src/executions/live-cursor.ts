@@ -1,5 +1,5 @@
+import { timeParam } from "../contract/index.ts";
 import { badParameter } from "../http/errors.ts";
-import { timeParam } from "../http/params.ts";
 
 /**
  * A position in arrival order, for live mode's `after` and `updatedSince`: an arrival time

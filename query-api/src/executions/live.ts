@@ -1,5 +1,6 @@
 import { type ClickHouse, readArrivalBoundary, UNFINISHED_SNAPSHOT } from "@runtrace/clickhouse";
-import { type ExecutionSummary, type SummaryRow, summaryColumns, toSummary } from "./list.ts";
+import type { ExecutionSummary } from "../contract/index.ts";
+import { type SummaryRow, summaryColumns, toSummary } from "./list.ts";
 import type { ListRequest } from "./list-params.ts";
 import { encodeLivePosition, type LivePosition, positionAt } from "./live-cursor.ts";
 import { QueryParams } from "./query-params.ts";

@@ -5,6 +5,7 @@ import {
   UNFINISHED_SNAPSHOT,
 } from "@runtrace/clickhouse";
 import { EXECUTION_STATUSES } from "@runtrace/semconv";
+import { type ExecutionListMeta, PARTIAL_COUNTS } from "../contract/index.ts";
 import type { ExecutionFilter } from "./list-params.ts";
 import { QueryParams } from "./query-params.ts";
 import {
@@ -19,60 +20,6 @@ import {
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
 
 type StatusCounts = Record<string, number>;
-
-export interface ExecutionListMeta {
-  /** Runs in the readable scopes, no filters. */
-  totalRowCount: number;
-  /** Runs matching every filter. */
-  filterRowCount: number;
-  /** All six statuses, zeros included; counted with every filter except `status`. */
-  statusCounts: { status: string; count: number }[];
-  /** Counted with every filter except `trigger`; `null` = no trigger recorded. */
-  triggerCounts: { triggerKind: string | null; count: number }[];
-  /**
-   * Top 20 tool paths by calls, over the runs matching every filter except `tool`: `runs` that
-   * called the path (what picking it lists), its `calls`, and `count` = calls (the seed's
-   * meaning: tool-call rows per path).
-   */
-  toolFacets: { toolPath: string; count: number; runs: number; calls: number }[];
-  /**
-   * Every scope the token may read with runs in the range, and its runs there (other filters,
-   * `scope` included, do not apply: this is the list of scopes to pick from), most runs first,
-   * at most MAX_SCOPE_COUNTS.
-   */
-  scopeCounts: { scope: string; count: number }[];
-  /** Counted with every filter except `elicitation`. */
-  interactionCounts: { withElicitation: number; withoutElicitation: number };
-  chartBucketMs: number;
-  /** Every bucket from `chartFrom` to `chartTo`, with every filter. */
-  chartData: { bucketStart: number; counts: StatusCounts }[];
-  /**
-   * The chart's window: `from`–`to` (or the filtered runs' first to last start when a bound is
-   * missing), or with `chart=runs` the part of it that holds runs, when that is less than
-   * half of it (`chartZoomed`).
-   */
-  chartFrom: number;
-  chartTo: number;
-  chartZoomed: boolean;
-  /**
-   * Set when a code filter's counts stopped at the budget (`RUNTRACE_CODE_COUNT_BUDGET`): the
-   * `counts` named were counted over the newest part of the range only, from `countedFrom` to
-   * its end, and are lower bounds; `totalRowCount` and `scopeCounts` are always exact. Null when
-   * every count is exact.
-   */
-  partial: { countedFrom: number; counts: PartialCount[] } | null;
-}
-
-/** The counts a code filter's budget can cut short. */
-export const PARTIAL_COUNTS = [
-  "filterRowCount",
-  "statusCounts",
-  "triggerCounts",
-  "toolFacets",
-  "interactionCounts",
-  "chartData",
-] as const;
-export type PartialCount = (typeof PARTIAL_COUNTS)[number];
 
 /** How the meta is read: the scopes, and the timeline's window. */
 export interface MetaOptions {
@@ -290,7 +237,10 @@ export async function listMeta(
   return {
     totalRowCount: total,
     filterRowCount,
-    statusCounts: Object.entries(statusCounts).map(([status, count]) => ({ status, count })),
+    statusCounts: EXECUTION_STATUSES.map((status) => ({
+      status,
+      count: statusCounts[status] ?? 0,
+    })),
     triggerCounts: [...triggerCounts]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([kind, count]) => ({ triggerKind: kind === "" ? null : kind, count })),

@@ -1,22 +1,18 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { JaegerError } from "../contract/index.ts";
 
 /**
  * Jaeger's v1 answer: `{data, total, limit, offset, errors}` with every field present and
- * `errors: null` when there are none. Jaeger UI shows `errors[].msg`.
+ * `errors: null` when there are none (`jaegerEnvelope` in the contract). Jaeger UI shows
+ * `errors[].msg`.
  */
-export interface StructuredError {
-  code?: number;
-  msg: string;
-  traceID?: string;
-}
-
-export interface StructuredResponse {
+interface StructuredResponse {
   data: unknown;
   total: number;
   limit: number;
   offset: number;
-  errors: StructuredError[] | null;
+  errors: JaegerError[] | null;
 }
 
 function body(response: StructuredResponse, pretty: boolean): string {
@@ -29,7 +25,7 @@ const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
 export function structured(
   c: Context,
   data: unknown,
-  options: { total?: number; errors?: StructuredError[] } = {},
+  options: { total?: number; errors?: JaegerError[] } = {},
 ): Response {
   const response: StructuredResponse = {
     data,

@@ -6,4 +6,4 @@
 
 export { jaegerOpenApiPaths } from "./openapi.ts";
 export { jaegerRoutes } from "./routes.ts";
-export { type JaegerTrace, toJaegerTrace } from "./v1-model.ts";
+export { toJaegerTrace } from "./v1-model.ts";

@@ -1,50 +1,14 @@
+import type {
+  JaegerKeyValue,
+  JaegerLog,
+  JaegerProcess,
+  JaegerReference,
+  JaegerSpan,
+  JaegerTrace,
+} from "../contract/index.ts";
 import type { StoredSpan, TypedAttribute } from "../traces/index.ts";
 
-/** Jaeger's v1 JSON trace model (jaeger `internal/uimodel`), as Jaeger UI and Grafana read it. */
-
-export type ValueType = "string" | "bool" | "int64" | "float64" | "binary";
-
-export interface JaegerKeyValue {
-  key: string;
-  type: ValueType;
-  value: string | number | boolean;
-}
-
-export interface JaegerReference {
-  refType: "CHILD_OF" | "FOLLOWS_FROM";
-  traceID: string;
-  spanID: string;
-}
-
-export interface JaegerLog {
-  timestamp: number;
-  fields: JaegerKeyValue[];
-}
-
-export interface JaegerSpan {
-  traceID: string;
-  spanID: string;
-  operationName: string;
-  references: JaegerReference[];
-  startTime: number;
-  duration: number;
-  tags: JaegerKeyValue[];
-  logs: JaegerLog[];
-  processID: string;
-  warnings: string[] | null;
-}
-
-export interface JaegerProcess {
-  serviceName: string;
-  tags: JaegerKeyValue[];
-}
-
-export interface JaegerTrace {
-  traceID: string;
-  spans: JaegerSpan[];
-  processes: Record<string, JaegerProcess>;
-  warnings: string[] | null;
-}
+/** Jaeger's v1 JSON trace model (jaeger `internal/uimodel`), from stored spans. */
 
 const HIGH_ZERO = "0".repeat(16);
 

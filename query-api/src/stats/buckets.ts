@@ -12,22 +12,6 @@ export const DEFAULT_MAX_BUCKETS = 60;
 /** An explicit interval giving more buckets than this is refused. */
 export const MAX_BUCKETS = 1000;
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: SECOND,
-  m: MINUTE,
-  h: HOUR,
-  d: DAY,
-};
-
-/** `30s`, `1m`, `5m`, `1h`, `1d`, `250ms` or bare milliseconds → ms; `undefined` if invalid. */
-export function parseInterval(text: string): number | undefined {
-  const match = /^(\d+)(ms|s|m|h|d)?$/i.exec(text.trim());
-  if (!match) return undefined;
-  const ms = Number(match[1]) * UNIT_MS[(match[2] ?? "ms").toLowerCase()]!;
-  return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
-}
-
 /** Start of the aligned bucket holding `t`: floor(t / interval) * interval. */
 export function bucketStart(t: number, intervalMs: number): number {
   return Math.floor(t / intervalMs) * intervalMs;

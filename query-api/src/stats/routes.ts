@@ -1,17 +1,18 @@
 import { TERMINAL_STATUSES } from "@runtrace/semconv";
 import { Hono } from "hono";
-import { z } from "zod";
+import {
+  type ExecutionStats,
+  type ExecutionStatsBucket,
+  ExecutionStatsQuery,
+  type ToolStats,
+  type ToolStatsList,
+  ToolStatsQuery,
+} from "../contract/index.ts";
 import { scopesToRead } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { badParameter } from "../http/errors.ts";
-import { commaList, parseQuery, timeParam } from "../http/params.ts";
-import {
-  bucketCount,
-  bucketStarts,
-  defaultInterval,
-  MAX_BUCKETS,
-  parseInterval,
-} from "./buckets.ts";
+import { parseQuery } from "../http/params.ts";
+import { bucketCount, bucketStarts, defaultInterval, MAX_BUCKETS } from "./buckets.ts";
 import { type BucketHistogram, percentiles, quantile } from "./percentiles.ts";
 import {
   type StatsRange,
@@ -21,46 +22,9 @@ import {
   selectToolDurations,
 } from "./queries.ts";
 
-export { statsOpenApiPaths } from "./openapi.ts";
-
 /** The window when neither `from` nor `to` is given: the last 24 hours. */
 export const DEFAULT_STATS_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_TOOLS_LIMIT = 50;
-export const MAX_TOOLS_LIMIT = 500;
-
-const intervalParam = z.string().transform((text, ctx) => {
-  const ms = parseInterval(text);
-  if (ms !== undefined) return ms;
-  ctx.addIssue({
-    code: "custom",
-    message: "expected a duration such as 30s, 1m, 5m, 1h, 1d, or milliseconds",
-  });
-  return z.NEVER;
-});
-
-const limitParam = z
-  .string()
-  .regex(/^\d+$/, "expected a whole number")
-  .transform(Number)
-  .pipe(z.number().int().min(1).max(MAX_TOOLS_LIMIT));
-
-const executionsQuery = z
-  .object({
-    from: timeParam.optional(),
-    to: timeParam.optional(),
-    interval: intervalParam.optional(),
-    scope: commaList.optional(),
-  })
-  .strict();
-
-const toolsQuery = z
-  .object({
-    from: timeParam.optional(),
-    to: timeParam.optional(),
-    scope: commaList.optional(),
-    limit: limitParam.optional(),
-  })
-  .strict();
 
 /** [from, to): defaults to the last 24 hours; `from` must come before `to`. */
 function timeRange(
@@ -73,37 +37,12 @@ function timeRange(
   return { fromMs, toMs };
 }
 
-type Percentiles = ReturnType<typeof percentiles>;
-
-export interface ExecutionStatsBucket {
-  start: number;
-  outcomes: Record<string, number>;
-  total: number;
-  durationMs: ({ count: number } & Percentiles) | null;
-}
-
-export interface ExecutionStats {
-  from: number;
-  to: number;
-  intervalMs: number;
-  buckets: ExecutionStatsBucket[];
-}
-
-export interface ToolStats {
-  toolPath: string;
-  namespace: string;
-  calls: number;
-  failures: number;
-  failureRate: number;
-  durationMs: { p50: number | null; p95: number | null } | null;
-}
-
 /** `/v1/stats/…`: execution outcomes and durations over time, and per-tool totals. */
 export function statsRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get("/executions", async (c) => {
-    const q = parseQuery(executionsQuery, c.req.query());
+    const q = parseQuery(ExecutionStatsQuery, c.req.query());
     const { fromMs, toMs } = timeRange(q.from, q.to);
     const intervalMs = q.interval ?? defaultInterval(fromMs, toMs);
     const count = bucketCount(fromMs, toMs, intervalMs);
@@ -167,7 +106,7 @@ export function statsRoutes(): Hono<AppEnv> {
   });
 
   app.get("/tools", async (c) => {
-    const q = parseQuery(toolsQuery, c.req.query());
+    const q = parseQuery(ToolStatsQuery, c.req.query());
     const { fromMs, toMs } = timeRange(q.from, q.to);
     const range: StatsRange = {
       fromMs,
@@ -199,7 +138,8 @@ export function statsRoutes(): Hono<AppEnv> {
         });
       }
     }
-    return c.json({ from: fromMs, to: toMs, tools });
+    const body: ToolStatsList = { from: fromMs, to: toMs, tools };
+    return c.json(body);
   });
 
   return app;

@@ -1,122 +1,153 @@
-/** OpenAPI 3.1 path items of the Tempo-compatible routes, merged into `/openapi.json`. */
+import { z } from "zod";
+import type { ZodOpenApiPathsObject } from "zod-openapi";
+import {
+  pathParam,
+  TempoSearchResponse,
+  TempoTagNames,
+  TempoTagValues,
+  TempoTraceV1,
+  TempoTraceV2,
+} from "../contract/index.ts";
+import { jsonAnswer, textAnswer, unauthorized } from "../http/openapi-parts.ts";
 
-const str = { type: "string" } as const;
+/**
+ * The OpenAPI path items of the Tempo-compatible routes. The answers are the contract's
+ * schemas; the parameters are parsed as Tempo parses them (`params.ts`), so the schemas below
+ * describe them for the document only.
+ */
 
-function q(name: string, description: string) {
-  return { name, in: "query", required: false, description, schema: str };
-}
-
-function path(name: string, description: string) {
-  return { name, in: "path", required: true, description, schema: str };
-}
+const text = (description: string) => z.string().optional().meta({ description });
+const plain = (description: string) => textAnswer(description, z.string());
 
 const errors = {
-  "400": {
-    description: "A malformed parameter or unsupported TraceQL; the plain-text body says which.",
-  },
-  "401": {
-    description: "`RUNTRACE_API_TOKENS` is set and the bearer token is missing or unknown.",
-  },
+  "400": plain("A malformed parameter or unsupported TraceQL; the text says which."),
+  "401": unauthorized,
 };
 
-const window = [
-  q("start", "Unix seconds; with end, both 0 or absent: the last 24 hours"),
-  q("end", "Unix seconds, inclusive of that second; default now"),
-];
+const window = {
+  start: text("Unix seconds; with end, both 0 or absent: the last 24 hours"),
+  end: text("Unix seconds, inclusive of that second; default now"),
+};
 
-const traceId = path("traceID", "1–32 hex digits (any case), left-padded to 32");
+const traceId = pathParam("traceID", "1–32 hex digits (any case), left-padded to 32");
 
 const notFound = {
-  "404": {
-    description:
-      "Unknown, or not readable with this token (Grafana then tries v1): `trace not found`",
-  },
+  "404": plain(
+    "Unknown, or not readable with this token (Grafana then tries v1): `trace not found`",
+  ),
 };
 
-const editorQuery = q(
-  "q",
+const editorQuery = text(
   "The editor's current TraceQL query: only spans it matches count; one that does not parse (yet) filters nothing",
 );
 
-export const tempoOpenApiPaths = {
+const protobuf = (description: string) => ({
+  "application/protobuf": { schema: z.string().meta({ format: "binary", description }) },
+});
+
+export const tempoOpenApiPaths: ZodOpenApiPathsObject = {
   "/tempo/api/echo": {
     get: {
       tags: ["tempo"],
-      summary: "Tempo: `echo` (text/plain), Grafana's data source health check",
-      responses: { "200": { description: "echo" }, "401": errors["401"] },
+      summary: "Tempo: Grafana's data source health check",
+      responses: { "200": plain("`echo`"), "401": unauthorized },
     },
   },
   "/tempo/ready": {
     get: {
       tags: ["tempo"],
-      summary: "Tempo: readiness, `ready` (text/plain)",
-      responses: { "200": { description: "ready" }, "401": errors["401"] },
+      summary: "Tempo: readiness",
+      responses: { "200": plain("`ready`"), "401": unauthorized },
     },
   },
   "/tempo/api/v2/traces/{traceID}": {
     get: {
       tags: ["tempo"],
-      summary:
-        'Tempo v2 trace by id: `Accept: application/protobuf` → tempopb.TraceByIDResponse (field 1 = Trace = OTLP ResourceSpans); otherwise OTLP/JSON `{"trace":{"resourceSpans":[…]}}`',
-      parameters: [traceId, ...window],
-      responses: { "200": { description: "The trace" }, ...notFound, ...errors },
+      summary: "Tempo v2 trace by id: OTLP/JSON, or protobuf with `Accept: application/protobuf`",
+      requestParams: { path: traceId, query: z.object(window) },
+      responses: {
+        "200": {
+          description: "The trace",
+          content: {
+            "application/json": { schema: TempoTraceV2 },
+            ...protobuf("tempopb.TraceByIDResponse (field 1 = Trace = OTLP ResourceSpans)"),
+          },
+        },
+        ...notFound,
+        ...errors,
+      },
     },
   },
   "/tempo/api/traces/{traceID}": {
     get: {
       tags: ["tempo"],
-      summary:
-        'Tempo v1 trace by id: protobuf = bare OTLP TracesData; otherwise OTLP/JSON `{"batches":[…]}`',
-      parameters: [traceId, ...window],
-      responses: { "200": { description: "The trace" }, ...notFound, ...errors },
+      summary: "Tempo v1 trace by id: OTLP/JSON batches, or protobuf (bare OTLP TracesData)",
+      requestParams: { path: traceId, query: z.object(window) },
+      responses: {
+        "200": {
+          description: "The trace",
+          content: {
+            "application/json": { schema: TempoTraceV1 },
+            ...protobuf("OTLP TracesData"),
+          },
+        },
+        ...notFound,
+        ...errors,
+      },
     },
   },
   "/tempo/api/search": {
     get: {
       tags: ["tempo"],
       summary:
-        "Tempo search: tempopb.SearchResponse JSON, the latest-starting trace first; each trace's spanset lists its first matching spans and how many matched",
-      parameters: [
-        q(
-          "q",
-          'TraceQL: {} or one spanset of &&-joined conditions, e.g. {resource.service.name="svc" && span.http.status_code>=500 && status=error && duration>100ms}; hex digits only: that trace by id',
-        ),
-        q("tags", "Instead of q: logfmt key=value pairs matched exactly (name = span name)"),
-        q("minDuration", "With tags: least trace duration, Go duration such as 100ms"),
-        q("maxDuration", "With tags: greatest trace duration"),
-        q("limit", "Most traces, default 20, at most 1000"),
-        q("spss", "Spans listed per spanset, default 3, at most 100"),
-        ...window,
-      ],
-      responses: { "200": { description: "`{traces, metrics}`" }, ...errors },
+        "Tempo search: the latest-starting trace first; each trace's spanset lists its first matching spans and how many matched",
+      requestParams: {
+        query: z.object({
+          q: text(
+            'TraceQL: {} or one spanset of &&-joined conditions, e.g. {resource.service.name="svc" && span.http.status_code>=500 && status=error && duration>100ms}; hex digits only: that trace by id',
+          ),
+          tags: text("Instead of q: logfmt key=value pairs matched exactly (name = span name)"),
+          minDuration: text("With tags: least trace duration, Go duration such as 100ms"),
+          maxDuration: text("With tags: greatest trace duration"),
+          limit: text("Most traces, default 20, at most 1000"),
+          spss: text("Spans listed per spanset, default 3, at most 100"),
+          ...window,
+        }),
+      },
+      responses: { "200": jsonAnswer("The traces", TempoSearchResponse), ...errors },
     },
   },
   "/tempo/api/v2/search/tags": {
     get: {
       tags: ["tempo"],
-      summary:
-        'Tempo tag names: `{"scopes":[{"name":"resource","tags":[…]},{"name":"span",…},{"name":"intrinsic",…}]}`',
-      parameters: [
-        q("scope", "resource, span or intrinsic; empty: all"),
-        editorQuery,
-        q("limit", "Most names per scope, default 1000, at most 10000"),
-        ...window,
-      ],
-      responses: { "200": { description: "The tag names" }, ...errors },
+      summary: "Tempo tag names by scope (resource, span, intrinsic)",
+      requestParams: {
+        query: z.object({
+          scope: text("resource, span or intrinsic; empty: all"),
+          q: editorQuery,
+          limit: text("Most names per scope, default 1000, at most 10000"),
+          ...window,
+        }),
+      },
+      responses: { "200": jsonAnswer("The tag names", TempoTagNames), ...errors },
     },
   },
   "/tempo/api/v2/search/tag/{tag}/values": {
     get: {
       tags: ["tempo"],
-      summary:
-        'Tempo tag values: `{"tagValues":[{"type":"string|int|float|bool|keyword","value":"…"}]}`; status and kind are fixed keyword lists',
-      parameters: [
-        path("tag", "resource.<attr>, span.<attr>, .<attr>, name, status, kind, duration"),
-        editorQuery,
-        q("limit", "Most values, default 1000, at most 10000"),
-        ...window,
-      ],
-      responses: { "200": { description: "The values" }, ...errors },
+      summary: "Tempo tag values; status and kind are fixed keyword lists",
+      requestParams: {
+        path: pathParam(
+          "tag",
+          "resource.<attr>, span.<attr>, .<attr>, name, status, kind, duration",
+        ),
+        query: z.object({
+          q: editorQuery,
+          limit: text("Most values, default 1000, at most 10000"),
+          ...window,
+        }),
+      },
+      responses: { "200": jsonAnswer("The values", TempoTagValues), ...errors },
     },
   },
 };

@@ -11,8 +11,11 @@ import { traceRoutes } from "./trace-routes.ts";
 export function tempoRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   // Grafana's "Save & test" calls echo; `ready` is Tempo's readiness probe.
-  routes.get("/api/echo", (c) => c.text("echo"));
-  routes.get("/ready", (c) => c.text("ready"));
+  // The type spelled out: Node's fast path for a bare string writes it so, a copy of the
+  // answer (the tests' contract check) would say `text/plain;charset=UTF-8`.
+  const TEXT = { "content-type": "text/plain; charset=UTF-8" };
+  routes.get("/api/echo", (c) => c.text("echo", 200, TEXT));
+  routes.get("/ready", (c) => c.text("ready", 200, TEXT));
   routes.route("/", traceRoutes());
   routes.route("/", searchRoutes());
   routes.route("/", tagRoutes());

@@ -1,3 +1,4 @@
+import type { TempoTraceSearchMetadata as TraceSearchMetadata } from "../contract/index.ts";
 import {
   anyValue,
   type KeyValue,
@@ -7,32 +8,6 @@ import {
   type SpanSet,
   summarizeTrace,
 } from "../traces/index.ts";
-
-/**
- * `tempopb.SearchResponse` in the protobuf JSON mapping Grafana decodes it with (jsonpb, which
- * rejects unknown fields): only the fields below, 64-bit integers as decimal strings.
- */
-export interface SearchResponse {
-  traces: TraceSearchMetadata[];
-  metrics: { inspectedTraces: number; inspectedBytes: string; totalBlocks: number };
-}
-
-export interface TraceSearchMetadata {
-  traceID: string;
-  rootServiceName: string;
-  rootTraceName?: string;
-  startTimeUnixNano: string;
-  durationMs: number;
-  spanSets: { spans: SearchSpan[]; matched: number; attributes: KeyValue[] }[];
-}
-
-export interface SearchSpan {
-  spanID: string;
-  name: string;
-  startTimeUnixNano: string;
-  durationNanos: string;
-  attributes: KeyValue[];
-}
 
 /** Tempo's stand-in for the root service of a trace whose root span is not stored (yet). */
 export const ROOT_SPAN_NOT_YET_RECEIVED = "<root span not yet received>";

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
+import type { TempoSearchResponse } from "../contract/index.ts";
 import type { AppEnv } from "../http/env.ts";
 import { findSpanSets, readSpanOutlines } from "../traces/index.ts";
 import { regexErrorsAreBadQueries } from "./errors.ts";
 import { parseSearch } from "./params.ts";
-import { type SearchResponse, traceSearchMetadata } from "./search-response.ts";
+import { traceSearchMetadata } from "./search-response.ts";
 
 /**
  * `GET /api/search`: TraceQL's single spanset (or Tempo's legacy tag search) over the window,
@@ -33,7 +34,7 @@ export function searchRoutes(): Hono<AppEnv> {
         const d = BigInt(b.startTimeUnixNano) - BigInt(a.startTimeUnixNano);
         return d > 0n ? 1 : d < 0n ? -1 : a.traceID < b.traceID ? -1 : 1;
       });
-    const body: SearchResponse = {
+    const body: TempoSearchResponse = {
       traces,
       // Tempo counts what it read; the nearest truth here is how many traces matched.
       metrics: { inspectedTraces: found.matchedTraces, inspectedBytes: "0", totalBlocks: 0 },

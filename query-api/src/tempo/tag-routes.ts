@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { TempoTagValue as TagValue } from "../contract/index.ts";
 import type { AppEnv } from "../http/env.ts";
 import { type AttributeType, listAttributeKeys, listValues } from "../traces/index.ts";
 import { badParam, regexErrorsAreBadQueries } from "./errors.ts";
@@ -14,11 +15,6 @@ const VALUE_TYPES: Partial<Record<AttributeType, string>> = {
   double: "float",
   bool: "bool",
 };
-
-interface TagValue {
-  type: string;
-  value: string;
-}
 
 /** Tempo lists status and kind values as fixed keywords, in its own order. */
 const keywords = (values: readonly string[]): TagValue[] =>

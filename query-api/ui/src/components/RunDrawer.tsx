@@ -64,6 +64,16 @@ async function copyText(text: string): Promise<void> {
   area.remove();
 }
 
+/**
+ * The trigger's meta as rows: an object's entries; any other JSON value (the API passes the
+ * stored meta through) as one `meta` row; nothing for null.
+ */
+function triggerMeta(meta: unknown): [string, unknown][] {
+  if (meta === null || meta === undefined) return [];
+  if (typeof meta === "object" && !Array.isArray(meta)) return Object.entries(meta);
+  return [["meta", meta]];
+}
+
 function logClass(severity: string, message: string): string {
   const s = severity.toLowerCase();
   if (s.startsWith("err") || s === "fatal" || message.startsWith("[error]")) return "log-error";
@@ -233,13 +243,12 @@ export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
                   <code>{run.id}</code>
                 </Prop>
                 <Prop name="scope">{run.scope}</Prop>
-                <Prop name="trigger">{run.trigger?.kind || "unknown"}</Prop>
-                {run.trigger?.meta &&
-                  Object.entries(run.trigger.meta).map(([k, v]) => (
-                    <Prop key={k} name={`  ${k}`}>
-                      {typeof v === "string" ? v : JSON.stringify(v)}
-                    </Prop>
-                  ))}
+                <Prop name="trigger">{run.trigger.kind || "unknown"}</Prop>
+                {triggerMeta(run.trigger.meta).map(([k, v]) => (
+                  <Prop key={k} name={`  ${k}`}>
+                    {typeof v === "string" ? v : JSON.stringify(v)}
+                  </Prop>
+                ))}
                 <Prop name="runtime">{run.runtime ?? "—"}</Prop>
                 <Prop name="service">{run.serviceName ?? "—"}</Prop>
                 <Prop name="created">

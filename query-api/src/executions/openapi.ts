@@ -1,0 +1,81 @@
+import type { ZodOpenApiPathsObject } from "zod-openapi";
+import {
+  About,
+  ErrorBody,
+  ExecutionDetail,
+  ExecutionList,
+  ExecutionTrace,
+  ListQuery,
+  pathParam,
+  ToolCallList,
+} from "../contract/index.ts";
+import { jsonAnswer, v1Errors } from "../http/openapi-parts.ts";
+
+/** The OpenAPI path items of `/v1/executions` and `/v1/about`, from the contract's schemas. */
+
+const idParam = pathParam("id", "Execution id");
+
+export const executionOpenApiPaths: ZodOpenApiPathsObject = {
+  "/v1/executions": {
+    get: {
+      tags: ["executions"],
+      operationId: "listExecutions",
+      summary: "List executions with filters, facets and a timeline",
+      requestParams: { query: ListQuery },
+      responses: { "200": jsonAnswer("A page of runs", ExecutionList), ...v1Errors },
+    },
+  },
+  "/v1/executions/{id}": {
+    get: {
+      tags: ["executions"],
+      operationId: "getExecution",
+      summary:
+        "One execution: stored code, result, error, logs, trigger meta, interactions, pending interaction",
+      requestParams: { path: idParam },
+      responses: {
+        "200": jsonAnswer(
+          "The execution: the list row's fields and the stored detail",
+          ExecutionDetail,
+        ),
+        "404": jsonAnswer("Unknown id, or a run of a scope the token cannot read", ErrorBody),
+        ...v1Errors,
+      },
+    },
+  },
+  "/v1/executions/{id}/tool-calls": {
+    get: {
+      tags: ["executions"],
+      operationId: "getExecutionToolCalls",
+      summary: "An execution's tool calls in start order",
+      description:
+        "The tool spans naming its id, in its scope or naming none, started at most a minute before it was created, with status, duration, args and result where recorded; and, for an unfinished run that is not stale, the calls its latest snapshot lists as in flight whose span is not stored yet (status `running`, completedAt, durationMs and spanId null).",
+      requestParams: { path: idParam },
+      responses: {
+        "200": jsonAnswer("The tool calls", ToolCallList),
+        "404": jsonAnswer("Unknown id", ErrorBody),
+        ...v1Errors,
+      },
+    },
+  },
+  "/v1/executions/{id}/trace": {
+    get: {
+      tags: ["executions"],
+      operationId: "getExecutionTrace",
+      summary: "The execution's trace as a span tree (state spans left out)",
+      requestParams: { path: idParam },
+      responses: {
+        "200": jsonAnswer("The span tree, roots first, children in start order", ExecutionTrace),
+        "404": jsonAnswer("Unknown id or no spans stored", ErrorBody),
+        ...v1Errors,
+      },
+    },
+  },
+  "/v1/about": {
+    get: {
+      tags: ["executions"],
+      operationId: "about",
+      summary: "What the /runs page tells a newcomer: where runtimes send telemetry",
+      responses: { "200": jsonAnswer("Where to send", About), "401": v1Errors["401"] },
+    },
+  },
+};

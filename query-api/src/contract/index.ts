@@ -8,6 +8,7 @@
 export * from "./errors.ts";
 export * from "./executions.ts";
 export * from "./jaeger.ts";
+export * from "./jaeger-metrics.ts";
 export * from "./otlp-json.ts";
 export { commaList, epochMs, pathParam, timeParam } from "./params.ts";
 export * from "./stats.ts";

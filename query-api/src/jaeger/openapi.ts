@@ -12,6 +12,8 @@ import {
   JaegerV3Services,
   JaegerV3TraceSummaries,
   JaegerV3Traces,
+  MetricFamily,
+  MinStep,
   pathParam,
 } from "../contract/index.ts";
 import { jsonAnswer, unauthorized } from "../http/openapi-parts.ts";
@@ -61,7 +63,60 @@ const v3Search = z.object({
   ),
 });
 
+const metricsQuery = {
+  service: z.string().meta({
+    description: "Service name, repeatable (one series each); at least one is required.",
+  }),
+  groupByOperation: text("`true`: one series per service and operation (span name)."),
+  spanKind: text(
+    "unspecified, internal, server, client, producer or consumer, repeatable; default server.",
+  ),
+  endTs: text("Unix milliseconds, default now."),
+  lookback: text("Milliseconds before endTs, default 3600000 (1 h)."),
+  step: text("Bucket length in milliseconds, default 5000; at most 11000 buckets."),
+  ratePer: text("Milliseconds; read and ignored: each point is its own bucket's rate."),
+};
+
+function metricsRoute(summary: string, query: Record<string, z.ZodType>) {
+  return {
+    get: {
+      tags: ["jaeger"],
+      summary,
+      requestParams: { query: z.object(query) },
+      responses: {
+        "200": jsonAnswer(
+          "A MetricFamily (not in the envelope): one series per service (and operation), every bucket of the grid from endTs − lookback to endTs",
+          MetricFamily,
+        ),
+        ...v1Errors,
+      },
+    },
+  };
+}
+
 export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
+  "/api/metrics/calls": metricsRoute(
+    "Jaeger Monitor tab: calls per second of the service's spans of the asked kinds",
+    metricsQuery,
+  ),
+  "/api/metrics/errors": metricsRoute(
+    "Jaeger Monitor tab: the fraction (0–1) of those spans with status ERROR; NaN without calls",
+    metricsQuery,
+  ),
+  "/api/metrics/latencies": metricsRoute(
+    "Jaeger Monitor tab: a duration quantile in ms; NaN without calls",
+    {
+      ...metricsQuery,
+      quantile: z.string().meta({ description: "0 to 1, e.g. 0.95; required." }),
+    },
+  ),
+  "/api/metrics/minstep": {
+    get: {
+      tags: ["jaeger"],
+      summary: "Jaeger 1.x: the smallest step, 1 ms, in the envelope",
+      responses: { "200": jsonAnswer("`data: 1`", MinStep), "401": unauthorized },
+    },
+  },
   "/api/services": {
     get: {
       tags: ["jaeger"],

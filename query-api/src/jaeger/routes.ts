@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
+import { metricsRoutes } from "./metrics/routes.ts";
 import { v1Routes } from "./v1-routes.ts";
 import { v3Routes } from "./v3-routes.ts";
 
@@ -7,6 +8,7 @@ import { v3Routes } from "./v3-routes.ts";
 export function jaegerRoutes(): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
   routes.route("/v3", v3Routes());
+  routes.route("/metrics", metricsRoutes());
   routes.route("/", v1Routes());
   return routes;
 }

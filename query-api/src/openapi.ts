@@ -20,6 +20,8 @@ const Readiness = z.strictObject({
 const servicePaths = {
   "/healthz": {
     get: {
+      operationId: "healthz",
+      security: [],
       tags: ["service"],
       summary: "Liveness",
       responses: { "200": jsonAnswer("ok", z.strictObject({ status: z.literal("ok") })) },
@@ -27,6 +29,8 @@ const servicePaths = {
   },
   "/readyz": {
     get: {
+      operationId: "readyz",
+      security: [],
       tags: ["service"],
       summary: "Readiness: ClickHouse answers",
       responses: {
@@ -37,6 +41,8 @@ const servicePaths = {
   },
   "/metrics": {
     get: {
+      operationId: "prometheusMetrics",
+      security: [],
       tags: ["service"],
       summary: "Prometheus text: requests by status",
       responses: { "200": textAnswer("metrics", z.string()) },
@@ -47,23 +53,33 @@ const servicePaths = {
 let document: ReturnType<typeof createDocument> | undefined;
 
 export function openApiDocument(): ReturnType<typeof createDocument> {
-  document ??= createDocument({
-    openapi: "3.1.0",
-    info: {
-      title: "runtrace query API",
-      version: "0.1.0",
-      description:
-        "Run history of code executions from OpenTelemetry spans stored in ClickHouse. Times are epoch milliseconds. When RUNTRACE_API_TOKENS is set, every /v1, /api and /tempo route needs `Authorization: Bearer <token>` and reads only that token's scopes.",
+  document ??= createDocument(
+    {
+      openapi: "3.1.0",
+      info: {
+        title: "runtrace query API",
+        version: "0.1.0",
+        description:
+          "Run history of code executions from OpenTelemetry spans stored in ClickHouse. Times are epoch milliseconds. When RUNTRACE_API_TOKENS is set, every /v1, /api and /tempo route needs `Authorization: Bearer <token>` and reads only that token's scopes.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }, {}],
+      paths: {
+        ...executionOpenApiPaths,
+        ...statsOpenApiPaths,
+        ...jaegerOpenApiPaths,
+        ...tempoOpenApiPaths,
+        ...servicePaths,
+      },
     },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
-    security: [{ bearer: [] }, {}],
-    paths: {
-      ...executionOpenApiPaths,
-      ...statsOpenApiPaths,
-      ...jaegerOpenApiPaths,
-      ...tempoOpenApiPaths,
-      ...servicePaths,
+    {
+      // zod bounds every integer by the safe range; on a count or a time that only hides the
+      // meaning, so only bounds a schema sets itself are shown.
+      override: ({ jsonSchema }) => {
+        if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+        if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+      },
     },
-  });
+  );
   return document;
 }

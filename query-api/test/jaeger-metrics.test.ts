@@ -716,11 +716,24 @@ describe("bad parameters", () => {
   });
 
   it("refuses windows no grid can be drawn on", async () => {
+    const MAX = 253402300799999;
     await badRequest(
       `${calls}&step=0`,
-      "unable to parse param 'step': 0 is not a positive number of milliseconds",
+      `unable to parse param 'step': 0 is not between 1 and ${MAX} (milliseconds)`,
     );
-    await badRequest(`${calls}&lookback=-1`, "unable to parse param 'lookback': -1 is negative");
+    // Past 2^53 a number is approximate: no 500 from a step or lookback near 2^63.
+    await badRequest(
+      `${calls}&step=9223372036854775807`,
+      `unable to parse param 'step': 9223372036854775807 is not between 1 and ${MAX} (milliseconds)`,
+    );
+    await badRequest(
+      `${calls}&lookback=-1`,
+      `unable to parse param 'lookback': -1 is not between 0 and ${MAX} (milliseconds)`,
+    );
+    await badRequest(
+      `${calls}&lookback=9223372036854775807`,
+      `unable to parse param 'lookback': 9223372036854775807 is not between 0 and ${MAX} (milliseconds)`,
+    );
     await badRequest(
       `${calls}&endTs=${E}&lookback=3600000&step=100`,
       "unable to parse param 'step': a lookback of 3600000 ms in steps of 100 ms is 36000 points, more than 11000; raise step or shorten lookback",

@@ -150,7 +150,7 @@ export const ExecutionSummary = z
   .meta({ id: "ExecutionSummary" });
 export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 
-const count = z.number().int();
+const count = z.number().int().nonnegative();
 
 export const ExecutionListMeta = z
   .strictObject({
@@ -264,7 +264,18 @@ export const ExecutionDetail = z
     resultTruncated: z.boolean(),
     error: z.string().nullable(),
     errorType: z.string().nullable(),
-    logs: z.array(z.strictObject({ time: epochMs, severity: z.string(), message: z.string() })),
+    logs: z
+      .array(
+        z.strictObject({
+          time: z.number().meta({ description: "Epoch ms (fractional when finer)." }),
+          severity: z.string(),
+          message: z.string(),
+        }),
+      )
+      .meta({
+        description:
+          "The run's log lines in order, a resumed run's earlier segments first; lines stored in another shape are shown with severity info and the line as the message.",
+      }),
     interactions: z
       .array(InteractionDetail)
       .meta({ description: "The run's interaction spans stored." }),

@@ -25,6 +25,9 @@ export function jaegerEnvelope<T extends z.ZodType>(data: T) {
   });
 }
 
+/** A v1 answer: `data` and the envelope's other fields. */
+export type JaegerEnvelope<T = unknown> = Omit<JaegerErrorEnvelope, "data"> & { data: T };
+
 /** An error answer in the envelope: `data: null`, `errors[0].msg` says what is wrong. */
 export const JaegerErrorEnvelope = jaegerEnvelope(z.null()).meta({ id: "JaegerErrorEnvelope" });
 export type JaegerErrorEnvelope = z.infer<typeof JaegerErrorEnvelope>;

@@ -87,6 +87,28 @@ async function currentRow<T>(
   return finished ?? snapshot;
 }
 
+/**
+ * The stored log lines as the API shows them, `{time, severity, message}` each: a resumed run's
+ * earlier lines arrive as its runtime stored them (`executor.execution.prior_logs`), whatever
+ * their shape, and are shown rather than dropped.
+ */
+function logLines(stored: unknown): ExecutionDetail["logs"] {
+  if (!Array.isArray(stored)) return [];
+  return stored.map((line: unknown) => {
+    const fields: Record<string, unknown> =
+      typeof line === "object" && line !== null && !Array.isArray(line)
+        ? (line as Record<string, unknown>)
+        : { message: line };
+    const time = Number(fields.time);
+    const { message, severity } = fields;
+    return {
+      time: Number.isFinite(time) ? time : 0,
+      severity: typeof severity === "string" ? severity : "info",
+      message: typeof message === "string" ? message : JSON.stringify(message ?? fields),
+    };
+  });
+}
+
 interface DetailRow {
   reported_tool_call_count: number;
   code: string;
@@ -152,7 +174,7 @@ export async function executionDetail(
     resultTruncated: Boolean(row.result_truncated),
     error: row.error === "" ? null : row.error,
     errorType: row.error_type === "" ? null : row.error_type,
-    logs: Array.isArray(logs) ? (logs as ExecutionDetail["logs"]) : [],
+    logs: logLines(logs),
     interactions: rows.map((r) => ({
       id: r.interaction_id,
       kind: r.kind,

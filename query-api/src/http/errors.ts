@@ -1,13 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-
-/** The JSON body of every error answer. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-  /** The query or path parameter at fault, for 400s. */
-  parameter?: string;
-}
+import type { ErrorBody } from "../contract/index.ts";
 
 export function errorResponse(
   status: 400 | 401 | 403 | 404,

@@ -1,19 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { JaegerError } from "../contract/index.ts";
+import type { JaegerEnvelope, JaegerError } from "../contract/index.ts";
 
-/**
- * Jaeger's v1 answer: `{data, total, limit, offset, errors}` with every field present and
- * `errors: null` when there are none (`jaegerEnvelope` in the contract). Jaeger UI shows
- * `errors[].msg`.
- */
-interface StructuredResponse {
-  data: unknown;
-  total: number;
-  limit: number;
-  offset: number;
-  errors: JaegerError[] | null;
-}
+/** Jaeger's v1 answer (`jaegerEnvelope` in the contract); Jaeger UI shows `errors[].msg`. */
+type StructuredResponse = JaegerEnvelope;
 
 function body(response: StructuredResponse, pretty: boolean): string {
   return pretty ? JSON.stringify(response, null, 2) : JSON.stringify(response);

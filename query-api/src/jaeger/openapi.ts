@@ -17,6 +17,7 @@ import {
   pathParam,
 } from "../contract/index.ts";
 import { jsonAnswer, unauthorized } from "../http/openapi-parts.ts";
+import { DEFAULT_LOOKBACK_MS, DEFAULT_STEP_MS, MAX_POINTS } from "./metrics/params.ts";
 
 /**
  * The OpenAPI path items of the Jaeger-compatible routes. The answers are the contract's
@@ -63,29 +64,33 @@ const v3Search = z.object({
   ),
 });
 
+/** Repeatable: `?service=a&service=b`. */
+const repeated = (description: string) => z.array(z.string()).optional().meta({ description });
+
 const metricsQuery = {
-  service: z.string().meta({
-    description: "Service name, repeatable (one series each); at least one is required.",
-  }),
+  service: z
+    .array(z.string())
+    .meta({ description: "Service name, repeatable (one series each); at least one." }),
   groupByOperation: text("`true`: one series per service and operation (span name)."),
-  spanKind: text(
+  spanKind: repeated(
     "unspecified, internal, server, client, producer or consumer, repeatable; default server.",
   ),
   endTs: text("Unix milliseconds, default now."),
-  lookback: text("Milliseconds before endTs, default 3600000 (1 h)."),
-  step: text("Bucket length in milliseconds, default 5000; at most 11000 buckets."),
+  lookback: text(`Milliseconds before endTs, default ${DEFAULT_LOOKBACK_MS}.`),
+  step: text(`Bucket length in ms, default ${DEFAULT_STEP_MS}; at most ${MAX_POINTS} buckets.`),
   ratePer: text("Milliseconds; read and ignored: each point is its own bucket's rate."),
 };
 
-function metricsRoute(summary: string, query: Record<string, z.ZodType>) {
+function metricsRoute(operationId: string, summary: string, query: Record<string, z.ZodType>) {
   return {
     get: {
+      operationId,
       tags: ["jaeger"],
       summary,
       requestParams: { query: z.object(query) },
       responses: {
         "200": jsonAnswer(
-          "A MetricFamily (not in the envelope): one series per service (and operation), every bucket of the grid from endTs − lookback to endTs",
+          "A MetricFamily (not in the envelope): one series per service (and operation), every bucket of the step-aligned grid from the one holding endTs − lookback to the last before endTs",
           MetricFamily,
         ),
         ...v1Errors,
@@ -96,14 +101,17 @@ function metricsRoute(summary: string, query: Record<string, z.ZodType>) {
 
 export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   "/api/metrics/calls": metricsRoute(
+    "jaegerMetricsCalls",
     "Jaeger Monitor tab: calls per second of the service's spans of the asked kinds",
     metricsQuery,
   ),
   "/api/metrics/errors": metricsRoute(
+    "jaegerMetricsErrors",
     "Jaeger Monitor tab: the fraction (0–1) of those spans with status ERROR; NaN without calls",
     metricsQuery,
   ),
   "/api/metrics/latencies": metricsRoute(
+    "jaegerMetricsLatencies",
     "Jaeger Monitor tab: a duration quantile in ms; NaN without calls",
     {
       ...metricsQuery,
@@ -112,6 +120,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   ),
   "/api/metrics/minstep": {
     get: {
+      operationId: "jaegerMetricsMinStep",
       tags: ["jaeger"],
       summary: "Jaeger 1.x: the smallest step, 1 ms, in the envelope",
       responses: { "200": jsonAnswer("`data: 1`", MinStep), "401": unauthorized },
@@ -119,6 +128,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/services": {
     get: {
+      operationId: "jaegerServices",
       tags: ["jaeger"],
       summary: "Jaeger v1: service names (state spans and invisible traces never count)",
       responses: { "200": jsonAnswer("The services", JaegerServices), ...v1Errors },
@@ -126,6 +136,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/services/{service}/operations": {
     get: {
+      operationId: "jaegerServiceOperations",
       tags: ["jaeger"],
       summary: "Jaeger v1: a service's span names, every kind",
       requestParams: { path: pathParam("service", "Service name") },
@@ -134,6 +145,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/operations": {
     get: {
+      operationId: "jaegerOperations",
       tags: ["jaeger"],
       summary: "Jaeger v1: a service's operations as `{name, spanKind}`",
       requestParams: {
@@ -147,6 +159,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/traces": {
     get: {
+      operationId: "jaegerSearchTraces",
       tags: ["jaeger"],
       summary:
         "Jaeger v1 trace search: traces with one span that meets every condition, most recent first",
@@ -154,16 +167,16 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
         query: z.object({
           service: text("Service name (optional here; Jaeger requires it)"),
           operation: text("Span name"),
-          tag: text(
+          tag: repeated(
             "key:value, repeatable; matches span or resource attributes and error, span.kind, otel.status_code…",
           ),
-          tags: text("JSON object of key → value, repeatable"),
+          tags: repeated("JSON object of key → value, repeatable"),
           minDuration: text("Go duration: ns, us, µs, ms, s, m, h, compound like 1m30s"),
           maxDuration: text("Go duration, not less than minDuration"),
           start: text("Unix microseconds, default now − 2 days"),
           end: text("Unix microseconds, default now"),
           limit: text("Most traces, default 100, at most 1500"),
-          traceID: text(
+          traceID: repeated(
             "Repeatable: return these traces instead of searching; missing ones are listed in errors",
           ),
         }),
@@ -173,6 +186,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/traces/{traceID}": {
     get: {
+      operationId: "jaegerTrace",
       tags: ["jaeger"],
       summary:
         "Jaeger v1 trace by id (`data[0]`): µs integer times, processes p1…, typed tags; `start`/`end` are ignored",
@@ -189,6 +203,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/dependencies": {
     get: {
+      operationId: "jaegerDependencies",
       tags: ["jaeger"],
       summary: "Jaeger v1: calls between services, `[{parent, child, callCount}]`",
       requestParams: {
@@ -203,6 +218,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/v3/services": {
     get: {
+      operationId: "jaegerV3Services",
       tags: ["jaeger"],
       summary: "Jaeger api_v3: the service names",
       responses: { "200": jsonAnswer("The services", JaegerV3Services), ...v3Errors },
@@ -210,6 +226,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/v3/operations": {
     get: {
+      operationId: "jaegerV3Operations",
       tags: ["jaeger"],
       summary: "Jaeger api_v3: a service's operations (no kind reads as internal)",
       requestParams: {
@@ -223,6 +240,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/v3/traces/{traceID}": {
     get: {
+      operationId: "jaegerV3Trace",
       tags: ["jaeger"],
       summary: "Jaeger api_v3: one trace as OTLP/JSON",
       requestParams: {
@@ -241,6 +259,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/v3/traces": {
     get: {
+      operationId: "jaegerV3SearchTraces",
       tags: ["jaeger"],
       summary: "Jaeger api_v3 search: every matching trace merged into one OTLP/JSON result",
       requestParams: { query: v3Search },
@@ -253,6 +272,7 @@ export const jaegerOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/api/v3/trace-summaries": {
     get: {
+      operationId: "jaegerV3TraceSummaries",
       tags: ["jaeger"],
       summary:
         "Jaeger api_v3 search summaries (Jaeger UI ≥ 2.20): root service and operation, time range as decimal nanoseconds, span, error and orphan counts, per-service counts",

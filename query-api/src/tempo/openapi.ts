@@ -48,6 +48,7 @@ const protobuf = (description: string) => ({
 export const tempoOpenApiPaths: ZodOpenApiPathsObject = {
   "/tempo/api/echo": {
     get: {
+      operationId: "tempoEcho",
       tags: ["tempo"],
       summary: "Tempo: Grafana's data source health check",
       responses: { "200": plain("`echo`"), "401": unauthorized },
@@ -55,6 +56,7 @@ export const tempoOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/tempo/ready": {
     get: {
+      operationId: "tempoReady",
       tags: ["tempo"],
       summary: "Tempo: readiness",
       responses: { "200": plain("`ready`"), "401": unauthorized },
@@ -62,6 +64,7 @@ export const tempoOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/tempo/api/v2/traces/{traceID}": {
     get: {
+      operationId: "tempoTraceV2",
       tags: ["tempo"],
       summary: "Tempo v2 trace by id: OTLP/JSON, or protobuf with `Accept: application/protobuf`",
       requestParams: { path: traceId, query: z.object(window) },
@@ -80,6 +83,7 @@ export const tempoOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/tempo/api/traces/{traceID}": {
     get: {
+      operationId: "tempoTrace",
       tags: ["tempo"],
       summary: "Tempo v1 trace by id: OTLP/JSON batches, or protobuf (bare OTLP TracesData)",
       requestParams: { path: traceId, query: z.object(window) },
@@ -98,6 +102,7 @@ export const tempoOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/tempo/api/search": {
     get: {
+      operationId: "tempoSearch",
       tags: ["tempo"],
       summary:
         "Tempo search: the latest-starting trace first; each trace's spanset lists its first matching spans and how many matched",
@@ -119,6 +124,7 @@ export const tempoOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/tempo/api/v2/search/tags": {
     get: {
+      operationId: "tempoTagNames",
       tags: ["tempo"],
       summary: "Tempo tag names by scope (resource, span, intrinsic)",
       requestParams: {
@@ -134,6 +140,7 @@ export const tempoOpenApiPaths: ZodOpenApiPathsObject = {
   },
   "/tempo/api/v2/search/tag/{tag}/values": {
     get: {
+      operationId: "tempoTagValues",
       tags: ["tempo"],
       summary: "Tempo tag values; status and kind are fixed keyword lists",
       requestParams: {

@@ -1,13 +1,8 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
+import type { JaegerDependencyLink as DependencyLink } from "../contract/index.ts";
 import { QueryParams } from "../executions/query-params.ts";
 import { visibleTraceCondition } from "./visibility.ts";
-
-export interface DependencyLink {
-  parent: string;
-  child: string;
-  callCount: number;
-}
 
 export interface DependencyQuery {
   /** Children that started in [fromNs, toNs] are counted. */

@@ -7,7 +7,7 @@
  */
 
 export { listOperations, listServices, type Operation } from "./catalog.ts";
-export { type DependencyLink, type DependencyQuery, dependencyLinks } from "./dependencies.ts";
+export { type DependencyQuery, dependencyLinks } from "./dependencies.ts";
 export {
   type AnyValue,
   anyValue,

@@ -1,4 +1,4 @@
-import type { SpanKind } from "../../traces/index.ts";
+import { SPAN_KINDS, type SpanKind } from "../../traces/index.ts";
 import { badParam } from "../envelope.ts";
 import { type TimeGrid, timeGrid } from "./grid.ts";
 import { parseFloat64, parseGoBool, parseInt64, StrconvError } from "./strconv.ts";
@@ -9,8 +9,8 @@ import { parseFloat64, parseGoBool, parseInt64, StrconvError } from "./strconv.t
  */
 
 /** Jaeger's defaults: the last hour in 5 s steps; `ratePer` 10 minutes. */
-const DEFAULT_LOOKBACK_MS = 3_600_000;
-const DEFAULT_STEP_MS = 5_000;
+export const DEFAULT_LOOKBACK_MS = 3_600_000;
+export const DEFAULT_STEP_MS = 5_000;
 
 /** Prometheus refuses range queries with more points per series than this; so do we. */
 export const MAX_POINTS = 11_000;
@@ -50,14 +50,7 @@ function millis(queries: Queries, name: string, fallback: number): number {
  * Jaeger ≥ 2 compares span kinds case-insensitively (1.x took lower case only); OTLP's own
  * spelling `SPAN_KIND_SERVER` is refused by both.
  */
-const SPAN_KIND_NAMES: ReadonlySet<string> = new Set<SpanKind>([
-  "unspecified",
-  "internal",
-  "server",
-  "client",
-  "producer",
-  "consumer",
-]);
+const SPAN_KIND_NAMES: ReadonlySet<string> = new Set<string>(SPAN_KINDS);
 
 function spanKinds(queries: Queries): SpanKind[] {
   // Only an absent key means the default: `?spanKind=` is a kind named "", refused.
@@ -109,9 +102,13 @@ export function parseMetricsQuery(queries: Queries, nowMs = Date.now()): Metrics
     const text = first(queries, "endTs");
     throw badParam("endTs", `${text} is not between 0 and ${MAX_END_MS} (Unix milliseconds)`);
   }
-  if (lookbackMs < 0) throw badParam("lookback", `${first(queries, "lookback")} is negative`);
-  if (stepMs < 1) {
-    throw badParam("step", `${first(queries, "step")} is not a positive number of milliseconds`);
+  if (lookbackMs < 0 || lookbackMs > MAX_END_MS) {
+    const text = first(queries, "lookback");
+    throw badParam("lookback", `${text} is not between 0 and ${MAX_END_MS} (milliseconds)`);
+  }
+  if (stepMs < 1 || stepMs > MAX_END_MS) {
+    const text = first(queries, "step");
+    throw badParam("step", `${text} is not between 1 and ${MAX_END_MS} (milliseconds)`);
   }
   const grid = timeGrid(endMs, lookbackMs, stepMs);
   if (grid.count > MAX_POINTS) {

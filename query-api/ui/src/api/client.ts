@@ -1,4 +1,11 @@
-import type { ExecutionDetail, ListPage, ToolCall } from "./types.ts";
+import type {
+  About,
+  ErrorBody,
+  ExecutionDetail,
+  ListPage,
+  ToolCall,
+  ToolCallList,
+} from "./types.ts";
 
 const TOKEN_KEY = "runtrace.token";
 
@@ -41,7 +48,8 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
     let message = `${response.status} ${response.statusText}`;
     let parameter: string | undefined;
     try {
-      const body = (await response.json()) as { message?: string; parameter?: string };
+      // Any answer that is not 2xx may come from a proxy: only what it holds is read.
+      const body = (await response.json()) as Partial<ErrorBody>;
       if (body.message) message = body.message;
       parameter = body.parameter;
     } catch {
@@ -53,8 +61,8 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 }
 
 /** What the query API tells about its setup: where runtimes send telemetry, when it knows. */
-export function getAbout(signal?: AbortSignal): Promise<{ collectorUrl: string | null }> {
-  return getJson<{ collectorUrl: string | null }>("/v1/about", signal);
+export function getAbout(signal?: AbortSignal): Promise<About> {
+  return getJson<About>("/v1/about", signal);
 }
 
 export function listExecutions(params: URLSearchParams, signal?: AbortSignal): Promise<ListPage> {
@@ -66,7 +74,7 @@ export function getExecution(id: string, signal?: AbortSignal): Promise<Executio
 }
 
 export async function getToolCalls(id: string, signal?: AbortSignal): Promise<ToolCall[]> {
-  const body = await getJson<{ toolCalls: ToolCall[] }>(
+  const body = await getJson<ToolCallList>(
     `/v1/executions/${encodeURIComponent(id)}/tool-calls`,
     signal,
   );

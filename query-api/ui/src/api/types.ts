@@ -5,12 +5,15 @@
 import { EXECUTION_STATUSES } from "@runtrace/semconv";
 
 export type {
+  About,
+  ErrorBody,
   ExecutionDetail,
   ExecutionList as ListPage,
   ExecutionListMeta as ListMeta,
   ExecutionSummary,
   InteractionDetail,
   ToolCall,
+  ToolCallList,
   Trigger,
 } from "@runtrace/query-api/contract";
 

@@ -1,4 +1,4 @@
-import { EXECUTION_STATUSES } from "@runtrace/semconv";
+import { EXECUTION_STATUS_ALIASES, EXECUTION_STATUSES } from "@runtrace/semconv";
 import { z } from "zod";
 import { commaList, epochMs, timeParam } from "./params.ts";
 
@@ -17,12 +17,19 @@ export const PARTIAL_COUNTS = [
 ] as const;
 export type PartialCount = (typeof PARTIAL_COUNTS)[number];
 
-const SORTS = ["createdAt,desc", "createdAt,asc", "durationMs,desc", "durationMs,asc"];
+/** The list's sort fields and directions (`sort=field,direction`; the direction defaults to desc). */
+export const SORT_FIELDS = ["createdAt", "durationMs"] as const;
+export const SORT_DIRECTIONS = ["desc", "asc"] as const;
+const SORTS = SORT_FIELDS.flatMap((f) => [f, ...SORT_DIRECTIONS.map((d) => `${f},${d}`)]);
 
 /** `GET /v1/executions`: the filters, the order, paging, live mode and the counts. */
 export const ListQuery = z.strictObject({
   status: commaList.optional().meta({
-    description: `Comma list of ${EXECUTION_STATUSES.join(", ")} (ORed), any case; also ok (completed), error (failed), waiting, queued, canceled.`,
+    description: `Comma list of ${EXECUTION_STATUSES.join(", ")} (ORed), any case; also ${Object.entries(
+      EXECUTION_STATUS_ALIASES,
+    )
+      .map(([word, status]) => `${word} (${status})`)
+      .join(", ")}.`,
   }),
   trigger: commaList
     .optional()

@@ -20,7 +20,7 @@ export const TempoTraceSearchMetadata = z.strictObject({
   rootServiceName: z.string(),
   rootTraceName: z.string().optional(),
   startTimeUnixNano: z.string(),
-  durationMs: z.number(),
+  durationMs: z.number().int().meta({ description: "A uint32: longer traces show its maximum." }),
   spanSets: z.array(
     z.strictObject({
       spans: z.array(TempoSearchSpan),

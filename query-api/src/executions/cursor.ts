@@ -1,11 +1,12 @@
+import { SORT_DIRECTIONS, SORT_FIELDS } from "../contract/index.ts";
 import { badParameter } from "../http/errors.ts";
 
 /**
  * Opaque keyset cursors: url-safe base64 of a small JSON object naming the sort and the last
  * row's sort key. The sort is part of the cursor, so a cursor from one sort is refused by another.
  */
-export type SortField = "createdAt" | "durationMs";
-export type SortDirection = "asc" | "desc";
+export type SortField = (typeof SORT_FIELDS)[number];
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
 
 export interface Sort {
   field: SortField;
@@ -54,11 +55,7 @@ export function decodeCursor(text: string, parameter: string): Cursor {
 
 export function parseSort(text: string): Sort | undefined {
   const [field, direction = "desc"] = text.split(",").map((s) => s.trim());
-  if (
-    (field === "createdAt" || field === "durationMs") &&
-    (direction === "asc" || direction === "desc")
-  ) {
-    return { field, direction };
-  }
-  return undefined;
+  const f = SORT_FIELDS.find((name) => name === field);
+  const d = SORT_DIRECTIONS.find((name) => name === direction);
+  return f && d ? { field: f, direction: d } : undefined;
 }

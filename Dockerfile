@@ -22,6 +22,7 @@ WORKDIR /app
 # sources, copied below; the build runs explicitly after them.
 COPY package.json package-lock.json ./
 COPY packages/semconv/package.json packages/semconv/
+COPY packages/model/package.json packages/model/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/otlp/package.json packages/otlp/
@@ -47,6 +48,7 @@ ENV NODE_ENV=production
 # are missing.
 COPY package.json package-lock.json ./
 COPY packages/semconv/package.json packages/semconv/
+COPY packages/model/package.json packages/model/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/otlp/package.json packages/otlp/

@@ -12,10 +12,10 @@ import {
   mapSpans,
   migrate,
   retentionCutoffMs,
-  type SpanInput,
   type SpanRows,
   spanInputFromReadable,
 } from "@runtrace/clickhouse";
+import type { SpanInput } from "@runtrace/model";
 // The line serializers are internal to the package; the benchmark reaches in for them so the
 // raw baseline sends byte for byte the bodies the writer sends.
 import {

@@ -47,16 +47,6 @@ export {
   selectRuns,
   UNFINISHED_SNAPSHOT,
 } from "./read/runs.ts";
-export {
-  emptyMetricRows,
-  type GaugePoint,
-  type HistogramPoint,
-  type MetricPointBase,
-  type MetricRows,
-  OTLP_TEMPORALITY_CUMULATIVE,
-  OTLP_TEMPORALITY_DELTA,
-  type SumPoint,
-} from "./rows/metric-rows.ts";
 export type {
   ExecutionRow,
   InteractionRow,
@@ -64,19 +54,6 @@ export type {
   SpanRows,
   ToolCallRow,
 } from "./rows/rows.ts";
-/** Row model (shared by every write path) */
-export type {
-  Attributes,
-  AttributeType,
-  EventInput,
-  LinkInput,
-  ResourceInput,
-  ScopeInput,
-  SpanInput,
-  SpanKindName,
-  StatusCodeName,
-} from "./rows/span-input.ts";
-export { EMPTY_ATTRIBUTES, SPAN_KIND_NAMES, STATUS_CODE_NAMES } from "./rows/span-input.ts";
 export { DEFAULT_SCOPE, type MapOptions, mapSpans } from "./rows/span-to-rows.ts";
 export { EXECUTION_COLUMNS, OTEL_TRACES_COLUMNS } from "./rows/tables.ts";
 export { exactMatcher, namespaceMatcher, runToolMatchers } from "./rows/tool-matchers.ts";

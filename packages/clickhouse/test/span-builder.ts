@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Attributes, AttributeType, EventInput, SpanInput } from "../src/index.ts";
+import type { Attributes, AttributeType, EventInput, SpanInput } from "@runtrace/model";
 
 export function hexId(bytes: number): string {
   return randomBytes(bytes).toString("hex");

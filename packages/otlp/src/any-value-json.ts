@@ -3,7 +3,7 @@ import {
   type AttributeType,
   EMPTY_ATTRIBUTES,
   type ResourceInput,
-} from "@runtrace/clickhouse";
+} from "@runtrace/model";
 import { EMPTY_RESOURCE, MAX_NESTING, resourceInput, type Scope } from "./any-value.ts";
 import { AttributesBuilder } from "./attributes.ts";
 import {

@@ -3,7 +3,7 @@ import {
   type AttributeType,
   EMPTY_ATTRIBUTES,
   type ResourceInput,
-} from "@runtrace/clickhouse";
+} from "@runtrace/model";
 import { AttributesBuilder } from "./attributes.ts";
 import type { WireReader } from "./wire-reader.ts";
 

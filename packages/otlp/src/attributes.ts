@@ -1,4 +1,4 @@
-import type { Attributes, AttributeType } from "@runtrace/clickhouse";
+import type { Attributes, AttributeType } from "@runtrace/model";
 
 /**
  * Collects decoded key/values into the row model's {@link Attributes}. Values are always

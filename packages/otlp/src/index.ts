@@ -1,7 +1,7 @@
 /**
  * @module
  * OTLP/HTTP request decoding, protobuf and JSON, straight into runtrace's row model
- * (`SpanInput`, `MetricRows` of @runtrace/clickhouse), and the protobuf response bodies.
+ * (`SpanInput`, `MetricRows` of @runtrace/model), and the protobuf response bodies.
  */
 export { OtlpDecodeError } from "./errors.ts";
 export type { DecodedMetrics } from "./metrics.ts";

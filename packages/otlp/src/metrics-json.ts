@@ -3,7 +3,7 @@ import {
   type HistogramPoint,
   type MetricPointBase,
   type MetricRows,
-} from "@runtrace/clickhouse";
+} from "@runtrace/model";
 import { attributes, resource, scope } from "./any-value-json.ts";
 import {
   array,

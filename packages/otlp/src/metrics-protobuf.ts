@@ -3,7 +3,7 @@ import {
   emptyMetricRows,
   type MetricRows,
   type ResourceInput,
-} from "@runtrace/clickhouse";
+} from "@runtrace/model";
 import {
   builtAttributes,
   EMPTY_RESOURCE,

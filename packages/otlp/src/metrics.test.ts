@@ -1,12 +1,3 @@
-import { JsonMetricsSerializer, ProtobufMetricsSerializer } from "@opentelemetry/otlp-transformer";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  AggregationTemporality,
-  MeterProvider,
-  type PushMetricExporter,
-  type ResourceMetrics,
-} from "@opentelemetry/sdk-metrics";
-import { metricRowsFromResourceMetrics } from "@runtrace/clickhouse";
 import { describe, expect, it } from "vitest";
 import { decodeMetricsJson, decodeMetricsProtobuf } from "./index.ts";
 import { encodeShuffled, toOtlpJson } from "./test-encodings.ts";
@@ -75,59 +66,5 @@ describe("decodeMetricsJson", () => {
       const fromProtobuf = decodeMetricsProtobuf(Packed.encode(request as never).finish());
       expect(fromJson, `message ${i}: ${json.slice(0, 200)}`).toEqual(fromProtobuf);
     }
-  });
-});
-
-/** Collects what a MeterProvider's reader exports. */
-class CapturingExporter implements PushMetricExporter {
-  captured: ResourceMetrics[] = [];
-  export(metrics: ResourceMetrics, done: (result: { code: number }) => void): void {
-    this.captured.push(metrics);
-    done({ code: 0 });
-  }
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-  selectAggregationTemporality(): AggregationTemporality {
-    return AggregationTemporality.CUMULATIVE;
-  }
-}
-
-describe("a real SDK payload (@opentelemetry/otlp-transformer)", () => {
-  it("decodes to the same rows from protobuf and JSON as the in-process exporter builds", async () => {
-    const { PeriodicExportingMetricReader } = await import("@opentelemetry/sdk-metrics");
-    const exporter = new CapturingExporter();
-    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 60_000 });
-    const provider = new MeterProvider({
-      resource: resourceFromAttributes({ "service.name": "metrics-test", zone: "a" }),
-      readers: [reader],
-    });
-    const meter = provider.getMeter("runtrace-test", "0.1.0");
-    meter
-      .createCounter("runs", { unit: "{run}", description: "runs started" })
-      .add(3, { status: "ok" });
-    meter.createUpDownCounter("active").add(-2);
-    meter.createGauge("queue.depth").record(7.5, { queue: "q1" });
-    const histogram = meter.createHistogram("duration", { unit: "ms" });
-    for (const v of [1, 7, 30, 900]) histogram.record(v, { tool: "fetch" });
-    await reader.forceFlush();
-    await provider.shutdown();
-    const metrics = exporter.captured[0]!;
-    const protobufBody = ProtobufMetricsSerializer.serializeRequest(metrics);
-    const jsonBody = JsonMetricsSerializer.serializeRequest(metrics);
-    if (!protobufBody || !jsonBody) throw new Error("serializer returned nothing");
-    const fromProtobuf = decodeMetricsProtobuf(protobufBody);
-    const fromJson = decodeMetricsJson(jsonBody);
-    expect(fromProtobuf.rows.sums).toHaveLength(2);
-    expect(fromProtobuf.rows.gauges).toHaveLength(1);
-    expect(fromProtobuf.rows.histograms).toHaveLength(1);
-    expect(fromProtobuf.rejectedPoints).toBe(0);
-    expect(fromJson).toEqual(fromProtobuf);
-    // The in-process exporter leaves scope attributes empty and reads no schema url; the wire
-    // carries the same values here, so the rows agree.
-    expect(fromProtobuf.rows).toEqual(metricRowsFromResourceMetrics(metrics));
   });
 });

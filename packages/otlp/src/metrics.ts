@@ -1,4 +1,4 @@
-import type { Attributes, MetricPointBase, MetricRows } from "@runtrace/clickhouse";
+import type { Attributes, MetricPointBase, MetricRows } from "@runtrace/model";
 
 /** Decoded metric points, plus the points that have no table and were dropped. */
 export interface DecodedMetrics {

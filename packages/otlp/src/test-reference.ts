@@ -11,7 +11,7 @@ import type {
   ResourceInput,
   SpanInput,
   SumPoint,
-} from "@runtrace/clickhouse";
+} from "@runtrace/model";
 import type {
   AnyValueObj,
   KeyValueObj,

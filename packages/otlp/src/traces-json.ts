@@ -6,7 +6,7 @@ import {
   SPAN_KIND_NAMES,
   type SpanInput,
   STATUS_CODE_NAMES,
-} from "@runtrace/clickhouse";
+} from "@runtrace/model";
 import { attributes, resource, scope } from "./any-value-json.ts";
 import {
   array,

@@ -7,7 +7,7 @@ import {
   type SpanInput,
   STATUS_CODE_NAMES,
   type StatusCodeName,
-} from "@runtrace/clickhouse";
+} from "@runtrace/model";
 import {
   builtAttributes,
   EMPTY_RESOURCE,

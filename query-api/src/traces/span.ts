@@ -1,4 +1,4 @@
-import type { AttributeType } from "@runtrace/clickhouse";
+import type { AttributeType } from "@runtrace/model";
 
 /**
  * A stored span, format-neutral: what every trace front end (Jaeger, Tempo, OTLP JSON) builds

@@ -1,5 +1,5 @@
 import type { AttributeValue, Attributes as OtelAttributes } from "@opentelemetry/api";
-import type { Attributes, AttributeType } from "../rows/span-input.ts";
+import type { Attributes, AttributeType } from "@runtrace/model";
 
 /**
  * OTel JS attributes → stored values and types. JS has one number type; like the OTLP

@@ -14,7 +14,7 @@ import {
   type MetricRows,
   OTLP_TEMPORALITY_CUMULATIVE,
   OTLP_TEMPORALITY_DELTA,
-} from "../rows/metric-rows.ts";
+} from "@runtrace/model";
 import { fromOtelAttributes } from "./attributes.ts";
 import { WriterSink, type WriterSinkOptions } from "./writer-sink.ts";
 

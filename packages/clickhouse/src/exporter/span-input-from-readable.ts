@@ -8,7 +8,7 @@ import {
   SPAN_KIND_NAMES,
   type SpanInput,
   STATUS_CODE_NAMES,
-} from "../rows/span-input.ts";
+} from "@runtrace/model";
 import { fromOtelAttributes } from "./attributes.ts";
 
 const NS_PER_S = 1_000_000_000n;

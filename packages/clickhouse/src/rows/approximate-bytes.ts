@@ -1,5 +1,4 @@
-import type { MetricPointBase, MetricRows } from "./metric-rows.ts";
-import type { Attributes, SpanInput } from "./span-input.ts";
+import type { Attributes, MetricPointBase, MetricRows, SpanInput } from "@runtrace/model";
 
 /**
  * About what a span or metric point takes on the wire (OTLP protobuf), for bounding the write

@@ -1,5 +1,5 @@
+import type { Attributes, ResourceInput, SpanInput } from "@runtrace/model";
 import { mapSize, NativeBuffer, writeMaps, writeStringArrays } from "./native.ts";
-import type { Attributes, ResourceInput, SpanInput } from "./span-input.ts";
 import { OTEL_TRACES_COLUMNS } from "./tables.ts";
 
 const STRING = "String";

@@ -1,5 +1,5 @@
+import type { SpanInput } from "@runtrace/model";
 import type { ExecutionStatus } from "@runtrace/semconv";
-import type { SpanInput } from "./span-input.ts";
 
 /**
  * A row of `executions` (when `final`) or `execution_states` (a snapshot). Times in epoch ms.

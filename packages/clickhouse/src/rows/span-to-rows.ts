@@ -1,3 +1,4 @@
+import type { SpanInput } from "@runtrace/model";
 import {
   ATTR_ERROR_TYPE,
   ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS,
@@ -55,7 +56,6 @@ import {
   truncatedFlag,
 } from "@runtrace/semconv";
 import type { ExecutionRow, InteractionRow, RejectReason, SpanRows, ToolCallRow } from "./rows.ts";
-import type { SpanInput } from "./span-input.ts";
 
 /** The scope of a run that names none. */
 export const DEFAULT_SCOPE = "default";

@@ -1,7 +1,7 @@
+import type { Attributes, ResourceInput, SpanInput } from "@runtrace/model";
 import { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "../schema/v3-run-rollups.ts";
 import { TOOL_MATCH_PERIOD_SECONDS } from "../schema/v7-tool-match-counts.ts";
 import type { ExecutionRow, InteractionRow, ToolCallRow } from "./rows.ts";
-import type { Attributes, ResourceInput, SpanInput } from "./span-input.ts";
 import { runToolMatchers } from "./tool-matchers.ts";
 import {
   bool,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { type MetricRows, metricPointCount, type SpanInput } from "@runtrace/model";
 import type { ClickHouse } from "../connection/client.ts";
 import { metricRowsBytes, spanBytes } from "../rows/approximate-bytes.ts";
 import {
@@ -7,13 +8,10 @@ import {
   METRIC_GAUGE_COLUMNS,
   METRIC_HISTOGRAM_COLUMNS,
   METRIC_SUM_COLUMNS,
-  type MetricRows,
-  metricPointCount,
   sumLine,
 } from "../rows/metric-rows.ts";
 import { otelTracesNative } from "../rows/otel-traces-native.ts";
 import type { ExecutionRow, SpanRows } from "../rows/rows.ts";
-import type { SpanInput } from "../rows/span-input.ts";
 import { emptySpanRows, mapSpans } from "../rows/span-to-rows.ts";
 import { OTEL_TRACES_COLUMNS, otelTracesLine } from "../rows/tables.ts";
 import { retentionCutoffMs } from "../schema/retention.ts";

@@ -1,5 +1,5 @@
+import type { MetricPointBase, MetricRows } from "@runtrace/model";
 import type { WriteLane } from "../connection/client.ts";
-import type { MetricPointBase, MetricRows } from "../rows/metric-rows.ts";
 
 /**
  * A metric point is one value of one series at one time: metric, resource, instrumentation

@@ -1,10 +1,10 @@
+import type { SpanInput } from "@runtrace/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,
   type ClickHouse,
   createClickHouse,
   currentVersion,
-  type SpanInput,
 } from "../../src/index.ts";
 import { openMigrated, tempDataDir } from "../helpers.ts";
 import { hexId, span } from "../span-builder.ts";

@@ -2,11 +2,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ResourceInput, SpanInput } from "@runtrace/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertFolder } from "../../src/connection/insert-files.ts";
 import { type ClickHouse, createClickHouse, quoteString } from "../../src/index.ts";
 import { otelTracesNative } from "../../src/rows/otel-traces-native.ts";
-import type { ResourceInput, SpanInput } from "../../src/rows/span-input.ts";
 import { OTEL_TRACES_COLUMNS, otelTracesLine } from "../../src/rows/tables.ts";
 import {
   bool,

@@ -1,5 +1,5 @@
+import { type Listening, listen } from "@runtrace/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Listening, listen } from "../../collector/src/index.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { parseListRequest } from "../src/executions/list-params.ts";
 import { followLive } from "../src/executions/live.ts";

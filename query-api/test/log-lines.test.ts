@@ -1,3 +1,4 @@
+import { type Listening, listen } from "@runtrace/collector";
 import {
   ATTR_EXECUTION_ID,
   ATTR_EXECUTION_PRIOR_LOGS,
@@ -9,7 +10,6 @@ import {
   SPAN_EXECUTION,
 } from "@runtrace/semconv";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Listening, listen } from "../../collector/src/index.ts";
 import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";

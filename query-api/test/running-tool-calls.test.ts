@@ -13,10 +13,10 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import { type Listening, listen } from "@runtrace/collector";
 import { createExecutionRecorder } from "@runtrace/sdk";
 import { SPAN_EXECUTION_STATE, toolSpanName } from "@runtrace/semconv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Listening, listen } from "../../collector/src/index.ts";
 import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";

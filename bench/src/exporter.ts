@@ -15,17 +15,18 @@ import {
   type SpanRows,
   spanInputFromReadable,
 } from "@runtrace/clickhouse";
-import type { SpanInput } from "@runtrace/model";
-// The line serializers are internal to the package; the benchmark reaches in for them so the
-// raw baseline sends byte for byte the bodies the writer sends.
+// The writer's own serializers, through the package's internal entry point: the raw baseline
+// sends byte for byte the bodies the writer sends.
 import {
   EXECUTION_COLUMNS,
+  emptySpanRows,
   executionLine,
   OTEL_TRACES_COLUMNS,
   otelTracesLine,
   TOOL_CALL_COLUMNS,
   toolCallLine,
-} from "../../packages/clickhouse/src/rows/tables.ts";
+} from "@runtrace/clickhouse/internal";
+import type { SpanInput } from "@runtrace/model";
 import { integerOption } from "./options.ts";
 import { type GeneratedSpans, generateSpans } from "./realistic-spans.ts";
 
@@ -115,18 +116,6 @@ interface Result {
 
 const fmt = (n: number) => String(Math.round(n));
 
-function emptyRows(): SpanRows {
-  return {
-    traces: [],
-    executions: [],
-    toolCalls: [],
-    interactions: [],
-    accepted: 0,
-    rejected: 0,
-    rejectReasons: {},
-  };
-}
-
 function rowCount(rows: SpanRows): number {
   return rows.traces.length + rows.executions.length + rows.toolCalls.length;
 }
@@ -150,12 +139,12 @@ function planRaw(inputs: readonly SpanInput[], cutoffMs: number, batchRows: numb
       if (lines.length > 0) inserts.push({ table, columns, body: lines.join("") });
     }
   };
-  let batch = emptyRows();
+  let batch = emptySpanRows();
   for (const input of inputs) {
     mapSpans([input], { retentionCutoffMs: cutoffMs }, batch);
     if (rowCount(batch) >= batchRows) {
       flush(batch);
-      batch = emptyRows();
+      batch = emptySpanRows();
     }
   }
   if (rowCount(batch) > 0) flush(batch);

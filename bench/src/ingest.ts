@@ -13,18 +13,19 @@ import {
   retentionCutoffMs,
   type SpanRows,
 } from "@runtrace/clickhouse";
-import { decodeTracesProtobuf } from "@runtrace/otlp";
-import { otelTracesNative } from "../../packages/clickhouse/src/rows/otel-traces-native.ts";
-// The line serializers are internal to the package; the raw baseline reaches in for them so it
-// sends byte for byte the bodies the collector's writer sends (as the exporter benchmark does).
+// The writer's own serializers, through the package's internal entry point: the raw baseline
+// sends byte for byte the bodies the writer sends.
 import {
   EXECUTION_COLUMNS,
+  emptySpanRows,
   executionLine,
   OTEL_TRACES_COLUMNS,
   otelTracesLine,
+  otelTracesNative,
   TOOL_CALL_COLUMNS,
   toolCallLine,
-} from "../../packages/clickhouse/src/rows/tables.ts";
+} from "@runtrace/clickhouse/internal";
+import { decodeTracesProtobuf } from "@runtrace/otlp";
 import { formatProfileSummary, summarizeCpuProfile } from "./cpu-profile.ts";
 import { truncateRunTables } from "./exporter.ts";
 import type { CallTotals, CollectorTimes } from "./instrumented-collector.ts";
@@ -713,18 +714,6 @@ interface Expected {
   states: number;
 }
 
-function emptyRows(): SpanRows {
-  return {
-    traces: [],
-    executions: [],
-    toolCalls: [],
-    interactions: [],
-    accepted: 0,
-    rejected: 0,
-    rejectReasons: {},
-  };
-}
-
 /**
  * Decodes the acknowledged requests as the collector does and serializes their rows, in
  * batches of about `batchRows` rows, with the writer's line serializers. Snapshots are left
@@ -771,7 +760,7 @@ function planRaw(
       throw new Error(`spans were rejected: ${JSON.stringify(batch.rejectReasons)}`);
     }
   };
-  let batch = emptyRows();
+  let batch = emptySpanRows();
   for (let i = 0; i < pool.bodies.length; i++) {
     if (!pool.acknowledged[i]) continue;
     const spans = decodeTracesProtobuf(pool.bodies[i]!);
@@ -779,7 +768,7 @@ function planRaw(
     mapSpans(spans, { retentionCutoffMs: cutoffMs }, batch);
     if (batch.traces.length + batch.executions.length + batch.toolCalls.length >= batchRows) {
       flush(batch);
-      batch = emptyRows();
+      batch = emptySpanRows();
     }
   }
   flush(batch);

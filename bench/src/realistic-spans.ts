@@ -55,6 +55,7 @@ import {
   toolNamespace,
   toolSpanName,
 } from "@runtrace/semconv";
+import { SeededRandom } from "@runtrace/testkit/random";
 
 /**
  * Spans shaped like the ones runtrace's SDK emits for agent code runs, made by the real
@@ -89,45 +90,7 @@ class CollectingProcessor implements SpanProcessor {
 }
 
 /** Seeded so two bench runs insert the same content (span ids still come from the SDK). */
-class Rng {
-  #state: number;
-
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-
-  /** mulberry32: fast, and plenty random for picking words. */
-  float(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(min: number, max: number): number {
-    return min + Math.floor(this.float() * (max - min + 1));
-  }
-
-  chance(p: number): boolean {
-    return this.float() < p;
-  }
-
-  pick<T>(values: readonly T[]): T {
-    return values[Math.floor(this.float() * values.length)]!;
-  }
-
-  /** Sizes and durations are heavy-tailed: most small, some large. */
-  logUniform(min: number, max: number): number {
-    return Math.exp(Math.log(min) + this.float() * (Math.log(max) - Math.log(min)));
-  }
-
-  hex(digits: number): string {
-    let out = "";
-    while (out.length < digits) out += Math.floor(this.float() * 0x100000000).toString(16);
-    return out.slice(0, digits);
-  }
-
+class Rng extends SeededRandom {
   uuid(): string {
     const h = this.hex(32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
@@ -246,7 +209,7 @@ const TOOLS: readonly ToolSpec[] = [
   {
     path: "memory.search",
     args: (g) => ({ query: g.words(4), topK: 5 }),
-    item: (g) => ({ id: g.uuid(), score: Math.round(g.float() * 1000) / 1000, text: g.words(20) }),
+    item: (g) => ({ id: g.uuid(), score: Math.round(g.next() * 1000) / 1000, text: g.words(20) }),
   },
 ];
 
@@ -438,7 +401,7 @@ export function generateSpans(options: GenerateOptions): GeneratedSpans {
       state.end(startedAt);
     }
 
-    const execStart = startedAt + g.float() * 3;
+    const execStart = startedAt + g.next() * 3;
     const exec = tracer.startSpan(
       codeExecSpanName("quickjs"),
       {
@@ -515,7 +478,7 @@ export function generateSpans(options: GenerateOptions): GeneratedSpans {
       root.addEvent(
         EVENT_LOG,
         { [ATTR_LOG_SEVERITY]: g.pick(["info", "info", "warn"]), [ATTR_LOG_MESSAGE]: g.words(8) },
-        execStart + (execEnd - execStart) * g.float(),
+        execStart + (execEnd - execStart) * g.next(),
       );
     }
     seq++;

@@ -1,6 +1,6 @@
 import { deflateSync, gzipSync } from "node:zlib";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningCollector, startTestCollector } from "./harness.ts";
 
 const LIMIT = 1024 * 1024;
 const TOKEN = "s3cret-token";

@@ -18,9 +18,9 @@ import {
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
 import { ConfigError } from "@runtrace/clickhouse";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveCollectorConfig } from "../src/index.ts";
-import { type RunningCollector, startTestCollector } from "./harness.ts";
 
 interface Received {
   path: string;

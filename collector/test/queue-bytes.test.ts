@@ -1,7 +1,7 @@
 import { ConfigError } from "@runtrace/clickhouse";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveCollectorConfig } from "../src/index.ts";
-import { type RunningCollector, startTestCollector } from "./harness.ts";
 
 const MIB = 1024 * 1024;
 

@@ -10,9 +10,9 @@
  */
 import { DiagConsoleLogger, DiagLogLevel, diag } from "@opentelemetry/api";
 import { startTelemetry, type TelemetryOptions } from "@runtrace/sdk";
+import { SeededRandom } from "@runtrace/testkit/random";
 import { type Outcome, runLoad } from "./demo/load.ts";
 import { collectorProblem, type DemoOptions, parseDemoOptions, USAGE } from "./demo/options.ts";
-import { seededRandom } from "./demo/random.ts";
 import { outcomeLine, summary } from "./demo/summary.ts";
 import { createSandbox } from "./sandbox/index.ts";
 import { createTools } from "./tools.ts";
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
   try {
     outcomes = await runLoad({
       sandbox,
-      random: seededRandom(options.seed),
+      random: new SeededRandom(options.seed),
       concurrency: options.concurrency,
       endpoint: options.endpoint,
       onOutcome: options.verbose ? (outcome) => console.log(outcomeLine(outcome)) : undefined,

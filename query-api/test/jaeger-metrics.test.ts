@@ -19,8 +19,8 @@ import {
 import { createCollector, type Listening, listen } from "@runtrace/collector";
 import { createExecutionRecorder } from "@runtrace/sdk";
 import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";
 

@@ -9,8 +9,8 @@ import {
   EVENT_LOG,
   SPAN_EXECUTION,
 } from "@runtrace/semconv";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";
 

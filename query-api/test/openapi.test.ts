@@ -1,6 +1,6 @@
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { openApiDocument } from "../src/openapi.ts";
 import { contractCheck } from "./contract-check.ts";

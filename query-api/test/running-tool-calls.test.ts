@@ -16,8 +16,8 @@ import {
 import { type Listening, listen } from "@runtrace/collector";
 import { createExecutionRecorder } from "@runtrace/sdk";
 import { SPAN_EXECUTION_STATE, toolSpanName } from "@runtrace/semconv";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";
 

@@ -21,8 +21,8 @@ import {
   TOOL_CALL_DURATION_BOUNDARIES_MS,
   toolNamespace,
 } from "@runtrace/semconv";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";
 

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { EXECUTION_STATUSES, TRIGGER_UNKNOWN } from "@runtrace/semconv";
+import type { SeededRandom } from "@runtrace/testkit/random";
 import {
   type ExpectedRun,
   expectedDetail,
@@ -15,7 +16,6 @@ import {
   SORTS,
   type TreeNode,
 } from "./expected.ts";
-import type { Rng } from "./random.ts";
 import { CODE_WORDS, type SeedRuns, TOOL_PATHS } from "./runs.ts";
 
 /**
@@ -354,7 +354,11 @@ export async function checkFilter(
 }
 
 /** The filters whose first page and meta are compared: each facet alone, ranges, combinations. */
-export function filterCases(model: Model, runs: SeedRuns, rng: Rng): [string, ListFilter][] {
+export function filterCases(
+  model: Model,
+  runs: SeedRuns,
+  rng: SeededRandom,
+): [string, ListFilter][] {
   const scopes = runs.scopes;
   const all = [...model.runs.values()].filter((r) => scopes.includes(r.scope));
   const times = all.map((r) => r.createdAt).sort((a, b) => a - b);
@@ -548,7 +552,7 @@ export async function compareAll(
   model: Model,
   runs: SeedRuns,
   diffs: Diffs,
-  rng: Rng,
+  rng: SeededRandom,
   filters = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   await checkLists(api, model, runs, diffs);

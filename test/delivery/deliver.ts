@@ -7,9 +7,9 @@ import {
   SPAN_EXECUTION_RESUME,
   SPAN_EXECUTION_STATE,
 } from "@runtrace/semconv";
+import type { SeededRandom } from "@runtrace/testkit/random";
 import type { Backend } from "./backend.ts";
 import { isToolSpan, spanFacts, spanKey } from "./expected.ts";
-import type { Rng } from "./random.ts";
 import type { SeedRuns } from "./runs.ts";
 
 /**
@@ -102,7 +102,7 @@ function forcedSpans(runs: SeedRuns): { early: ReadableSpan[]; late: ReadableSpa
 }
 
 /** Random sizes, 1–500 spans each (log-uniform: many small requests, a few big ones). */
-function chunk(rng: Rng, spans: ReadableSpan[]): ReadableSpan[][] {
+function chunk(rng: SeededRandom, spans: ReadableSpan[]): ReadableSpan[][] {
   const out: ReadableSpan[][] = [];
   for (let at = 0; at < spans.length; ) {
     const size = rng.logSize(Math.min(MAX_REQUEST_SPANS, spans.length - at));
@@ -171,7 +171,7 @@ async function post(
  * in C); requests of random sizes; ~10% of the spans sent again in another request of their
  * phase or a later one; each request's encoding and collector drawn too.
  */
-export function schedule(runs: SeedRuns, rng: Rng, collectors: number): Schedule {
+export function schedule(runs: SeedRuns, rng: SeededRandom, collectors: number): Schedule {
   const { early, late } = forcedSpans(runs);
   const forcedKeys = new Set([...early, ...late].map(keyOf));
   const rest = rng.shuffle(runs.spans.filter((s) => !forcedKeys.has(keyOf(s))));
@@ -239,7 +239,7 @@ export interface WaveReport {
 export async function sendWave(
   schedules: Schedule[],
   backend: Backend,
-  rng: Rng,
+  rng: SeededRandom,
 ): Promise<WaveReport> {
   const report: WaveReport = {
     seeds: schedules.map((s) => s.seed),

@@ -45,7 +45,7 @@ import {
   toolNamespace,
   toolSpanName,
 } from "@runtrace/semconv";
-import type { Rng } from "./random.ts";
+import type { SeededRandom } from "@runtrace/testkit/random";
 
 /**
  * Drives the runs of one seed: real `@runtrace/sdk` recorders (two "processes", a pause in one
@@ -169,7 +169,7 @@ export interface SeedRuns {
 
 /** Trace and span ids from the seed's PRNG, so a seed lays out the same traces every time. */
 class SeededIds implements IdGenerator {
-  constructor(private readonly rng: Rng) {}
+  constructor(private readonly rng: SeededRandom) {}
   generateTraceId(): string {
     return this.rng.hex(32);
   }
@@ -204,7 +204,7 @@ class SeedGenerator {
 
   constructor(
     readonly seed: number,
-    readonly rng: Rng,
+    readonly rng: SeededRandom,
     readonly scopes: string[],
     readonly now: number,
   ) {
@@ -728,7 +728,7 @@ const SDK_FILL: SdkShape[] = [
  */
 export async function generateSeed(
   seed: number,
-  rng: Rng,
+  rng: SeededRandom,
   runCount: readonly [number, number] = [15, 40],
   now = Date.now(),
 ): Promise<SeedRuns> {

@@ -1,11 +1,12 @@
 import { appendFileSync } from "node:fs";
+import { SeededRandom } from "@runtrace/testkit/random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Backend } from "./backend.ts";
 import { Api, compareAll, Diffs } from "./compare.ts";
 import { describeSchedule, type Schedule, schedule, sendWave, type WaveReport } from "./deliver.ts";
 import { buildModel, type Model } from "./expected.ts";
-import { Rng, runCountFromEnv, seedsFromEnv } from "./random.ts";
 import { generateSeed, type SeedRuns } from "./runs.ts";
+import { runCountFromEnv, seedsFromEnv } from "./seeds.ts";
 
 /**
  * Property: every stored answer depends only on WHICH spans were received, never on HOW.
@@ -85,7 +86,7 @@ function checkOracle(runs: SeedRuns, model: Model): void {
 }
 
 interface PreparedSeed {
-  rng: Rng;
+  rng: SeededRandom;
   runs: SeedRuns;
   model: Model;
   schedule: Schedule;
@@ -137,7 +138,7 @@ export function orderIndependenceSuite(part: number, parts: number): void {
     const prepared = new Map<number, PreparedSeed>();
     for (const seed of waves[index]!) {
       const started = performance.now();
-      const rng = new Rng(seed);
+      const rng = SeededRandom.spread(seed);
       const runs = await generateSeed(seed, rng, runCount);
       const model = buildModel(runs.spans);
       checkOracle(runs, model);
@@ -150,7 +151,11 @@ export function orderIndependenceSuite(part: number, parts: number): void {
       });
     }
     const schedules = [...prepared.values()].map((p) => p.schedule);
-    const report = await sendWave(schedules, backend, new Rng(waves[index]![0]! * 7919 + 17));
+    const report = await sendWave(
+      schedules,
+      backend,
+      SeededRandom.spread(waves[index]![0]! * 7919 + 17),
+    );
     return { seeds: prepared, report };
   }
 

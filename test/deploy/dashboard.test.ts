@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningCollector, startTestCollector } from "../../collector/test/harness.ts";
 import { runDemo } from "../../examples/src/demo/run-demo.ts";
 import { expandMacros, type MacroRange } from "./grafana-macros.ts";
 

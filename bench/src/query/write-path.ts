@@ -55,6 +55,7 @@ import {
   SPAN_INTERACTION,
   toolSpanName,
 } from "@runtrace/semconv";
+import { SeededRandom } from "@runtrace/testkit/random";
 import {
   type DatasetPlan,
   retentionMarginMs,
@@ -107,39 +108,12 @@ const STATUS_UNSET = 0;
 const STATUS_OK = 1;
 const STATUS_ERROR = 2;
 
-/** mulberry32: seeded, so two runs of the benchmark send the same requests in the same order. */
-class Rng {
-  #state: number;
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-  float(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.float() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.float() < p;
-  }
+/** Seeded, so two runs of the benchmark send the same requests in the same order. */
+class Rng extends SeededRandom {
+  /** A span id: 16 hex digits, never all zeros (an invalid id). */
   hex16(): string {
-    let out = "";
-    while (out.length < 16)
-      out += Math.floor(this.float() * 0x100000000)
-        .toString(16)
-        .padStart(8, "0");
-    return out === "0000000000000000" ? "0000000000000001" : out;
-  }
-  shuffle<T>(list: T[]): T[] {
-    for (let i = list.length - 1; i > 0; i--) {
-      const j = Math.floor(this.float() * (i + 1));
-      [list[i], list[j]] = [list[j]!, list[i]!];
-    }
-    return list;
+    const id = this.hex(16);
+    return id === "0000000000000000" ? "0000000000000001" : id;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ExecutionTrigger } from "@runtrace/sdk";
 import type { ExecutionStatus } from "@runtrace/semconv";
+import type { SeededRandom } from "@runtrace/testkit/random";
 import type { ExecuteResult, QueuedExecution, Sandbox } from "../sandbox/index.ts";
 import { answer, neverAnswer, pauseForLater } from "./answers.ts";
 import { resumeInAnotherProcess } from "./handoff.ts";
@@ -21,7 +22,6 @@ import {
   succeeding,
   UNANSWERED_CODE,
 } from "./programs.ts";
-import type { Random } from "./random.ts";
 import { type TriggerKind, trigger } from "./triggers.ts";
 
 /** How one submission ended up (for in-progress runs: how it was left). */
@@ -58,7 +58,7 @@ const ONE_HOUR = 3_600_000;
 
 export interface LoadOptions {
   sandbox: Sandbox;
-  random: Random;
+  random: SeededRandom;
   concurrency: number;
   endpoint: string;
   onOutcome?: (outcome: Outcome) => void;
@@ -105,7 +105,7 @@ export async function runLoad(options: LoadOptions): Promise<Outcome[]> {
   return outcomes;
 }
 
-function plan(random: Random, toStart: QueuedExecution[]): Step[] {
+function plan(random: SeededRandom, toStart: QueuedExecution[]): Step[] {
   const pickTrigger = () => trigger(random.pick(TRIGGER_KINDS), random);
   const programs = [
     ...succeeding({ repo: "acme/web", city: "Berlin", email: "maria@acme.example" }),
@@ -121,7 +121,7 @@ function plan(random: Random, toStart: QueuedExecution[]): Step[] {
     trigger: pickTrigger(),
     thinkMillis: random.int(300, 1500),
   }));
-  shuffle(steps, random);
+  random.shuffle(steps);
   // The special runs go in at fixed points of the stream, so they overlap the regular load.
   const at = (index: number, step: Step) => steps.splice(Math.min(index, steps.length), 0, step);
   at(3, { kind: "pause-and-resume", trigger: trigger("mcp", random) });
@@ -287,11 +287,4 @@ function outcomeOf(
     outcome.note = `${result.error.name}: ${result.error.message}`;
   }
   return outcome;
-}
-
-function shuffle<T>(items: T[], random: Random): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = random.int(0, i);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
 }

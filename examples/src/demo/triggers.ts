@@ -1,6 +1,6 @@
 /** Triggers as the three front doors of a code-execution service would report them. */
 import type { ExecutionTrigger } from "@runtrace/sdk";
-import type { Random } from "./random.ts";
+import type { SeededRandom } from "@runtrace/testkit/random";
 
 export type TriggerKind = "cli" | "http" | "mcp";
 
@@ -11,7 +11,7 @@ const MCP_CLIENTS = [
   { client: "vscode-copilot", clientVersion: "1.101.0" },
 ];
 
-export function trigger(kind: TriggerKind, random: Random): ExecutionTrigger {
+export function trigger(kind: TriggerKind, random: SeededRandom): ExecutionTrigger {
   const id = random.int(0x100000, 0xffffff).toString(16);
   switch (kind) {
     case "cli": {

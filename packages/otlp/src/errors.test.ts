@@ -1,3 +1,4 @@
+import { SeededRandom } from "@runtrace/testkit/random";
 import { describe, expect, it } from "vitest";
 import {
   decodeMetricsJson,
@@ -7,7 +8,7 @@ import {
   OtlpDecodeError,
 } from "./index.ts";
 import { protobuf, type } from "./test-proto.ts";
-import { Rng, randomMetricsRequest, randomTracesRequest } from "./test-random.ts";
+import { randomMetricsRequest, randomTracesRequest } from "./test-random.ts";
 
 const TraceRequest = type("otlp.ExportTraceServiceRequest");
 const MetricsRequest = type("otlp.ExportMetricsServiceRequest");
@@ -37,7 +38,7 @@ function protobufError(decode: () => unknown): string {
 
 describe("malformed protobuf", () => {
   it("every prefix either decodes or throws OtlpDecodeError, exactly when protobufjs fails", () => {
-    const rng = new Rng(0x5eed);
+    const rng = new SeededRandom(0x5eed);
     const cases: [protobuf.Type, (body: Uint8Array) => unknown, Uint8Array][] = [];
     while (cases.length < 60) {
       const traces = TraceRequest.encode(randomTracesRequest(rng) as never).finish();
@@ -65,15 +66,15 @@ describe("malformed protobuf", () => {
   });
 
   it("corrupted bodies decode or throw OtlpDecodeError, never another error", () => {
-    const rng = new Rng(0xbad);
+    const rng = new SeededRandom(0xbad);
     for (let i = 0; i < 3000; i++) {
       const traces = i % 2 === 0;
       const body = traces
         ? TraceRequest.encode(randomTracesRequest(rng) as never).finish()
         : MetricsRequest.encode(randomMetricsRequest(rng) as never).finish();
       if (body.length === 0) continue;
-      for (let flips = rng.int(4) + 1; flips > 0; flips--)
-        body[rng.int(body.length)] = rng.int(256);
+      for (let flips = rng.below(4) + 1; flips > 0; flips--)
+        body[rng.below(body.length)] = rng.below(256);
       const error = thrown(() =>
         traces ? decodeTracesProtobuf(body) : decodeMetricsProtobuf(body),
       );

@@ -1,8 +1,9 @@
+import { SeededRandom } from "@runtrace/testkit/random";
 import { describe, expect, it } from "vitest";
 import { decodeMetricsJson, decodeMetricsProtobuf } from "./index.ts";
 import { encodeShuffled, toOtlpJson } from "./test-encodings.ts";
 import { type, unpackedRoot } from "./test-proto.ts";
-import { Rng, randomMetricsRequest } from "./test-random.ts";
+import { randomMetricsRequest } from "./test-random.ts";
 import { expectedMetrics } from "./test-reference.ts";
 
 const MESSAGES = 600;
@@ -18,7 +19,7 @@ function message(rejectedPoints: number): string {
 
 describe("decodeMetricsProtobuf against protobufjs", () => {
   it(`decodes ${MESSAGES} random requests, packed and unpacked, to the reference model`, () => {
-    const rng = new Rng(SEED);
+    const rng = new SeededRandom(SEED);
     const seen = { sums: 0, gauges: 0, histograms: 0, rejected: 0, unpackedBuckets: 0 };
     for (let i = 0; i < MESSAGES; i++) {
       const request = randomMetricsRequest(rng);
@@ -42,7 +43,7 @@ describe("decodeMetricsProtobuf against protobufjs", () => {
   });
 
   it("decodes the same with fields in any order and unknown fields in every message", () => {
-    const rng = new Rng(SEED + 1);
+    const rng = new SeededRandom(SEED + 1);
     for (let i = 0; i < MESSAGES; i++) {
       const request = randomMetricsRequest(rng);
       const body = encodeShuffled(rng.chance(0.5) ? Packed : Unpacked, request as never, rng);
@@ -58,7 +59,7 @@ describe("decodeMetricsProtobuf against protobufjs", () => {
 
 describe("decodeMetricsJson", () => {
   it(`decodes the OTLP/JSON form of ${MESSAGES} random requests like the protobuf form`, () => {
-    const rng = new Rng(SEED + 2);
+    const rng = new SeededRandom(SEED + 2);
     for (let i = 0; i < MESSAGES; i++) {
       const request = randomMetricsRequest(rng);
       const json = JSON.stringify(toOtlpJson(request, rng));

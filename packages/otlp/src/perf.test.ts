@@ -1,14 +1,15 @@
+import { SeededRandom } from "@runtrace/testkit/random";
 import { describe, expect, it } from "vitest";
 import { decodeTracesJson, decodeTracesProtobuf } from "./index.ts";
 import { toOtlpJson } from "./test-encodings.ts";
 import { type } from "./test-proto.ts";
-import { type KeyValueObj, Rng, type SpanObj } from "./test-random.ts";
+import type { KeyValueObj, SpanObj } from "./test-random.ts";
 
 const Request = type("otlp.ExportTraceServiceRequest");
 const SPANS = 512;
 
 /** A typical SDK span: ids, times, kind, status, ~10 attributes, sometimes an event. */
-function span(rng: Rng, i: number, traceId: Uint8Array): SpanObj {
+function span(rng: SeededRandom, i: number, traceId: Uint8Array): SpanObj {
   const attributes: KeyValueObj[] = [
     { key: "http.request.method", value: { stringValue: "POST" } },
     {
@@ -74,7 +75,7 @@ function rate(label: string, bytes: number, decode: () => unknown): number {
 // because Vitest's module transform turns every cross-module call into a property read.
 describe("decode speed (printed, not asserted)", () => {
   it(`decodes a ${SPANS}-span request with 10 attributes per span`, () => {
-    const rng = new Rng(42);
+    const rng = new SeededRandom(42);
     const spans: SpanObj[] = [];
     for (let i = 0; i < SPANS; i++) spans.push(span(rng, i, rng.bytes(16)));
     const request = {
@@ -86,7 +87,9 @@ describe("decode speed (printed, not asserted)", () => {
       ],
     };
     const protobufBody = Request.encode(request as never).finish();
-    const jsonBody = new TextEncoder().encode(JSON.stringify(toOtlpJson(request, new Rng(1))));
+    const jsonBody = new TextEncoder().encode(
+      JSON.stringify(toOtlpJson(request, new SeededRandom(1))),
+    );
     expect(decodeTracesProtobuf(protobufBody)).toHaveLength(SPANS);
     expect(decodeTracesJson(jsonBody)).toEqual(decodeTracesProtobuf(protobufBody));
     rate("otlp protobuf decode", protobufBody.length, () => decodeTracesProtobuf(protobufBody));

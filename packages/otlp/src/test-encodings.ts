@@ -2,8 +2,9 @@
  * Test support: other encodings of a random request: its OTLP/JSON form, and protobuf with
  * fields shuffled and unknown fields inserted. Used only by tests.
  */
+
+import type { SeededRandom } from "@runtrace/testkit/random";
 import { protobuf } from "./test-proto.ts";
-import type { Rng } from "./test-random.ts";
 import { CODES, hex, KINDS, SAFE } from "./test-reference.ts";
 
 const ID_KEYS = new Set(["traceId", "spanId", "parentSpanId"]);
@@ -44,7 +45,7 @@ const ENUM_NAMES: Record<string, readonly string[]> = {
  * -0, which JSON numbers lose) as strings; base64 bytes, sometimes URL-safe and unpadded;
  * unknown fields and explicit nulls sprinkled in.
  */
-export function toOtlpJson(value: unknown, rng: Rng, key = ""): unknown {
+export function toOtlpJson(value: unknown, rng: SeededRandom, key = ""): unknown {
   if (value instanceof Uint8Array) {
     if (ID_KEYS.has(key)) {
       const h = hex(value);
@@ -87,10 +88,10 @@ function frame(tag: number, bytes: Uint8Array): Uint8Array {
   return protobuf.Writer.create().uint32(tag).bytes(bytes).finish();
 }
 
-function unknownField(rng: Rng): Uint8Array {
-  const field = 1000 + rng.int(1000);
+function unknownField(rng: SeededRandom): Uint8Array {
+  const field = 1000 + rng.below(1000);
   const w = protobuf.Writer.create();
-  switch (rng.int(4)) {
+  switch (rng.below(4)) {
     case 0:
       return w
         .uint32(field << 3)
@@ -104,7 +105,7 @@ function unknownField(rng: Rng): Uint8Array {
     case 2:
       return w
         .uint32((field << 3) | 2)
-        .bytes(rng.bytes(rng.int(12)))
+        .bytes(rng.bytes(rng.below(12)))
         .finish();
     default:
       return w
@@ -132,7 +133,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 export function encodeShuffled(
   type: protobuf.Type,
   value: Record<string, unknown>,
-  rng: Rng,
+  rng: SeededRandom,
 ): Uint8Array {
   const queues: Uint8Array[][] = [];
   for (const field of type.fieldsArray) {
@@ -149,10 +150,10 @@ export function encodeShuffled(
       queues.push([type.encode({ [field.name]: v }).finish()]);
     }
   }
-  for (let i = rng.chance(0.3) ? 1 + rng.int(2) : 0; i > 0; i--) queues.push([unknownField(rng)]);
+  for (let i = rng.chance(0.3) ? 1 + rng.below(2) : 0; i > 0; i--) queues.push([unknownField(rng)]);
   const parts: Uint8Array[] = [];
   while (queues.length > 0) {
-    const q = rng.int(queues.length);
+    const q = rng.below(queues.length);
     parts.push(queues[q]!.shift()!);
     if (queues[q]!.length === 0) queues.splice(q, 1);
   }

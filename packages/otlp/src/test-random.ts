@@ -3,41 +3,7 @@
  * keys, 64-bit integers as decimal strings, bytes as Uint8Array). Used only by tests.
  */
 
-/** mulberry32: small, seedable, good enough to cover a schema. */
-export class Rng {
-  #state: number;
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-  u32(): number {
-    return this.int(4294967296);
-  }
-  bytes(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.int(256);
-    return out;
-  }
-  /** A random 64-bit pattern. */
-  big64(): bigint {
-    return (BigInt(this.u32()) << 32n) | BigInt(this.u32());
-  }
-}
+import type { SeededRandom } from "@runtrace/testkit/random";
 
 export interface AnyValueObj {
   stringValue?: string;
@@ -166,32 +132,32 @@ const KEYS = [
   "数",
 ];
 
-export function randomString(rng: Rng): string {
-  switch (rng.int(10)) {
+export function randomString(rng: SeededRandom): string {
+  switch (rng.below(10)) {
     case 0:
       return "";
     case 6:
     case 7: {
       let s = "";
-      for (let i = rng.int(12) + 1; i > 0; i--) {
-        s += rng.chance(0.5) ? rng.pick(MULTIBYTE) : ASCII[rng.int(ASCII.length)];
+      for (let i = rng.below(12) + 1; i > 0; i--) {
+        s += rng.chance(0.5) ? rng.pick(MULTIBYTE) : ASCII[rng.below(ASCII.length)];
       }
       return s;
     }
     case 8: {
       let s = "";
-      for (let i = rng.int(300) + 100; i > 0; i--) s += ASCII[rng.int(ASCII.length)];
+      for (let i = rng.below(300) + 100; i > 0; i--) s += ASCII[rng.below(ASCII.length)];
       return s;
     }
     default: {
       let s = "";
-      for (let i = rng.int(16) + 1; i > 0; i--) s += ASCII[rng.int(ASCII.length)];
+      for (let i = rng.below(16) + 1; i > 0; i--) s += ASCII[rng.below(ASCII.length)];
       return s;
     }
   }
 }
 
-function randomKey(rng: Rng): string {
+function randomKey(rng: SeededRandom): string {
   return rng.chance(0.4) ? rng.pick(KEYS) : randomString(rng);
 }
 
@@ -216,21 +182,21 @@ const INT64_EDGES = [
   -(2n ** 63n),
 ];
 
-export function randomInt64(rng: Rng): string {
-  switch (rng.int(4)) {
+export function randomInt64(rng: SeededRandom): string {
+  switch (rng.below(4)) {
     case 0:
       return rng.pick(INT64_EDGES).toString();
     case 1:
       return BigInt.asIntN(64, rng.big64()).toString();
     case 2:
-      return String(rng.int(2000) - 1000);
+      return String(rng.below(2000) - 1000);
     default:
-      return String(rng.int(2 ** 40) - 2 ** 39);
+      return String(rng.below(2 ** 40) - 2 ** 39);
   }
 }
 
-export function randomUint64(rng: Rng): string {
-  switch (rng.int(6)) {
+export function randomUint64(rng: SeededRandom): string {
+  switch (rng.below(6)) {
     case 0:
       return rng.pick([
         "0",
@@ -242,12 +208,12 @@ export function randomUint64(rng: Rng): string {
     case 1:
       return rng.big64().toString();
     case 2:
-      return String(rng.int(1000));
+      return String(rng.below(1000));
     default:
       // Plausible nanosecond timestamps (2020–2030).
       return (
         1_577_836_800_000_000_000n +
-        BigInt(rng.int(2 ** 30)) * BigInt(rng.int(2 ** 28))
+        BigInt(rng.below(2 ** 30)) * BigInt(rng.below(2 ** 28))
       ).toString();
   }
 }
@@ -272,19 +238,19 @@ const DOUBLES = [
   Number.NEGATIVE_INFINITY,
 ];
 
-export function randomDouble(rng: Rng): number {
-  switch (rng.int(3)) {
+export function randomDouble(rng: SeededRandom): number {
+  switch (rng.below(3)) {
     case 0:
       return rng.pick(DOUBLES);
     case 1:
-      return (rng.next() - 0.5) * 10 ** rng.int(12);
+      return (rng.next() - 0.5) * 10 ** rng.below(12);
     default:
-      return rng.int(100000);
+      return rng.below(100000);
   }
 }
 
-function randomAnyValue(rng: Rng, depth: number): AnyValueObj {
-  switch (rng.int(depth < 3 ? 9 : 7)) {
+function randomAnyValue(rng: SeededRandom, depth: number): AnyValueObj {
+  switch (rng.below(depth < 3 ? 9 : 7)) {
     case 0:
     case 1:
       return { stringValue: randomString(rng) };
@@ -295,17 +261,17 @@ function randomAnyValue(rng: Rng, depth: number): AnyValueObj {
     case 4:
       return { doubleValue: randomDouble(rng) };
     case 5:
-      return { bytesValue: rng.bytes(rng.int(20)) };
+      return { bytesValue: rng.bytes(rng.below(20)) };
     case 6:
       return {};
     case 7: {
       const values: AnyValueObj[] = [];
-      for (let i = rng.int(5); i > 0; i--) values.push(randomAnyValue(rng, depth + 1));
+      for (let i = rng.below(5); i > 0; i--) values.push(randomAnyValue(rng, depth + 1));
       return { arrayValue: { values } };
     }
     default: {
       const values: KeyValueObj[] = [];
-      for (let i = rng.int(4); i > 0; i--) {
+      for (let i = rng.below(4); i > 0; i--) {
         // Unique keys: a JSON object cannot say which of two equal keys came first.
         const key = `${randomKey(rng)}#${i}`;
         values.push(rng.chance(0.1) ? { key } : { key, value: randomAnyValue(rng, depth + 1) });
@@ -315,23 +281,23 @@ function randomAnyValue(rng: Rng, depth: number): AnyValueObj {
   }
 }
 
-export function randomAttributes(rng: Rng, max: number): KeyValueObj[] | undefined {
+export function randomAttributes(rng: SeededRandom, max: number): KeyValueObj[] | undefined {
   if (rng.chance(0.15)) return undefined;
   const list: KeyValueObj[] = [];
-  for (let i = rng.int(max + 1); i > 0; i--) {
+  for (let i = rng.below(max + 1); i > 0; i--) {
     const key = randomKey(rng);
     list.push(rng.chance(0.05) ? { key } : { key, value: randomAnyValue(rng, 0) });
   }
   return list;
 }
 
-function maybe<T>(rng: Rng, make: () => T, p = 0.8): T | undefined {
+function maybe<T>(rng: SeededRandom, make: () => T, p = 0.8): T | undefined {
   return rng.chance(p) ? make() : undefined;
 }
 
-function randomId(rng: Rng, size: number): Uint8Array | undefined {
+function randomId(rng: SeededRandom, size: number): Uint8Array | undefined {
   // Mostly valid; sometimes absent, empty or the wrong size (the mapper's problem, not ours).
-  switch (rng.int(12)) {
+  switch (rng.below(12)) {
     case 0:
       return undefined;
     case 1:
@@ -345,42 +311,42 @@ function randomId(rng: Rng, size: number): Uint8Array | undefined {
   }
 }
 
-function randomResource(rng: Rng): ResourceObj | undefined {
+function randomResource(rng: SeededRandom): ResourceObj | undefined {
   return maybe(rng, () => {
     const attributes = randomAttributes(rng, 6) ?? [];
     if (rng.chance(0.7))
       attributes.unshift({ key: "service.name", value: { stringValue: randomString(rng) } });
-    return { attributes, droppedAttributesCount: maybe(rng, () => rng.int(5), 0.3) };
+    return { attributes, droppedAttributesCount: maybe(rng, () => rng.below(5), 0.3) };
   });
 }
 
-function randomScope(rng: Rng): ScopeObj | undefined {
+function randomScope(rng: SeededRandom): ScopeObj | undefined {
   return maybe(rng, () => ({
     name: maybe(rng, () => randomString(rng)),
     version: maybe(rng, () => randomString(rng)),
     attributes: maybe(rng, () => randomAttributes(rng, 3), 0.4),
-    droppedAttributesCount: maybe(rng, () => rng.int(5), 0.3),
+    droppedAttributesCount: maybe(rng, () => rng.below(5), 0.3),
   }));
 }
 
-function randomSpan(rng: Rng): SpanObj {
+function randomSpan(rng: SeededRandom): SpanObj {
   const events: EventObj[] = [];
-  for (let i = rng.int(4); i > 0; i--) {
+  for (let i = rng.below(4); i > 0; i--) {
     events.push({
       timeUnixNano: maybe(rng, () => randomUint64(rng)),
       name: maybe(rng, () => randomString(rng)),
       attributes: randomAttributes(rng, 4),
-      droppedAttributesCount: maybe(rng, () => rng.int(5), 0.3),
+      droppedAttributesCount: maybe(rng, () => rng.below(5), 0.3),
     });
   }
   const links: LinkObj[] = [];
-  for (let i = rng.int(3); i > 0; i--) {
+  for (let i = rng.below(3); i > 0; i--) {
     links.push({
       traceId: randomId(rng, 16),
       spanId: randomId(rng, 8),
       traceState: maybe(rng, () => randomString(rng), 0.4),
       attributes: randomAttributes(rng, 3),
-      droppedAttributesCount: maybe(rng, () => rng.int(5), 0.3),
+      droppedAttributesCount: maybe(rng, () => rng.below(5), 0.3),
       flags: maybe(rng, () => rng.u32(), 0.5),
     });
   }
@@ -390,20 +356,20 @@ function randomSpan(rng: Rng): SpanObj {
     traceState: maybe(rng, () => randomString(rng), 0.3),
     parentSpanId: maybe(rng, () => randomId(rng, 8), 0.6),
     name: maybe(rng, () => randomString(rng), 0.9),
-    kind: maybe(rng, () => (rng.chance(0.9) ? rng.int(6) : rng.pick([6, 9, -1, 1000]))),
+    kind: maybe(rng, () => (rng.chance(0.9) ? rng.below(6) : rng.pick([6, 9, -1, 1000]))),
     startTimeUnixNano: maybe(rng, () => randomUint64(rng), 0.9),
     endTimeUnixNano: maybe(rng, () => randomUint64(rng), 0.9),
     attributes: randomAttributes(rng, 12),
-    droppedAttributesCount: maybe(rng, () => rng.int(100), 0.3),
+    droppedAttributesCount: maybe(rng, () => rng.below(100), 0.3),
     events: rng.chance(0.7) ? events : undefined,
-    droppedEventsCount: maybe(rng, () => rng.int(100), 0.3),
+    droppedEventsCount: maybe(rng, () => rng.below(100), 0.3),
     links: rng.chance(0.7) ? links : undefined,
-    droppedLinksCount: maybe(rng, () => rng.int(100), 0.3),
+    droppedLinksCount: maybe(rng, () => rng.below(100), 0.3),
     status: maybe(
       rng,
       () => ({
         message: maybe(rng, () => randomString(rng)),
-        code: maybe(rng, () => (rng.chance(0.9) ? rng.int(3) : 7)),
+        code: maybe(rng, () => (rng.chance(0.9) ? rng.below(3) : 7)),
       }),
       0.6,
     ),
@@ -411,13 +377,13 @@ function randomSpan(rng: Rng): SpanObj {
   };
 }
 
-export function randomTracesRequest(rng: Rng): TracesRequestObj {
+export function randomTracesRequest(rng: SeededRandom): TracesRequestObj {
   const resourceSpans: TracesRequestObj["resourceSpans"] = [];
-  for (let i = rng.int(3) + 1; i > 0; i--) {
+  for (let i = rng.below(3) + 1; i > 0; i--) {
     const scopeSpans: NonNullable<TracesRequestObj["resourceSpans"][number]["scopeSpans"]> = [];
-    for (let j = rng.int(3) + (rng.chance(0.9) ? 1 : 0); j > 0; j--) {
+    for (let j = rng.below(3) + (rng.chance(0.9) ? 1 : 0); j > 0; j--) {
       const spans: SpanObj[] = [];
-      for (let k = rng.int(4) + 1; k > 0; k--) spans.push(randomSpan(rng));
+      for (let k = rng.below(4) + 1; k > 0; k--) spans.push(randomSpan(rng));
       scopeSpans.push({
         scope: randomScope(rng),
         spans,
@@ -433,10 +399,10 @@ export function randomTracesRequest(rng: Rng): TracesRequestObj {
   return { resourceSpans };
 }
 
-function randomExemplars(rng: Rng): ExemplarObj[] | undefined {
+function randomExemplars(rng: SeededRandom): ExemplarObj[] | undefined {
   if (rng.chance(0.7)) return undefined;
   const out: ExemplarObj[] = [];
-  for (let i = rng.int(3); i > 0; i--) {
+  for (let i = rng.below(3); i > 0; i--) {
     out.push({
       filteredAttributes: randomAttributes(rng, 2),
       timeUnixNano: randomUint64(rng),
@@ -448,8 +414,8 @@ function randomExemplars(rng: Rng): ExemplarObj[] | undefined {
   return out;
 }
 
-function randomNumberPoint(rng: Rng): NumberPointObj {
-  const value = rng.int(3);
+function randomNumberPoint(rng: SeededRandom): NumberPointObj {
+  const value = rng.below(3);
   return {
     attributes: randomAttributes(rng, 5),
     startTimeUnixNano: maybe(rng, () => randomUint64(rng), 0.9),
@@ -464,9 +430,9 @@ function randomNumberPoint(rng: Rng): NumberPointObj {
   };
 }
 
-function randomHistogramPoint(rng: Rng): HistogramPointObj {
+function randomHistogramPoint(rng: SeededRandom): HistogramPointObj {
   const bounds: number[] = [];
-  for (let i = rng.int(6); i > 0; i--) bounds.push(randomDouble(rng));
+  for (let i = rng.below(6); i > 0; i--) bounds.push(randomDouble(rng));
   const counts: string[] = [];
   for (let i = bounds.length + (rng.chance(0.9) ? 1 : 0); i > 0; i--)
     counts.push(randomUint64(rng));
@@ -485,13 +451,13 @@ function randomHistogramPoint(rng: Rng): HistogramPointObj {
   };
 }
 
-function repeat<T>(rng: Rng, max: number, make: () => T): T[] {
+function repeat<T>(rng: SeededRandom, max: number, make: () => T): T[] {
   const out: T[] = [];
-  for (let i = rng.int(max + 1); i > 0; i--) out.push(make());
+  for (let i = rng.below(max + 1); i > 0; i--) out.push(make());
   return out;
 }
 
-function randomMetric(rng: Rng): MetricObj {
+function randomMetric(rng: SeededRandom): MetricObj {
   const metric: MetricObj = {
     name: maybe(rng, () => randomString(rng), 0.95),
     description: maybe(rng, () => randomString(rng), 0.5),
@@ -499,8 +465,8 @@ function randomMetric(rng: Rng): MetricObj {
     metadata: maybe(rng, () => randomAttributes(rng, 2), 0.2),
   };
   const temporality = (): number | undefined =>
-    maybe(rng, () => (rng.chance(0.9) ? rng.int(3) : 5), 0.9);
-  switch (rng.int(7)) {
+    maybe(rng, () => (rng.chance(0.9) ? rng.below(3) : 5), 0.9);
+  switch (rng.below(7)) {
     case 0:
       metric.gauge = { dataPoints: repeat(rng, 4, () => randomNumberPoint(rng)) };
       break;
@@ -526,11 +492,11 @@ function randomMetric(rng: Rng): MetricObj {
           timeUnixNano: randomUint64(rng),
           count: randomUint64(rng),
           sum: randomDouble(rng),
-          scale: rng.int(20) - 10,
+          scale: rng.below(20) - 10,
           zeroCount: randomUint64(rng),
           positive: {
-            offset: rng.int(10) - 5,
-            bucketCounts: repeat(rng, 4, () => String(rng.int(100))),
+            offset: rng.below(10) - 5,
+            bucketCounts: repeat(rng, 4, () => String(rng.below(100))),
           },
           exemplars: randomExemplars(rng),
           zeroThreshold: randomDouble(rng),
@@ -556,7 +522,7 @@ function randomMetric(rng: Rng): MetricObj {
   return metric;
 }
 
-export function randomMetricsRequest(rng: Rng): MetricsRequestObj {
+export function randomMetricsRequest(rng: SeededRandom): MetricsRequestObj {
   return {
     resourceMetrics: repeat(rng, 3, () => ({
       resource: randomResource(rng),

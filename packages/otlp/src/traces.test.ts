@@ -4,11 +4,12 @@ import {
   type SpanInput,
   STATUS_CODE_NAMES,
 } from "@runtrace/model";
+import { SeededRandom } from "@runtrace/testkit/random";
 import { describe, expect, it } from "vitest";
 import { decodeTracesJson, decodeTracesProtobuf } from "./index.ts";
 import { encodeShuffled, toOtlpJson } from "./test-encodings.ts";
 import { type } from "./test-proto.ts";
-import { Rng, randomTracesRequest } from "./test-random.ts";
+import { randomTracesRequest } from "./test-random.ts";
 import { expectedSpans } from "./test-reference.ts";
 
 const MESSAGES = 600;
@@ -54,7 +55,7 @@ function resourceGroups(spans: readonly SpanInput[]): number {
 
 describe("decodeTracesProtobuf against protobufjs", () => {
   it(`decodes ${MESSAGES} random requests to the reference model`, () => {
-    const rng = new Rng(SEED);
+    const rng = new SeededRandom(SEED);
     const seen = new Set<string>();
     let spans = 0;
     for (let i = 0; i < MESSAGES; i++) {
@@ -94,7 +95,7 @@ describe("decodeTracesProtobuf against protobufjs", () => {
   });
 
   it("decodes the same with fields in any order and unknown fields in every message", () => {
-    const rng = new Rng(SEED + 1);
+    const rng = new SeededRandom(SEED + 1);
     for (let i = 0; i < MESSAGES; i++) {
       const request = randomTracesRequest(rng);
       const body = encodeShuffled(Request, request as never, rng);
@@ -103,7 +104,7 @@ describe("decodeTracesProtobuf against protobufjs", () => {
   });
 
   it("shares one resource object among the spans of a ResourceSpans", () => {
-    const rng = new Rng(SEED + 2);
+    const rng = new SeededRandom(SEED + 2);
     const request = randomTracesRequest(rng);
     request.resourceSpans = [
       { ...request.resourceSpans[0]!, scopeSpans: request.resourceSpans[0]!.scopeSpans },
@@ -150,7 +151,7 @@ function concatBytes(head: number[], tail: Uint8Array): Uint8Array {
 
 describe("decodeTracesJson", () => {
   it(`decodes the OTLP/JSON form of ${MESSAGES} random requests like the protobuf form`, () => {
-    const rng = new Rng(SEED + 3);
+    const rng = new SeededRandom(SEED + 3);
     for (let i = 0; i < MESSAGES; i++) {
       const request = randomTracesRequest(rng);
       const json = JSON.stringify(toOtlpJson(request, rng));

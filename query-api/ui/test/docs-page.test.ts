@@ -8,9 +8,9 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Listening, listen } from "@runtrace/collector";
 import { createQueryApiApp } from "@runtrace/query-api";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningCollector, startTestCollector } from "../../../collector/test/harness.ts";
 import { CHROMIUM_MISSING, findChromium, launchChromium } from "./harness/index.ts";
 
 const SHOTS = fileURLToPath(new URL("screenshots", import.meta.url));

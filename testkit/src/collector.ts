@@ -8,7 +8,7 @@ import {
   createCollector,
   type Listening,
   listen,
-} from "../src/index.ts";
+} from "@runtrace/collector";
 
 export interface RunningCollector {
   ch: ClickHouse;

@@ -13,12 +13,6 @@ const SKIP = new Set(["node_modules", "dist", ".git", "coverage"]);
 /** An import's specifier: `from "x"`, `import "x"`, `import("x")`, `export … from "x"`. */
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g;
 
-/**
- * Reach-ins that exist today, each to be removed by moving the shared code into a test kit
- * (issue 19 step 3); the list may only shrink. `from -> to`, paths relative to the root.
- */
-const KNOWN = new Set(JSON.parse(readFileSync(join(ROOT, "scripts/known-reach-ins.json"), "utf8")));
-
 const rootManifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 /** Workspace folders, longest first so a nested one (query-api/ui) wins over its parent. */
 const workspaces = rootManifest.workspaces
@@ -48,7 +42,6 @@ function* sourceFiles(dir) {
 }
 
 const problems = [];
-const used = new Set();
 for (const file of sourceFiles(ROOT)) {
   const from = relative(ROOT, file).split(sep).join("/");
   const own = workspaceOf(from);
@@ -61,17 +54,9 @@ for (const file of sourceFiles(ROOT)) {
       .join("/");
     const target = workspaceOf(to);
     if (target.dir === own.dir) continue;
-    const key = `${from} -> ${to}`;
-    if (KNOWN.has(key)) {
-      used.add(key);
-      continue;
-    }
     const entry = target.name ? ` (import "${target.name}" instead)` : "";
     problems.push(`${from}: imports ${to}, a file of ${target.name ?? target.dir}${entry}`);
   }
-}
-for (const key of KNOWN) {
-  if (!used.has(key)) problems.push(`scripts/known-reach-ins.json: "${key}" is gone; remove it`);
 }
 if (problems.length > 0) {
   console.error(
@@ -79,4 +64,4 @@ if (problems.length > 0) {
   );
   process.exit(1);
 }
-console.log(`imports: ${KNOWN.size} known reach-ins left, no new ones`);
+console.log("imports: every cross-workspace import goes through a package entry point");

@@ -2,12 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { CHROMIUM_MISSING, findChromium, launchChromium } from "@runtrace/testkit/chromium";
 import type { Browser } from "playwright-core";
-import {
-  CHROMIUM_MISSING,
-  findChromium,
-  launchChromium,
-} from "../../query-api/ui/test/harness/chromium.ts";
 import { integerOption } from "./options.ts";
 import { type QueryApi, startQueryApi } from "./query/api.ts";
 import { parseShare, prepareData } from "./query/prepare.ts";

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runDemo } from "@runtrace/examples";
 import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDemo } from "../../examples/src/demo/run-demo.ts";
 import { expandMacros, type MacroRange } from "./grafana-macros.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

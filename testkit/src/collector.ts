@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
+import type { ClickHouse } from "@runtrace/clickhouse";
 import {
   type Collector,
   type CollectorConfig,
@@ -9,6 +6,7 @@ import {
   type Listening,
   listen,
 } from "@runtrace/collector";
+import { openMigrated, removeDir, tempDataDir } from "./clickhouse.ts";
 
 export interface RunningCollector {
   ch: ClickHouse;
@@ -22,9 +20,8 @@ export interface RunningCollector {
 export async function startTestCollector(
   options: Partial<CollectorConfig> = {},
 ): Promise<RunningCollector> {
-  const dataDir = mkdtempSync(join(tmpdir(), "runtrace-collector-"));
-  const ch = await createClickHouse({ dataDir, url: undefined });
-  await migrate(ch);
+  const dataDir = tempDataDir("runtrace-collector-");
+  const ch = await openMigrated(dataDir);
   const collector = createCollector(ch, { port: 0, host: "127.0.0.1", ...options });
   const server = await listen(collector.app, 0, "127.0.0.1");
   return {
@@ -36,7 +33,7 @@ export async function startTestCollector(
       await server.close();
       await collector.close();
       await ch.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeDir(dataDir);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { type Agent, request } from "node:http";
-import { startQueryApiOnly } from "../../../query-api/ui/test/harness/server.ts";
+import { startQueryApiOnly } from "@runtrace/testkit/runtrace-process";
 
 /** `runtrace query-api` in its own process, so the load generator never shares its event loop. */
 export interface QueryApi {

@@ -1,10 +1,10 @@
-import type { Page, Response } from "playwright-core";
 import {
   pageTimings,
   type ResourceTiming,
   RUN_ROW_SELECTOR,
   waitForFirstData,
-} from "../../../query-api/ui/test/harness/page.ts";
+} from "@runtrace/testkit/runs-page";
+import type { Page, Response } from "playwright-core";
 
 /** One API request of the page, as the browser timed it (ms since the navigation started). */
 export interface ApiRequest {

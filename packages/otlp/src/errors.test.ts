@@ -1,3 +1,4 @@
+import { protobuf, randomMetricsRequest, randomTracesRequest, type } from "@runtrace/testkit/otlp";
 import { SeededRandom } from "@runtrace/testkit/random";
 import { describe, expect, it } from "vitest";
 import {
@@ -7,8 +8,6 @@ import {
   decodeTracesProtobuf,
   OtlpDecodeError,
 } from "./index.ts";
-import { protobuf, type } from "./test-proto.ts";
-import { randomMetricsRequest, randomTracesRequest } from "./test-random.ts";
 
 const TraceRequest = type("otlp.ExportTraceServiceRequest");
 const MetricsRequest = type("otlp.ExportMetricsServiceRequest");

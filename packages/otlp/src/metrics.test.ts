@@ -1,10 +1,14 @@
+import {
+  encodeShuffled,
+  expectedMetrics,
+  randomMetricsRequest,
+  toOtlpJson,
+  type,
+  unpackedRoot,
+} from "@runtrace/testkit/otlp";
 import { SeededRandom } from "@runtrace/testkit/random";
 import { describe, expect, it } from "vitest";
 import { decodeMetricsJson, decodeMetricsProtobuf } from "./index.ts";
-import { encodeShuffled, toOtlpJson } from "./test-encodings.ts";
-import { type, unpackedRoot } from "./test-proto.ts";
-import { randomMetricsRequest } from "./test-random.ts";
-import { expectedMetrics } from "./test-reference.ts";
 
 const MESSAGES = 600;
 const SEED = 0x3e7;

@@ -1,9 +1,7 @@
+import { type KeyValueObj, type SpanObj, toOtlpJson, type } from "@runtrace/testkit/otlp";
 import { SeededRandom } from "@runtrace/testkit/random";
 import { describe, expect, it } from "vitest";
 import { decodeTracesJson, decodeTracesProtobuf } from "./index.ts";
-import { toOtlpJson } from "./test-encodings.ts";
-import { type } from "./test-proto.ts";
-import type { KeyValueObj, SpanObj } from "./test-random.ts";
 
 const Request = type("otlp.ExportTraceServiceRequest");
 const SPANS = 512;

@@ -1,6 +1,6 @@
+import { type } from "@runtrace/testkit/otlp";
 import { describe, expect, it } from "vitest";
 import { encodeExportMetricsResponse, encodeExportTraceResponse, encodeStatus } from "./index.ts";
-import { type } from "./test-proto.ts";
 
 const TraceResponse = type("otlp.ExportTraceServiceResponse");
 const MetricsResponse = type("otlp.ExportMetricsServiceResponse");

@@ -1,5 +1,5 @@
+import { type } from "@runtrace/testkit/otlp";
 import { describe, expect, it } from "vitest";
-import { type } from "./test-proto.ts";
 import { encodeTracesData, type OtlpTracesData } from "./traces-encode.ts";
 import { decodeTracesProtobuf } from "./traces-protobuf.ts";
 

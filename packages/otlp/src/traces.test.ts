@@ -4,13 +4,16 @@ import {
   type SpanInput,
   STATUS_CODE_NAMES,
 } from "@runtrace/model";
+import {
+  encodeShuffled,
+  expectedSpans,
+  randomTracesRequest,
+  toOtlpJson,
+  type,
+} from "@runtrace/testkit/otlp";
 import { SeededRandom } from "@runtrace/testkit/random";
 import { describe, expect, it } from "vitest";
 import { decodeTracesJson, decodeTracesProtobuf } from "./index.ts";
-import { encodeShuffled, toOtlpJson } from "./test-encodings.ts";
-import { type } from "./test-proto.ts";
-import { randomTracesRequest } from "./test-random.ts";
-import { expectedSpans } from "./test-reference.ts";
 
 const MESSAGES = 600;
 const SEED = 0x07e1;

@@ -1,3 +1,4 @@
+import { openMigrated, tempDataDir } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,
@@ -5,7 +6,6 @@ import {
   createClickHouse,
   readArrivalBoundary,
 } from "../../src/index.ts";
-import { openMigrated, tempDataDir } from "../helpers.ts";
 import { span } from "../span-builder.ts";
 
 /**

@@ -1,6 +1,6 @@
+import { openMigrated } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BatchingWriter, type ClickHouse } from "../../src/index.ts";
-import { openMigrated } from "../helpers.ts";
 import { hexId, span } from "../span-builder.ts";
 
 let ch: ClickHouse;

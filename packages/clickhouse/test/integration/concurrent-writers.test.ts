@@ -1,4 +1,5 @@
 import type { SpanInput } from "@runtrace/model";
+import { openMigrated, tempDataDir } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,
@@ -6,7 +7,6 @@ import {
   createClickHouse,
   currentVersion,
 } from "../../src/index.ts";
-import { openMigrated, tempDataDir } from "../helpers.ts";
 import { hexId, span } from "../span-builder.ts";
 
 /**

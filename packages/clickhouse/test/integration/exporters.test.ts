@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { openMigrated } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,
@@ -9,7 +10,6 @@ import {
   ClickHouseMetricExporter,
   ClickHouseSpanExporter,
 } from "../../src/index.ts";
-import { openMigrated } from "../helpers.ts";
 
 let ch: ClickHouse;
 let writer: BatchingWriter;

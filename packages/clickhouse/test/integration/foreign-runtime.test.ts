@@ -1,6 +1,7 @@
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createExecutionRecorder } from "@runtrace/sdk";
+import { openMigrated } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,
@@ -8,7 +9,6 @@ import {
   ClickHouseSpanExporter,
   selectRuns,
 } from "../../src/index.ts";
-import { openMigrated } from "../helpers.ts";
 
 /**
  * A runtime that does not use @runtrace/sdk but follows the span model with the seed's own

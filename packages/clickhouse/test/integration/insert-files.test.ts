@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResourceInput, SpanInput } from "@runtrace/model";
+import { openMigrated, removeDir, tempDataDir } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertFolder } from "../../src/connection/insert-files.ts";
 import { type ClickHouse, createClickHouse, quoteString } from "../../src/index.ts";
@@ -20,7 +21,6 @@ import {
   tsvStringArray,
 } from "../../src/rows/tsv.ts";
 import { join as tsvBody } from "../../src/writer/insert-pipeline.ts";
-import { openMigrated, removeDir, tempDataDir } from "../helpers.ts";
 import { HOSTILE } from "../hostile-strings.ts";
 
 let ch: ClickHouse;

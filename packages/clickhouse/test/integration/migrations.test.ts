@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { removeDir, tempDataDir } from "@runtrace/testkit/clickhouse";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type ClickHouse,
@@ -9,7 +10,6 @@ import {
   schemaVersion,
   selectRuns,
 } from "../../src/index.ts";
-import { removeDir, tempDataDir } from "../helpers.ts";
 
 const TSX = join(process.cwd(), "node_modules", ".bin", "tsx");
 const CHILD = join(import.meta.dirname, "..", "fixtures", "child-process.ts");

@@ -1,7 +1,7 @@
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { openMigrated } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClickHouse, ClickHouseSpanExporter } from "../../src/index.ts";
-import { openMigrated } from "../helpers.ts";
 
 /**
  * The OpenTelemetry Collector ClickHouse exporter's otel_traces columns and types

@@ -1,6 +1,6 @@
+import { tempDataDir } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClickHouse, createClickHouse } from "../../src/index.ts";
-import { tempDataDir } from "../helpers.ts";
 
 let pooled: ClickHouse;
 beforeAll(async () => {

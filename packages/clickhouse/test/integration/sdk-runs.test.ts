@@ -7,6 +7,7 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { createExecutionRecorder, type ExecutionRecorder } from "@runtrace/sdk";
+import { openMigrated } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,
@@ -16,7 +17,6 @@ import {
   type StoredRun,
   selectRuns,
 } from "../../src/index.ts";
-import { openMigrated } from "../helpers.ts";
 
 /**
  * The real OpenTelemetry SDK, driven through @runtrace/sdk, exporting through

@@ -1,8 +1,8 @@
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { openMigrated } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClickHouse, ClickHouseSpanExporter, selectRuns } from "../../src/index.ts";
-import { openMigrated } from "../helpers.ts";
 
 let ch: ClickHouse;
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { openMigrated } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   briefError,
@@ -6,7 +7,6 @@ import {
   quoteString,
   sqlLiteral,
 } from "../../src/index.ts";
-import { openMigrated } from "../helpers.ts";
 import { HOSTILE } from "../hostile-strings.ts";
 
 let ch: ClickHouse;

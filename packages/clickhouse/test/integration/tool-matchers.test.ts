@@ -1,3 +1,4 @@
+import { openMigrated } from "@runtrace/testkit/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ClickHouse,
@@ -6,7 +7,6 @@ import {
   runToolMatchers,
 } from "../../src/index.ts";
 import { toolMatchersSql } from "../../src/rows/tool-matchers.ts";
-import { openMigrated } from "../helpers.ts";
 
 let ch: ClickHouse;
 beforeAll(async () => {

@@ -4,9 +4,8 @@
  * through the real OpenTelemetry SDK, the system's Chromium, and the page's test hooks.
  */
 
-/** Data: the demo's mix of runs (examples/src/demo/run-demo.ts). */
-export type { RunDemoOptions } from "../../../../examples/src/demo/run-demo.ts";
-export { runDemo } from "../../../../examples/src/demo/run-demo.ts";
+/** Data: the demo's mix of runs (@runtrace/examples). */
+export { type RunDemoOptions, runDemo } from "@runtrace/examples";
 /** Chromium through playwright-core. */
 export {
   CHROMIUM_ARGS,
@@ -14,18 +13,22 @@ export {
   CHROMIUM_PATHS,
   findChromium,
   launchChromium,
-} from "./chromium.ts";
+} from "@runtrace/testkit/chromium";
 /** The page's hooks: the first-data mark, run rows, timings. */
-export type { PageTimings, ResourceTiming } from "./page.ts";
+export type { PageTimings, ResourceTiming } from "@runtrace/testkit/runs-page";
 export {
   FIRST_DATA_MARK,
   pageTimings,
   RUN_ROW_SELECTOR,
   waitForFirstData,
-} from "./page.ts";
+} from "@runtrace/testkit/runs-page";
 /** `runtrace start` / `runtrace query-api` processes. */
-export type { AllInOneServer, RuntraceServer, ServerOptions } from "./server.ts";
-export { startAllInOne, startQueryApiOnly } from "./server.ts";
+export type {
+  AllInOneServer,
+  RuntraceServer,
+  ServerOptions,
+} from "@runtrace/testkit/runtrace-process";
+export { startAllInOne, startQueryApiOnly } from "@runtrace/testkit/runtrace-process";
 /** Data: one run through the real SDK. */
 export type { SubmitRunOptions, SubmittedRun } from "./submit-run.ts";
 export { resumeRun, submitRun } from "./submit-run.ts";

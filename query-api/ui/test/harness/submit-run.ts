@@ -4,12 +4,16 @@
  * OpenTelemetry Node SDK (`startTelemetry`) over OTLP/HTTP to a running collector.
  */
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
+import {
+  createSandbox,
+  createTools,
+  type ExecuteResult,
+  pauseForLater,
+  type ResumedRun,
+  resumeInAnotherProcess,
+} from "@runtrace/examples";
 import type { ExecutionState } from "@runtrace/sdk";
 import { type ExecutionTrigger, startTelemetry } from "@runtrace/sdk";
-import { pauseForLater } from "../../../../examples/src/demo/answers.ts";
-import { type ResumedRun, resumeInAnotherProcess } from "../../../../examples/src/demo/handoff.ts";
-import { createSandbox, type ExecuteResult } from "../../../../examples/src/sandbox/index.ts";
-import { createTools } from "../../../../examples/src/tools.ts";
 
 export interface SubmitRunOptions {
   /**

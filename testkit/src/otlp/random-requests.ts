@@ -1,6 +1,6 @@
 /**
  * Test support: seeded random OTLP requests, as plain objects in protobufjs's shape (camelCase
- * keys, 64-bit integers as decimal strings, bytes as Uint8Array). Used only by tests.
+ * keys, 64-bit integers as decimal strings, bytes as Uint8Array). Used by tests.
  */
 
 import type { SeededRandom } from "@runtrace/testkit/random";

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ClickHouse, createClickHouse, migrate } from "../src/index.ts";
+import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
 
 const created: string[] = [];
 // Each test file runs in its own process: its data directories go when it exits.

@@ -1,11 +1,11 @@
 /**
  * Test support: other encodings of a random request: its OTLP/JSON form, and protobuf with
- * fields shuffled and unknown fields inserted. Used only by tests.
+ * fields shuffled and unknown fields inserted. Used by tests.
  */
 
 import type { SeededRandom } from "@runtrace/testkit/random";
-import { protobuf } from "./test-proto.ts";
-import { CODES, hex, KINDS, SAFE } from "./test-reference.ts";
+import { protobuf } from "./proto.ts";
+import { CODES, hex, KINDS, SAFE } from "./reference.ts";
 
 const ID_KEYS = new Set(["traceId", "spanId", "parentSpanId"]);
 const INT64_KEYS = new Set([

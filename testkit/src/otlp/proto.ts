@@ -1,7 +1,7 @@
 /**
  * Test support: the OTLP schema for protobufjs, written from the field numbers of
  * opentelemetry-proto (common/v1, resource/v1, trace/v1, metrics/v1, collector/*) as listed
- * in the protocols reference, independently of the hand-written decoder. Used only by tests.
+ * in the protocols reference, independently of the hand-written decoder. Used by tests.
  */
 import protobuf from "protobufjs";
 

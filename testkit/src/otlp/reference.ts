@@ -1,6 +1,6 @@
 /**
  * Test support: the row model expected for a random request, computed straight from the
- * request object, independently of the decoder's code. Used only by tests.
+ * request object, independently of the decoder's code. Used by tests.
  */
 import type {
   Attributes,
@@ -19,7 +19,7 @@ import type {
   NumberPointObj,
   ResourceObj,
   TracesRequestObj,
-} from "./test-random.ts";
+} from "./random-requests.ts";
 
 export function hex(bytes: Uint8Array | undefined): string {
   let s = "";

@@ -26,7 +26,7 @@ COPY packages/model/package.json packages/model/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/otlp/package.json packages/otlp/
-COPY packages/cli/package.json packages/cli/
+COPY cli/package.json cli/
 COPY collector/package.json collector/
 COPY query-api/package.json query-api/
 COPY query-api/ui/package.json query-api/ui/
@@ -53,7 +53,7 @@ COPY packages/model/package.json packages/model/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/otlp/package.json packages/otlp/
-COPY packages/cli/package.json packages/cli/
+COPY cli/package.json cli/
 COPY collector/package.json collector/
 COPY query-api/package.json query-api/
 COPY query-api/ui/package.json query-api/ui/
@@ -80,5 +80,5 @@ USER node
 EXPOSE 4318 8080
 
 # The command selects what runs: start (all in one), collector, query-api, migrate.
-ENTRYPOINT ["node", "packages/cli/bin/runtrace.js"]
+ENTRYPOINT ["node", "cli/bin/runtrace.js"]
 CMD ["start"]

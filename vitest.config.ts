@@ -7,6 +7,7 @@ export default defineConfig({
     include: [
       "packages/*/src/**/*.test.ts",
       "packages/*/test/**/*.test.ts",
+      "cli/test/**/*.test.ts",
       "collector/src/**/*.test.ts",
       "collector/test/**/*.test.ts",
       "query-api/src/**/*.test.ts",

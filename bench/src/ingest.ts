@@ -274,7 +274,7 @@ async function startCollector(dataDir: string, options: Options): Promise<Collec
   // `runtrace collector` itself, or the same collector with its ClickHouse calls timed.
   const command = options.instrumented
     ? ["--import", "tsx", ...profile, join(REPO, "bench/src/instrumented-collector.ts")]
-    : [...profile, join(REPO, "packages/cli/bin/runtrace.js"), "collector"];
+    : [...profile, join(REPO, "cli/bin/runtrace.js"), "collector"];
   const child = spawn(process.execPath, command, {
     cwd: REPO,
     env,

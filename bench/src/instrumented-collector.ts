@@ -3,7 +3,7 @@ import { type ClickHouse, createClickHouse, migrate, type WriteLane } from "@run
 import { createCollector, listen } from "@runtrace/collector";
 
 /**
- * `runtrace collector` (packages/cli/src/commands/serve.ts, collector only) with the writer's
+ * `runtrace collector` (cli/src/commands/serve.ts, collector only) with the writer's
  * ClickHouse calls timed, for `npm run bench -- ingest --instrumented`. `GET /bench/times`
  * answers the running totals: per-table insert time, look-ups, deletes, main-thread
  * utilization and GC pauses. Run with `node --import tsx`.

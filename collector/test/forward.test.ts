@@ -415,7 +415,7 @@ describe("RUNTRACE_FORWARD_* configuration", () => {
 
   it("stops `runtrace collector` at start-up, before it opens any data", () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), "runtrace-fwd-cli-")), "data");
-    const bin = fileURLToPath(new URL("../../packages/cli/bin/runtrace.js", import.meta.url));
+    const bin = fileURLToPath(new URL("../../cli/bin/runtrace.js", import.meta.url));
     try {
       const run = spawnSync(process.execPath, [bin, "collector"], {
         env: {

@@ -235,9 +235,7 @@ describe("docker-compose.yml", () => {
   });
 
   it("builds runtrace from the Dockerfile and runs real `runtrace` subcommands", () => {
-    const commands = [...read("packages/cli/src/main.ts").matchAll(/case "([a-z-]+)":/g)].map(
-      (m) => m[1],
-    );
+    const commands = [...read("cli/src/main.ts").matchAll(/case "([a-z-]+)":/g)].map((m) => m[1]);
     expect(runtraceServices.map(([name]) => name).sort()).toEqual([
       "collector",
       "migrate",
@@ -254,8 +252,8 @@ describe("docker-compose.yml", () => {
       expect(service.command, name).toHaveLength(1);
     }
     const dockerfile = read("Dockerfile");
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "packages\/cli\/bin\/runtrace\.js"\]$/m);
-    expect(existsSync(join(ROOT, "packages/cli/bin/runtrace.js"))).toBe(true);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "cli\/bin\/runtrace\.js"\]$/m);
+    expect(existsSync(join(ROOT, "cli/bin/runtrace.js"))).toBe(true);
     expect(dockerfile).toMatch(/^CMD \["start"\]$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/RUNTRACE_HOST=0\.0\.0\.0/);

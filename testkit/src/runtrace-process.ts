@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
-const CLI = join(REPO, "packages/cli/bin/runtrace.js");
+const CLI = join(REPO, "cli/bin/runtrace.js");
 
 /** The most output kept for {@link RuntraceServer.output} (the tail wins). */
 const MAX_OUTPUT_CHARS = 1_000_000;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { readConfig } from "@runtrace/cli";
 import {
   BatchingWriter,
   type ClickHouse,
@@ -381,8 +382,13 @@ export async function runExporterBenchmark(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const rawBatches = [...new Set(options.variants.map((v) => v.maxBatchRows))];
   const dataDir = mkdtempSync(join(tmpdir(), "runtrace-bench-"));
-  // `url: undefined` keeps a CLICKHOUSE_URL in the environment from pointing this at a server.
-  const ch = await createClickHouse({ dataDir, url: undefined });
+  // The environment's settings (RUNTRACE_INSERT_FORMAT…), in a directory of its own: `url:
+  // undefined` keeps a CLICKHOUSE_URL from pointing this at a server.
+  const ch = await createClickHouse({
+    ...readConfig(process.env).clickhouse,
+    dataDir,
+    url: undefined,
+  });
   try {
     await migrate(ch);
     const [v] = await ch.select<{ v: string }>("SELECT version() AS v");

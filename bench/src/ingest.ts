@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { readConfig } from "@runtrace/cli";
 import {
   type ClickHouse,
   createClickHouse,
@@ -924,7 +925,12 @@ export async function runIngestBenchmark(args: string[]): Promise<void> {
     if (stopped.code !== 0) throw new Error(`collector exited with ${stopped.code}`);
     console.log(`collector stopped (SIGTERM) in ${stopped.seconds.toFixed(1)} s; VmHWM ${mb(hwm)}`);
 
-    const ch = await createClickHouse({ dataDir, url: undefined });
+    // The collector's settings (the same environment), on its data directory.
+    const ch = await createClickHouse({
+      ...readConfig(process.env).clickhouse,
+      dataDir,
+      url: undefined,
+    });
     const raws: { batchRows: number; inserts: number; seconds: number }[] = [];
     let expected: Expected | undefined;
     let version = "?";

@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
+import { readConfig } from "@runtrace/cli";
 import { type ClickHouse, createClickHouse, migrate, type WriteLane } from "@runtrace/clickhouse";
 import { createCollector, listen } from "@runtrace/collector";
 
@@ -116,12 +117,14 @@ const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 const eluStart = performance.eventLoopUtilization();
 
-const ch = await createClickHouse();
+// Configured as `runtrace collector` is: from this process's environment, read once.
+const config = readConfig(process.env, { collector: true, queryApi: false });
+const ch = await createClickHouse(config.clickhouse);
 const migrated = await migrate(ch);
 console.log(
   `runtrace: ${ch.kind} ClickHouse, data in ${ch.location} (schema version ${migrated.to}), instrumented`,
 );
-const collector = createCollector(instrument(ch));
+const collector = createCollector(instrument(ch), config.collector);
 // The engine's memory as it accounts for it, on a reader client (never in the writer's way).
 setInterval(() => {
   ch.select<{ value: number }>("SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'")

@@ -2,4 +2,5 @@
  * @module
  * The runtrace command line.
  */
+export { type ConfigParts, type RuntraceConfig, readConfig } from "./config.ts";
 export { main } from "./main.ts";

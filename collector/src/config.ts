@@ -1,29 +1,29 @@
-import { ConfigError, parseInteger } from "@runtrace/clickhouse";
+import { ConfigError, type Environment, parseInteger } from "@runtrace/clickhouse";
 import { FORWARD_SIGNALS, type ForwardSignal } from "./forward/otlp-forwarder.ts";
 
 /** The collector's settings, resolved once at start-up. */
 export interface CollectorConfig {
-  /** @default process.env.RUNTRACE_COLLECTOR_PORT ?? 4318 */
+  /** @default `RUNTRACE_COLLECTOR_PORT` of the environment passed ?? 4318 */
   port: number;
-  /** @default process.env.RUNTRACE_HOST ?? "127.0.0.1" */
+  /** @default `RUNTRACE_HOST` of the environment passed ?? "127.0.0.1" */
   host: string;
   /**
    * Largest request body accepted, measured after decompression.
-   * @default process.env.RUNTRACE_MAX_BODY_BYTES ?? 64 MiB
+   * @default `RUNTRACE_MAX_BODY_BYTES` of the environment passed ?? 64 MiB
    */
   maxBodyBytes: number;
-  /** When set, `POST /v1/*` needs `Authorization: Bearer <token>`. @default process.env.RUNTRACE_INGEST_TOKEN */
+  /** When set, `POST /v1/*` needs `Authorization: Bearer <token>`. @default `RUNTRACE_INGEST_TOKEN` of the environment passed */
   ingestToken: string | undefined;
   /**
    * Span ids remembered to recognise a re-delivered span; size it to spans/s × the clients'
    * retry horizon (the OTel JS exporter retries for up to 10 s).
-   * @default process.env.RUNTRACE_DEDUP_WINDOW_SPANS ?? 262144
+   * @default `RUNTRACE_DEDUP_WINDOW_SPANS` of the environment passed ?? 262144
    */
   dedupWindowSpans: number;
   /**
    * Rows waiting to be written beyond which requests get 429: at a few seconds of write
    * throughput, so queued requests are answered well inside the exporters' 10 s timeout.
-   * @default process.env.RUNTRACE_MAX_QUEUE_ROWS ?? 60000
+   * @default `RUNTRACE_MAX_QUEUE_ROWS` of the environment passed ?? 60000
    */
   maxQueueRows: number;
   /**
@@ -32,24 +32,24 @@ export interface CollectorConfig {
    * code each) grow to gigabytes. At least `maxBodyBytes`, or a request of the largest size
    * could never be taken while anything waits; one near that size waits for a queue about
    * empty (lower `maxBodyBytes` to let large requests in sooner under steady load).
-   * @default process.env.RUNTRACE_MAX_QUEUE_BYTES ?? maxBodyBytes (64 MiB)
+   * @default `RUNTRACE_MAX_QUEUE_BYTES` of the environment passed ?? maxBodyBytes (64 MiB)
    */
   maxQueueBytes: number;
   /**
    * An OTLP/HTTP base URL (`http://jaeger:4318`) that every stored request is also sent to,
    * unchanged, at `/v1/traces` and `/v1/metrics`. Unset: no copies.
-   * @default process.env.RUNTRACE_FORWARD_OTLP_ENDPOINT
+   * @default `RUNTRACE_FORWARD_OTLP_ENDPOINT` of the environment passed
    */
   forwardEndpoint: string | undefined;
-  /** Signals copied. @default process.env.RUNTRACE_FORWARD_SIGNALS ?? "traces,metrics" */
+  /** Signals copied. @default `RUNTRACE_FORWARD_SIGNALS` of the environment passed ?? "traces,metrics" */
   forwardSignals: readonly ForwardSignal[];
-  /** Longest one copy may take. @default process.env.RUNTRACE_FORWARD_TIMEOUT_MS ?? 5000 */
+  /** Longest one copy may take. @default `RUNTRACE_FORWARD_TIMEOUT_MS` of the environment passed ?? 5000 */
   forwardTimeoutMillis: number;
-  /** Copies in flight beyond which more are dropped. @default process.env.RUNTRACE_FORWARD_MAX_IN_FLIGHT ?? 64 */
+  /** Copies in flight beyond which more are dropped. @default `RUNTRACE_FORWARD_MAX_IN_FLIGHT` of the environment passed ?? 64 */
   forwardMaxInFlight: number;
   /**
    * Bytes of the copies in flight beyond which more are dropped.
-   * @default process.env.RUNTRACE_FORWARD_MAX_IN_FLIGHT_BYTES ?? 32 MiB
+   * @default `RUNTRACE_FORWARD_MAX_IN_FLIGHT_BYTES` of the environment passed ?? 32 MiB
    */
   forwardMaxInFlightBytes: number;
 }
@@ -103,7 +103,7 @@ function parseSignals(value: string | readonly ForwardSignal[] | undefined): For
 
 export function resolveCollectorConfig(
   options: Partial<CollectorConfig> = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env: Environment = {},
 ): CollectorConfig {
   const maxBodyBytes = parseInteger({
     key: "RUNTRACE_MAX_BODY_BYTES",

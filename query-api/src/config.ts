@@ -1,4 +1,4 @@
-import { parseInteger } from "@runtrace/clickhouse";
+import { type Environment, parseInteger } from "@runtrace/clickhouse";
 import type { QueryApiOptions } from "./app.ts";
 import { parseApiTokens } from "./http/access.ts";
 
@@ -25,7 +25,7 @@ export function parseDurationMs(key: string, text: string): number {
 }
 
 /** The query API's settings from the environment (`RUNTRACE_*`), with their defaults. */
-export function resolveQueryApiConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig {
+export function resolveQueryApiConfig(env: Environment): QueryApiConfig {
   const portText = env.RUNTRACE_QUERY_PORT?.trim() || "8080";
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65_535) {

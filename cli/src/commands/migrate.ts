@@ -1,8 +1,9 @@
 import { createClickHouse, migrate } from "@runtrace/clickhouse";
+import { readConfig } from "../config.ts";
 
 /** `runtrace migrate`: applies pending schema versions and the configured retention. */
 export async function migrateCommand(): Promise<number> {
-  const ch = await createClickHouse();
+  const ch = await createClickHouse(readConfig(process.env).clickhouse);
   try {
     const result = await migrate(ch);
     const what =

@@ -1,11 +1,7 @@
 import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
-import {
-  createCollector,
-  type Listening,
-  listen,
-  resolveCollectorConfig,
-} from "@runtrace/collector";
-import { createQueryApiApp, resolveQueryApiConfig } from "@runtrace/query-api";
+import { createCollector, type Listening, listen } from "@runtrace/collector";
+import { createQueryApiApp } from "@runtrace/query-api";
+import { readConfig } from "../config.ts";
 
 export interface ServeOptions {
   collector: boolean;
@@ -18,14 +14,14 @@ export interface ServeOptions {
  */
 export async function serveCommand(options: ServeOptions): Promise<number> {
   // A configuration mistake stops the process before it opens (and locks) any data.
-  const collectorConfig = options.collector ? resolveCollectorConfig() : undefined;
-  const ch: ClickHouse = await createClickHouse();
+  const config = readConfig(process.env, options);
+  const collectorConfig = config.collector;
+  const ch: ClickHouse = await createClickHouse(config.clickhouse);
   const servers: Listening[] = [];
   const closers: (() => Promise<void>)[] = [];
   let collectorUrl: string | undefined;
   try {
     const migrated = await migrate(ch);
-    const host = process.env.RUNTRACE_HOST || "127.0.0.1";
     console.log(
       `runtrace: ${ch.kind} ClickHouse, data in ${ch.location} (schema version ${migrated.to}, retention ${ch.config.retentionDays} days)`,
     );
@@ -42,21 +38,21 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
         );
       }
     }
-    if (options.queryApi) {
-      const config = resolveQueryApiConfig();
+    if (config.queryApi) {
+      const queryApi = config.queryApi;
       const app = createQueryApiApp({
         clickhouse: ch,
-        apiTokens: config.apiTokens,
-        staleAfterMs: config.staleAfterMs,
-        ...(config.codeCountBudget === undefined
+        apiTokens: queryApi.apiTokens,
+        staleAfterMs: queryApi.staleAfterMs,
+        ...(queryApi.codeCountBudget === undefined
           ? {}
-          : { codeCountBudget: config.codeCountBudget }),
-        collectorUrl: collectorUrl ?? config.collectorUrl,
+          : { codeCountBudget: queryApi.codeCountBudget }),
+        collectorUrl: collectorUrl ?? queryApi.collectorUrl,
       });
-      const server = await listen(app, config.port, host);
+      const server = await listen(app, queryApi.port, queryApi.host);
       servers.push(server);
-      const access = config.apiTokens
-        ? `${config.apiTokens.size} API token(s)`
+      const access = queryApi.apiTokens
+        ? `${queryApi.apiTokens.size} API token(s)`
         : "open (no RUNTRACE_API_TOKENS)";
       console.log(
         `runtrace: query API on ${server.url} (the /runs page, /v1/executions, /v1/stats, /docs, Jaeger API /api, Tempo /tempo; ${access})`,

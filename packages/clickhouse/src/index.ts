@@ -15,6 +15,7 @@ export {
 export {
   type ClickHouseConfig,
   ConfigError,
+  type Environment,
   parseInteger,
   redactUrl,
   resolveClickHouseConfig,

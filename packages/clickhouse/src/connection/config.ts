@@ -6,56 +6,62 @@ export interface ClickHouseConfig {
   /**
    * A ClickHouse server, `http(s)://user:pass@host:8123/db`. Unset: embedded ClickHouse (chDB)
    * in {@link dataDir}.
-   * @default process.env.CLICKHOUSE_URL
+   * @default `CLICKHOUSE_URL` of the environment passed
    */
   url: string | undefined;
   /**
    * Directory of the embedded engine's data; ignored with {@link url}.
-   * @default process.env.RUNTRACE_DATA_DIR ?? "./data"
+   * @default `RUNTRACE_DATA_DIR` of the environment passed ?? "./data"
    */
   dataDir: string;
   /**
    * Days a span, run or metric point is kept; whole daily parts are dropped after that.
-   * @default process.env.RUNTRACE_RETENTION_DAYS ?? 30
+   * @default `RUNTRACE_RETENTION_DAYS` of the environment passed ?? 30
    */
   retentionDays: number;
   /**
    * Longest time one read may run (`max_execution_time`), so reads cannot starve ingest.
-   * @default process.env.RUNTRACE_READ_TIMEOUT_SECONDS ?? 30
+   * @default `RUNTRACE_READ_TIMEOUT_SECONDS` of the environment passed ?? 30
    */
   readTimeoutSeconds: number;
   /**
    * Most memory one read may use (`max_memory_usage`).
-   * @default process.env.RUNTRACE_READ_MAX_MEMORY_BYTES ?? 2 GiB
+   * @default `RUNTRACE_READ_MAX_MEMORY_BYTES` of the environment passed ?? 2 GiB
    */
   readMaxMemoryBytes: number;
   /**
    * Embedded: connections reads are spread over, so several readers (people, live polls) are
    * answered side by side. A server needs no such setting.
-   * @default process.env.RUNTRACE_READ_CONNECTIONS ?? 4
+   * @default `RUNTRACE_READ_CONNECTIONS` of the environment passed ?? 4
    */
   readConnections: number;
   /**
    * Embedded: the folder under which the data directory's insert files are written (each batch
    * is a file the engine reads with `INSERT … FROM INFILE`). Unset: `/dev/shm` when it is a tmpfs
    * of at least 512 MiB, else the data directory.
-   * @default process.env.RUNTRACE_INSERT_DIR
+   * @default `RUNTRACE_INSERT_DIR` of the environment passed
    */
   insertDir: string | undefined;
   /**
    * Embedded: free bytes the insert folder's file system keeps; a batch that would eat into them
    * is not written (the writer retries, then answers 503 with Retry-After).
-   * @default process.env.RUNTRACE_INSERT_RESERVE_BYTES ?? 64 MiB
+   * @default `RUNTRACE_INSERT_RESERVE_BYTES` of the environment passed ?? 64 MiB
    */
   insertReserveBytes: number;
   /**
    * How span rows (`otel_traces`) are sent to ClickHouse: `native` (ClickHouse's columnar
    * Native format, written straight from the span model) or `tsv` (TabSeparated text). The
    * other tables are always TabSeparated.
-   * @default process.env.RUNTRACE_INSERT_FORMAT ?? "native"
+   * @default `RUNTRACE_INSERT_FORMAT` of the environment passed ?? "native"
    */
   insertFormat: "native" | "tsv";
 }
+
+/**
+ * Environment variables as the composition root read them (`runtrace`'s config module passes
+ * `process.env`); a library never reads the process environment itself.
+ */
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** A configuration value that cannot be used; names the variable and what it accepts. */
 export class ConfigError extends Error {
@@ -103,13 +109,13 @@ function parseUrl(value: string | undefined): string | undefined {
 }
 
 /**
- * Options given in code win over environment variables, which win over defaults. Invalid
+ * Options given in code win over the environment variables passed, which win over defaults. Invalid
  * values throw a {@link ConfigError} naming the variable: a server should not start on a
  * configuration it cannot honour.
  */
 export function resolveClickHouseConfig(
   options: Partial<ClickHouseConfig> = {},
-  env: NodeJS.ProcessEnv = process.env,
+  env: Environment = {},
 ): ClickHouseConfig {
   return {
     url: options.url ?? parseUrl(env.CLICKHOUSE_URL),

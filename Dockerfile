@@ -23,6 +23,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/semconv/package.json packages/semconv/
 COPY packages/model/package.json packages/model/
+COPY packages/config/package.json packages/config/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/otlp/package.json packages/otlp/
@@ -50,6 +51,7 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY packages/semconv/package.json packages/semconv/
 COPY packages/model/package.json packages/model/
+COPY packages/config/package.json packages/config/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/otlp/package.json packages/otlp/

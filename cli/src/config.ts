@@ -1,9 +1,6 @@
-import {
-  type ClickHouseConfig,
-  type Environment,
-  resolveClickHouseConfig,
-} from "@runtrace/clickhouse";
+import { type ClickHouseConfig, resolveClickHouseConfig } from "@runtrace/clickhouse";
 import { type CollectorConfig, resolveCollectorConfig } from "@runtrace/collector";
+import type { Environment } from "@runtrace/config";
 import { type QueryApiConfig, resolveQueryApiConfig } from "@runtrace/query-api";
 
 /**

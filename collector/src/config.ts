@@ -1,4 +1,4 @@
-import { ConfigError, type Environment, parseInteger } from "@runtrace/clickhouse";
+import { ConfigError, type Environment, parseInteger } from "@runtrace/config";
 import { FORWARD_SIGNALS, type ForwardSignal } from "./forward/otlp-forwarder.ts";
 
 /** The collector's settings, resolved once at start-up. */

@@ -17,7 +17,7 @@ import {
   SimpleSpanProcessor,
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
-import { ConfigError } from "@runtrace/clickhouse";
+import { ConfigError } from "@runtrace/config";
 import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveCollectorConfig } from "../src/index.ts";

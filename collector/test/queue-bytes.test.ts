@@ -1,4 +1,4 @@
-import { ConfigError } from "@runtrace/clickhouse";
+import { ConfigError } from "@runtrace/config";
 import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveCollectorConfig } from "../src/index.ts";

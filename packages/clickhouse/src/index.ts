@@ -14,9 +14,6 @@ export {
 } from "./connection/client.ts";
 export {
   type ClickHouseConfig,
-  ConfigError,
-  type Environment,
-  parseInteger,
   redactUrl,
   resolveClickHouseConfig,
 } from "./connection/config.ts";

@@ -16,8 +16,8 @@ import {
   SPAN_INTERACTION,
 } from "@runtrace/semconv";
 import { describe, expect, it } from "vitest";
+import { epochMs, manualClock, tracing } from "../test/kit.ts";
 import { createExecutionRecorder } from "./index.ts";
-import { epochMs, manualClock, tracing } from "./test-kit.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
 

@@ -27,8 +27,8 @@ import {
   SPAN_EXECUTION_STATE,
 } from "@runtrace/semconv";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { epochMs, installContextManager, manualClock, tracing } from "../test/kit.ts";
 import { createExecutionRecorder } from "./index.ts";
-import { epochMs, installContextManager, manualClock, tracing } from "./test-kit.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
 

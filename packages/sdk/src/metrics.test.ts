@@ -18,8 +18,8 @@ import {
   UNIT_TOOL_CALLS,
 } from "@runtrace/semconv";
 import { describe, expect, it } from "vitest";
+import { manualClock, metering, tracing } from "../test/kit.ts";
 import { createExecutionRecorder } from "./index.ts";
-import { manualClock, metering, tracing } from "./test-kit.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
 

@@ -32,8 +32,8 @@ import {
   toolSpanName,
 } from "@runtrace/semconv";
 import { afterEach, describe, expect, it } from "vitest";
+import { epochMs, manualClock, tracing } from "../test/kit.ts";
 import { createExecutionRecorder, EXECUTION_STATE_VERSION, type ExecutionState } from "./index.ts";
-import { epochMs, manualClock, tracing } from "./test-kit.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
 const LATER = T0 + 60_000;

@@ -7,8 +7,8 @@ import {
   SPAN_EXECUTION,
 } from "@runtrace/semconv";
 import { beforeAll, describe, expect, it } from "vitest";
+import { installContextManager, tracing } from "../test/kit.ts";
 import { createExecutionRecorder, type ExecutionState } from "./index.ts";
-import { installContextManager, tracing } from "./test-kit.ts";
 
 beforeAll(installContextManager);
 

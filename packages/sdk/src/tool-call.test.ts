@@ -30,8 +30,8 @@ import {
   toolSpanName,
 } from "@runtrace/semconv";
 import { beforeAll, describe, expect, it } from "vitest";
+import { epochMs, installContextManager, manualClock, tracing } from "../test/kit.ts";
 import { createExecutionRecorder, type ExecutionState } from "./index.ts";
-import { epochMs, installContextManager, manualClock, tracing } from "./test-kit.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
 

@@ -14,8 +14,8 @@ import {
   truncatedFlag,
 } from "@runtrace/semconv";
 import { describe, expect, it } from "vitest";
+import { tracing } from "../test/kit.ts";
 import { createExecutionRecorder } from "./index.ts";
-import { tracing } from "./test-kit.ts";
 
 describe("maxValueBytes", () => {
   it("cuts code and result at a character boundary and flags both", () => {

@@ -1,5 +1,6 @@
+import { ConfigError } from "@runtrace/config";
 import { describe, expect, it } from "vitest";
-import { ConfigError, redactUrl, resolveClickHouseConfig } from "./config.ts";
+import { redactUrl, resolveClickHouseConfig } from "./config.ts";
 
 describe("resolveClickHouseConfig", () => {
   it("defaults to embedded ClickHouse in ./data with 30 days of retention", () => {

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { ConfigError, type Environment, parseInteger } from "@runtrace/config";
 import { DEFAULT_INSERT_RESERVE_BYTES } from "./insert-files.ts";
 
 /** Where runtrace's data lives and how reads are bounded. Resolved once, at start-up. */
@@ -55,40 +56,6 @@ export interface ClickHouseConfig {
    * @default `RUNTRACE_INSERT_FORMAT` of the environment passed ?? "native"
    */
   insertFormat: "native" | "tsv";
-}
-
-/**
- * Environment variables as the composition root read them (`runtrace`'s config module passes
- * `process.env`); a library never reads the process environment itself.
- */
-export type Environment = Readonly<Record<string, string | undefined>>;
-
-/** A configuration value that cannot be used; names the variable and what it accepts. */
-export class ConfigError extends Error {
-  readonly key: string;
-  constructor(key: string, message: string) {
-    super(`${key}: ${message}`);
-    this.name = "ConfigError";
-    this.key = key;
-  }
-}
-
-interface IntegerValue {
-  key: string;
-  value: string | number | undefined;
-  fallback: number;
-  min: number;
-  max: number;
-}
-
-/** Parses an integer setting, naming the key and the accepted range when it is invalid. */
-export function parseInteger({ key, value, fallback, min, max }: IntegerValue): number {
-  if (value === undefined || value === "") return fallback;
-  const n = typeof value === "number" ? value : Number(value.trim());
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(key, `expected an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-  return n;
 }
 
 function parseUrl(value: string | undefined): string | undefined {

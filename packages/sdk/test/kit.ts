@@ -1,5 +1,5 @@
 /**
- * Test fixtures (not exported by the package): the real OpenTelemetry SDK with in-memory
+ * Test fixtures of the SDK's tests (not part of the package): the real OpenTelemetry SDK with in-memory
  * exporters, and a hand-driven clock.
  */
 

@@ -1,5 +1,6 @@
 import type { SpanInput } from "@runtrace/model";
 import { openMigrated, tempDataDir } from "@runtrace/testkit/clickhouse";
+import { SeededRandom } from "@runtrace/testkit/random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,
@@ -27,18 +28,6 @@ afterAll(async () => {
   await b.close();
   await a.close();
 });
-
-/** A deterministic generator, so a failure can be replayed by its seed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Expected {
   id: string;
@@ -144,7 +133,9 @@ async function num(sql: string, params: Record<string, unknown>): Promise<number
 describe("two writers on the same runs at once", () => {
   for (const seed of [1, 2, 3, 4]) {
     it(`stores each run once with every span it has (seed ${seed})`, async () => {
-      const rnd = random(seed);
+      // Seeded, so a failure can be replayed by its seed.
+      const rng = new SeededRandom(seed);
+      const rnd = () => rng.next();
       const scope = `race-${seed}`;
       const runs = Array.from({ length: 30 }, (_, n) => runSpans(rnd, scope, n));
       const spans = runs.flatMap(([, s]) => s);

@@ -34,6 +34,7 @@ COPY query-api/ui/package.json query-api/ui/
 COPY examples/package.json examples/
 COPY bench/package.json bench/
 COPY testkit/package.json testkit/
+COPY testkit/harness/package.json testkit/harness/
 RUN npm ci --no-audit --no-fund --ignore-scripts
 
 COPY . .
@@ -62,6 +63,7 @@ COPY query-api/ui/package.json query-api/ui/
 COPY examples/package.json examples/
 COPY bench/package.json bench/
 COPY testkit/package.json testkit/
+COPY testkit/harness/package.json testkit/harness/
 # --ignore-scripts skips the root `prepare` (the UI build: no Vite here, and the page comes
 # from the build stage) and the dependencies' install scripts, which this image does not
 # need: chdb's is a no-op (`node -e ""`; its native library comes in @chdb/lib-linux-*),

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CHROMIUM_MISSING, findChromium, launchChromium } from "@runtrace/testkit/chromium";
+import { CHROMIUM_MISSING, findChromium, launchChromium } from "@runtrace/testkit-harness/chromium";
 import type { Browser } from "playwright-core";
 import { integerOption } from "./options.ts";
 import { type QueryApi, startQueryApi } from "./query/api.ts";

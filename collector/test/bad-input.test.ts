@@ -1,5 +1,5 @@
 import { deflateSync, gzipSync } from "node:zlib";
-import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LIMIT = 1024 * 1024;

@@ -18,7 +18,7 @@ import {
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
 import { ConfigError } from "@runtrace/config";
-import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resolveCollectorConfig } from "../src/index.ts";
 

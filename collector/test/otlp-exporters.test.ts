@@ -12,7 +12,7 @@ import {
   SimpleSpanProcessor,
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
-import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let collector: RunningCollector;

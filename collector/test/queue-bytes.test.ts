@@ -1,5 +1,5 @@
 import { ConfigError } from "@runtrace/config";
-import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveCollectorConfig } from "../src/index.ts";
 

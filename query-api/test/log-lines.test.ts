@@ -9,7 +9,7 @@ import {
   EVENT_LOG,
   SPAN_EXECUTION,
 } from "@runtrace/semconv";
-import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";

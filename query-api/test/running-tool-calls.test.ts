@@ -16,7 +16,7 @@ import {
 import { type Listening, listen } from "@runtrace/collector";
 import { createExecutionRecorder } from "@runtrace/sdk";
 import { SPAN_EXECUTION_STATE, toolSpanName } from "@runtrace/semconv";
-import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";

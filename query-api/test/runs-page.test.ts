@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { type Listening, listen } from "@runtrace/collector";
-import { openMigrated } from "@runtrace/testkit/clickhouse";
+import { openMigrated } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryApiApp } from "../src/app.ts";
 import { DEFAULT_UI_DIR } from "../src/index.ts";

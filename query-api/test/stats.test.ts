@@ -21,7 +21,7 @@ import {
   TOOL_CALL_DURATION_BOUNDARIES_MS,
   toolNamespace,
 } from "@runtrace/semconv";
-import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";

@@ -1,5 +1,5 @@
 import { type Agent, request } from "node:http";
-import { startQueryApiOnly } from "@runtrace/testkit/runtrace-process";
+import { startQueryApiOnly } from "@runtrace/testkit-harness/runtrace-process";
 
 /** `runtrace query-api` in its own process, so the load generator never shares its event loop. */
 export interface QueryApi {

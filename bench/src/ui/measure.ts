@@ -3,7 +3,7 @@ import {
   type ResourceTiming,
   RUN_ROW_SELECTOR,
   waitForFirstData,
-} from "@runtrace/testkit/runs-page";
+} from "@runtrace/testkit-harness/runs-page";
 import type { Page, Response } from "playwright-core";
 
 /** One API request of the page, as the browser timed it (ms since the navigation started). */

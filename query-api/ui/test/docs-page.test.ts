@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Listening, listen } from "@runtrace/collector";
 import { createQueryApiApp } from "@runtrace/query-api";
-import { type RunningCollector, startTestCollector } from "@runtrace/testkit/collector";
+import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_MISSING, findChromium, launchChromium } from "./harness/index.ts";

@@ -3,7 +3,7 @@
  * fields shuffled and unknown fields inserted. Used by tests.
  */
 
-import type { SeededRandom } from "@runtrace/testkit/random";
+import type { SeededRandom } from "../random.ts";
 import { protobuf } from "./proto.ts";
 import { CODES, hex, KINDS, SAFE } from "./reference.ts";
 

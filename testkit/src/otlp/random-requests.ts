@@ -3,7 +3,7 @@
  * keys, 64-bit integers as decimal strings, bytes as Uint8Array). Used by tests.
  */
 
-import type { SeededRandom } from "@runtrace/testkit/random";
+import type { SeededRandom } from "../random.ts";
 
 export interface AnyValueObj {
   stringValue?: string;

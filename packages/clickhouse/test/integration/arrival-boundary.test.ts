@@ -1,4 +1,4 @@
-import { openMigrated, tempDataDir } from "@runtrace/testkit/clickhouse";
+import { openMigrated, tempDataDir } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,

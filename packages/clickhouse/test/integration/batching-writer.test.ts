@@ -1,4 +1,4 @@
-import { openMigrated } from "@runtrace/testkit/clickhouse";
+import { openMigrated } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BatchingWriter, type ClickHouse } from "../../src/index.ts";
 import { hexId, span } from "../span-builder.ts";

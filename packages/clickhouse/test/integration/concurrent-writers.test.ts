@@ -1,6 +1,6 @@
 import type { SpanInput } from "@runtrace/model";
-import { openMigrated, tempDataDir } from "@runtrace/testkit/clickhouse";
 import { SeededRandom } from "@runtrace/testkit/random";
+import { openMigrated, tempDataDir } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { openMigrated } from "@runtrace/testkit/clickhouse";
+import { openMigrated } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,

@@ -1,7 +1,7 @@
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createExecutionRecorder } from "@runtrace/sdk";
-import { openMigrated } from "@runtrace/testkit/clickhouse";
+import { openMigrated } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchingWriter,

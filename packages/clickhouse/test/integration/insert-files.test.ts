@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResourceInput, SpanInput } from "@runtrace/model";
-import { openMigrated, removeDir, tempDataDir } from "@runtrace/testkit/clickhouse";
+import { openMigrated, removeDir, tempDataDir } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertFolder } from "../../src/connection/insert-files.ts";
 import { type ClickHouse, createClickHouse, quoteString } from "../../src/index.ts";

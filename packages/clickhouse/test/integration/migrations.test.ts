@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { removeDir, tempDataDir } from "@runtrace/testkit/clickhouse";
+import { removeDir, tempDataDir } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   type ClickHouse,

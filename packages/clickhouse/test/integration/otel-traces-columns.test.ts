@@ -1,5 +1,5 @@
 import { BasicTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { openMigrated } from "@runtrace/testkit/clickhouse";
+import { openMigrated } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClickHouse, ClickHouseSpanExporter } from "../../src/index.ts";
 

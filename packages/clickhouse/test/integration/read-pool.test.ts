@@ -1,4 +1,4 @@
-import { tempDataDir } from "@runtrace/testkit/clickhouse";
+import { tempDataDir } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClickHouse, createClickHouse } from "../../src/index.ts";
 

@@ -1,4 +1,4 @@
-import { openMigrated } from "@runtrace/testkit/clickhouse";
+import { openMigrated } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ClickHouse,

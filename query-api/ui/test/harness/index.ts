@@ -13,22 +13,22 @@ export {
   CHROMIUM_PATHS,
   findChromium,
   launchChromium,
-} from "@runtrace/testkit/chromium";
+} from "@runtrace/testkit-harness/chromium";
 /** The page's hooks: the first-data mark, run rows, timings. */
-export type { PageTimings, ResourceTiming } from "@runtrace/testkit/runs-page";
+export type { PageTimings, ResourceTiming } from "@runtrace/testkit-harness/runs-page";
 export {
   FIRST_DATA_MARK,
   pageTimings,
   RUN_ROW_SELECTOR,
   waitForFirstData,
-} from "@runtrace/testkit/runs-page";
+} from "@runtrace/testkit-harness/runs-page";
 /** `runtrace start` / `runtrace query-api` processes. */
 export type {
   AllInOneServer,
   RuntraceServer,
   ServerOptions,
-} from "@runtrace/testkit/runtrace-process";
-export { startAllInOne, startQueryApiOnly } from "@runtrace/testkit/runtrace-process";
+} from "@runtrace/testkit-harness/runtrace-process";
+export { startAllInOne, startQueryApiOnly } from "@runtrace/testkit-harness/runtrace-process";
 /** Data: one run through the real SDK. */
 export type { SubmitRunOptions, SubmittedRun } from "./submit-run.ts";
 export { resumeRun, submitRun } from "./submit-run.ts";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const CLI = join(REPO, "cli/bin/runtrace.js");
 
 /** The most output kept for {@link RuntraceServer.output} (the tail wins). */

@@ -17,6 +17,7 @@ export default defineConfig({
       "query-api/ui/test/**/*.test.ts",
       "examples/src/**/*.test.ts",
       // Checks of the deployment files (docker-compose.yml, Dockerfile, grafana/) against the code.
+      "testkit/test/**/*.test.ts",
       "test/**/*.test.ts",
     ],
     pool: "forks",

@@ -120,7 +120,7 @@ function publishedPorts(service: Service): { host: number; container: number }[]
 
 /** Every `.ts` source file (tests excluded) of the workspaces that run in the image. */
 function sourceFiles(): string[] {
-  const roots = ["packages", "collector/src", "query-api/src"].map((p) => join(ROOT, p));
+  const roots = ["packages", "cli/src", "collector/src", "query-api/src"].map((p) => join(ROOT, p));
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir)) {

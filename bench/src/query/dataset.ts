@@ -52,7 +52,7 @@ import {
  */
 
 /** Bumped whenever the generated data changes shape: a reused directory must match it. */
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 export const SCOPES = [
   { id: "ws_alpha", share: 0.6 },

@@ -1,3 +1,4 @@
+import { readConfig } from "@runtrace/cli";
 import {
   type ClickHouse,
   createClickHouse,
@@ -91,7 +92,12 @@ export function parseShare(text: string): number {
  * the directory is closed right after it (its merges still running when requests are timed).
  */
 export async function prepareData(dataDir: string, options: DataOptions): Promise<Prepared> {
-  const ch = await createClickHouse({ dataDir, url: undefined, retentionDays: 30 });
+  const ch = await createClickHouse({
+    ...readConfig(process.env).clickhouse,
+    dataDir,
+    url: undefined,
+    retentionDays: 30,
+  });
   const lines: string[] = [];
   try {
     await migrate(ch);
@@ -315,7 +321,12 @@ async function describeWritePath(ch: ClickHouse, w: WritePathResult): Promise<st
  * update as the root order; every run counted once. Returns a line for the report, or throws.
  */
 export async function verifyDataset(dataDir: string, prepared: Prepared): Promise<string> {
-  const ch = await createClickHouse({ dataDir, url: undefined, retentionDays: 30 });
+  const ch = await createClickHouse({
+    ...readConfig(process.env).clickhouse,
+    dataDir,
+    url: undefined,
+    retentionDays: 30,
+  });
   try {
     const current = "row_id NOT IN (SELECT row_id FROM superseded_executions)";
     const rootPart = "bitAnd(bitShiftRight(version, 21), 4398046511103)";

@@ -1,3 +1,4 @@
+import { readConfig } from "@runtrace/cli";
 import { type ClickHouse, createClickHouse } from "@runtrace/clickhouse";
 
 /** One table's active parts: bytes on disk, compressed and uncompressed column bytes, rows. */
@@ -21,7 +22,12 @@ export function partsByTable(ch: ClickHouse): Promise<TableParts[]> {
 
 /** Bytes on disk of the tables that hold runs, tool calls and spans, per run and per call. */
 export async function storageReport(dataDir: string, runs: number): Promise<string[]> {
-  const ch = await createClickHouse({ dataDir, url: undefined, retentionDays: 30 });
+  const ch = await createClickHouse({
+    ...readConfig(process.env).clickhouse,
+    dataDir,
+    url: undefined,
+    retentionDays: 30,
+  });
   try {
     const tables = await partsByTable(ch);
     const byTable = new Map(tables.map((t) => [t.table, t]));

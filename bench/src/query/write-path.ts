@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { readConfig } from "@runtrace/cli";
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { createCollector, listen } from "@runtrace/collector";
 import {
@@ -656,7 +657,15 @@ export async function runWritePath(
   progress: (line: string) => void,
 ): Promise<WritePathResult> {
   const expected = writePathRunCount(plan);
-  const collector = createCollector(ch, { port: 0, host: "127.0.0.1", forwardEndpoint: "" });
+  // Configured as `runtrace collector` is (this process's environment), on a free port, with
+  // no copy forwarded elsewhere.
+  const configured = readConfig(process.env, { collector: true, queryApi: false }).collector;
+  const collector = createCollector(ch, {
+    ...configured,
+    port: 0,
+    host: "127.0.0.1",
+    forwardEndpoint: "",
+  });
   const server = await listen(collector.app, 0, "127.0.0.1");
   const url = new URL(server.url);
   const token = collector.config.ingestToken;

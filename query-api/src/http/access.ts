@@ -1,3 +1,4 @@
+import { ConfigError } from "@runtrace/config";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
@@ -25,8 +26,9 @@ export function parseApiTokens(text: string | undefined): ApiTokens | undefined 
             .map((s) => s.trim())
             .filter(Boolean);
     if (token === "" || scopes.length === 0) {
-      throw new Error(
-        `RUNTRACE_API_TOKENS: "${entry.trim()}" is not token=scope[,scope…] or token=*`,
+      throw new ConfigError(
+        "RUNTRACE_API_TOKENS",
+        `"${entry.trim()}" is not token=scope[,scope…] or token=*`,
       );
     }
     tokens.set(token, scopes.includes("*") ? null : scopes);

@@ -150,8 +150,10 @@ function openServer(url: string, config: ClickHouseConfig) {
 }
 
 /**
- * Opens ClickHouse: the server at `CLICKHOUSE_URL`, or embedded ClickHouse persisted in
- * `RUNTRACE_DATA_DIR`. Does not migrate; see `migrate()`.
+ * Opens ClickHouse: the server at `options.url`, or embedded ClickHouse persisted in
+ * `options.dataDir` (default `./data`). It reads no environment: pass
+ * `resolveClickHouseConfig({}, process.env)` to take `CLICKHOUSE_URL`, `RUNTRACE_DATA_DIR`, ….
+ * Does not migrate; see `migrate()`.
  *
  * @example
  * const ch = await createClickHouse({ dataDir: "./data" });

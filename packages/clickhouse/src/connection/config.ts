@@ -85,7 +85,8 @@ export function resolveClickHouseConfig(
   env: Environment = {},
 ): ClickHouseConfig {
   return {
-    url: options.url ?? parseUrl(env.CLICKHOUSE_URL),
+    // `url: undefined` given in code means embedded, whatever the environment says.
+    url: "url" in options ? options.url : parseUrl(env.CLICKHOUSE_URL),
     dataDir: resolve(options.dataDir ?? (env.RUNTRACE_DATA_DIR || "./data")),
     retentionDays: parseInteger({
       key: "RUNTRACE_RETENTION_DAYS",

@@ -11,7 +11,7 @@ export type ClickHouseSpanExporterOptions = WriterSinkOptions;
  * succeeds once its spans are stored; invalid spans are dropped and reported, not retried.
  *
  * @example
- * const exporter = new ClickHouseSpanExporter({ clickhouse: await createClickHouse() });
+ * const exporter = new ClickHouseSpanExporter({ clickhouse: await createClickHouse({ dataDir: "./data" }) });
  * provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
  */
 export class ClickHouseSpanExporter implements SpanExporter {

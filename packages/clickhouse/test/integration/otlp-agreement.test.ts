@@ -31,7 +31,7 @@ import { metricRowsFromResourceMetrics, spanInputFromReadable } from "../../src/
  * process and what it sends over the wire are stored alike.
  */
 
-describe("a real SDK payload (@opentelemetry/otlp-transformer)", () => {
+describe("spans: a real SDK payload (@opentelemetry/otlp-transformer)", () => {
   it("decodes to the same spans from protobuf and JSON, and matches the in-process exporter", () => {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({
@@ -89,7 +89,7 @@ class CapturingExporter implements PushMetricExporter {
   }
 }
 
-describe("a real SDK payload (@opentelemetry/otlp-transformer)", () => {
+describe("metric points: a real SDK payload (@opentelemetry/otlp-transformer)", () => {
   it("decodes to the same rows from protobuf and JSON as the in-process exporter builds", async () => {
     const { PeriodicExportingMetricReader } = await import("@opentelemetry/sdk-metrics");
     const exporter = new CapturingExporter();

@@ -193,6 +193,8 @@ async function deliverRun(run: { id: string; start: number; spans: ReadableSpan[
 /** Follows a live parameter once a second, every page while `hasMore`; records every row. */
 function poller(parameter: "after" | "updatedSince", from: string) {
   const seen: Json[] = [];
+  /** Which poll and cursor brought each row of `seen`: what a failure needs to be explained. */
+  const pages: { poll: number; cursor: string; next: string; ids: string[] }[] = [];
   let cursor = from;
   let stopped = false;
   let polls = 0;
@@ -203,6 +205,12 @@ function poller(parameter: "after" | "updatedSince", from: string) {
         `/v1/executions?scope=${SCOPE}&limit=7&${parameter}=${encodeURIComponent(cursor)}`,
       );
       seen.push(...page.executions);
+      pages.push({
+        poll: polls,
+        cursor,
+        next: page.nextCursor,
+        ids: page.executions.map((r: Json) => r.id),
+      });
       cursor = page.nextCursor;
       if (!page.hasMore) break;
     }
@@ -217,6 +225,7 @@ function poller(parameter: "after" | "updatedSince", from: string) {
   loop.catch(() => undefined);
   return {
     seen,
+    pages,
     polls: () => polls,
     pollOnce,
     async stop() {
@@ -273,7 +282,11 @@ describe("live mode", () => {
 
     // `after`: every run exactly once...
     const order = arrivals.seen.map((r) => r.id);
-    expect(new Set(order).size).toBe(order.length);
+    const again = order.filter((id, i) => order.indexOf(id) !== i);
+    const where = arrivals.pages.filter((pg) => pg.ids.some((id) => again.includes(id)));
+    expect(new Set(order).size, `returned twice: ${JSON.stringify({ again, where })}`).toBe(
+      order.length,
+    );
     expect(new Set(order)).toEqual(new Set(sent.keys()));
     // ...in arrival order: a run whose first row was stored before another's was sent comes
     // first.

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
+import { rmSync } from "node:fs";
+import type { ClickHouse } from "@runtrace/clickhouse";
 import { type Collector, createCollector, type Listening, listen } from "@runtrace/collector";
+import { openMigrated, tempDataDir } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryApiApp } from "../src/index.ts";
 import { contractCheck } from "./contract-check.ts";
@@ -18,15 +17,14 @@ import { contractCheck } from "./contract-check.ts";
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field.
 type Body = any;
 
-const dataDir = mkdtempSync(join(tmpdir(), "runtrace-agree-"));
+const dataDir = tempDataDir("runtrace-agree-");
 let ch: ClickHouse;
 let collector: Collector;
 let ingest: Listening;
 let api: Listening;
 
 beforeAll(async () => {
-  ch = await createClickHouse({ dataDir, url: undefined });
-  await migrate(ch);
+  ch = await openMigrated(dataDir);
   collector = createCollector(ch, { port: 0, host: "127.0.0.1" });
   ingest = await listen(collector.app, 0, "127.0.0.1");
   api = await listen(

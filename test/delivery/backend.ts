@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
+import { rmSync } from "node:fs";
+import type { ClickHouse } from "@runtrace/clickhouse";
 import { type Collector, createCollector, type Listening, listen } from "@runtrace/collector";
 import { createQueryApiApp } from "@runtrace/query-api";
+import { openMigrated, tempDataDir } from "@runtrace/testkit-harness/clickhouse";
 
 /** Nothing is ever stale in these tests: a year. */
 const NEVER_STALE_MS = 365 * 24 * 60 * 60 * 1000;
@@ -35,9 +34,8 @@ export class Backend {
   ) {}
 
   static async start(collectors = 2): Promise<Backend> {
-    const dataDir = mkdtempSync(join(tmpdir(), "runtrace-delivery-"));
-    const ch = await createClickHouse({ dataDir, url: undefined });
-    await migrate(ch);
+    const dataDir = tempDataDir("runtrace-delivery-");
+    const ch = await openMigrated(dataDir);
     const slots: CollectorSlot[] = [];
     for (let i = 0; i < collectors; i++) slots.push(await startCollector(ch));
     const api = await listen(

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { integerOption } from "../options.ts";
 
 /** The repository's root (the collector runs from its `cli/`). */
 export const REPO = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
@@ -26,10 +27,9 @@ export interface Options {
 }
 
 export function positiveNumber(text: string, flag: string, integer = true): number {
+  if (integer) return integerOption(text, flag);
   const n = Number(text.replace(/_/g, ""));
-  if (!(n > 0) || (integer && !Number.isInteger(n))) {
-    throw new Error(`${flag}: not a positive ${integer ? "integer" : "number"}: ${text}`);
-  }
+  if (!(n > 0)) throw new Error(`${flag}: not a positive number: ${text}`);
   return n;
 }
 

@@ -1,8 +1,14 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { ZodOpenApiResponseObject } from "zod-openapi";
 import { ErrorBody } from "../contract/index.ts";
 
 /** Pieces of the OpenAPI document that many routes share. */
+
+/**
+ * An optional text parameter, described: the Jaeger and Tempo routes parse theirs by hand, so
+ * the document only describes them.
+ */
+export const optionalText = (description: string) => z.string().optional().meta({ description });
 
 /** A JSON answer of this shape. */
 export function jsonAnswer(description: string, schema: z.ZodType): ZodOpenApiResponseObject {

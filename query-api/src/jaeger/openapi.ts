@@ -16,7 +16,7 @@ import {
   MinStep,
   pathParam,
 } from "../contract/index.ts";
-import { jsonAnswer, unauthorized } from "../http/openapi-parts.ts";
+import { jsonAnswer, optionalText as text, unauthorized } from "../http/openapi-parts.ts";
 import { DEFAULT_LOOKBACK_MS, DEFAULT_STEP_MS, MAX_POINTS } from "./metrics/params.ts";
 
 /**
@@ -25,8 +25,6 @@ import { DEFAULT_LOOKBACK_MS, DEFAULT_STEP_MS, MAX_POINTS } from "./metrics/para
  * repeatable keys, Jaeger's own error wording), so the schemas below describe them for the
  * document only.
  */
-
-const text = (description: string) => z.string().optional().meta({ description });
 
 const v1Errors = {
   "400": jsonAnswer("A malformed parameter; `errors[0].msg` names it.", JaegerErrorEnvelope),

@@ -8,7 +8,12 @@ import {
   TempoTraceV1,
   TempoTraceV2,
 } from "../contract/index.ts";
-import { jsonAnswer, textAnswer, unauthorized } from "../http/openapi-parts.ts";
+import {
+  jsonAnswer,
+  optionalText as text,
+  textAnswer,
+  unauthorized,
+} from "../http/openapi-parts.ts";
 
 /**
  * The OpenAPI path items of the Tempo-compatible routes. The answers are the contract's
@@ -16,7 +21,6 @@ import { jsonAnswer, textAnswer, unauthorized } from "../http/openapi-parts.ts";
  * describe them for the document only.
  */
 
-const text = (description: string) => z.string().optional().meta({ description });
 const plain = (description: string) => textAnswer(description, z.string());
 
 const errors = {

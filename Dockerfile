@@ -25,6 +25,7 @@ COPY packages/semconv/package.json packages/semconv/
 COPY packages/model/package.json packages/model/
 COPY packages/config/package.json packages/config/
 COPY packages/sdk/package.json packages/sdk/
+COPY packages/sdk-node/package.json packages/sdk-node/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/otlp/package.json packages/otlp/
 COPY cli/package.json cli/
@@ -54,6 +55,7 @@ COPY packages/semconv/package.json packages/semconv/
 COPY packages/model/package.json packages/model/
 COPY packages/config/package.json packages/config/
 COPY packages/sdk/package.json packages/sdk/
+COPY packages/sdk-node/package.json packages/sdk-node/
 COPY packages/clickhouse/package.json packages/clickhouse/
 COPY packages/otlp/package.json packages/otlp/
 COPY cli/package.json cli/

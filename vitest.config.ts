@@ -1,8 +1,20 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 // Each test file runs in its own forked process: embedded ClickHouse allows one data directory
 // per process, so every file that touches ClickHouse gets a directory of its own.
+// Inside this repository the workspaces' packages resolve to their TypeScript sources (the
+// `runtrace-source` export condition), never to the compiled dist/ that semconv and the SDK ship.
+// Vitest's own default drops "module" (dependencies' ESM builds that Node cannot load as they
+// are); it also passes these conditions to the test processes' Node.
+const conditions = [
+  "runtrace-source",
+  ...defaultServerConditions.filter((condition) => condition !== "module"),
+];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: [
       "packages/*/src/**/*.test.ts",

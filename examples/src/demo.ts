@@ -9,7 +9,7 @@
  *   npm run demo [-- --endpoint http://localhost:4318 --query-url http://localhost:8080 --verbose]
  */
 import { DiagConsoleLogger, DiagLogLevel, diag } from "@opentelemetry/api";
-import { startTelemetry, type TelemetryOptions } from "@runtrace/sdk";
+import { startTelemetry, type TelemetryOptions } from "@runtrace/sdk-node";
 import { SeededRandom } from "@runtrace/testkit/random";
 import { type Outcome, runLoad } from "./demo/load.ts";
 import { collectorProblem, type DemoOptions, parseDemoOptions, USAGE } from "./demo/options.ts";

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { DiagConsoleLogger, DiagLogLevel, diag } from "@opentelemetry/api";
-import { startTelemetry } from "@runtrace/sdk";
+import { startTelemetry } from "@runtrace/sdk-node";
 import { type PausedRunFile, RESUMED_PREFIX, type ResumedRun } from "./demo/handoff.ts";
 import { parseDemoOptions } from "./demo/options.ts";
 import { createSandbox } from "./sandbox/index.ts";

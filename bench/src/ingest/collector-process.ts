@@ -116,7 +116,13 @@ export async function startCollector(dataDir: string, options: Options): Promise
     : [];
   // `runtrace collector` itself, or the same collector with its ClickHouse calls timed.
   const command = options.instrumented
-    ? ["--import", "tsx", ...profile, join(REPO, "bench/src/instrumented-collector.ts")]
+    ? [
+        "--conditions=runtrace-source",
+        "--import",
+        "tsx",
+        ...profile,
+        join(REPO, "bench/src/instrumented-collector.ts"),
+      ]
     : [...profile, join(REPO, "cli/bin/runtrace.js"), "collector"];
   const child = spawn(process.execPath, command, {
     cwd: REPO,

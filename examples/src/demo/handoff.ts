@@ -42,7 +42,13 @@ export async function resumeInAnotherProcess(
   const path = join(dir, "paused-execution.json");
   try {
     await writeFile(path, `${JSON.stringify(file, null, 2)}\n`);
-    const output = await run(TSX, [RESUME_SCRIPT, path, "--endpoint", endpoint]);
+    const output = await run(TSX, [
+      "--conditions=runtrace-source",
+      RESUME_SCRIPT,
+      path,
+      "--endpoint",
+      endpoint,
+    ]);
     const line = output
       .split("\n")
       .reverse()

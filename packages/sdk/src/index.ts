@@ -1,12 +1,12 @@
 /**
  * @module
  * Instrumentation for code-execution runtimes: executions, tool calls, interactions and logs as
- * OpenTelemetry spans and metrics in runtrace's span model, on `@opentelemetry/api` only; plus
- * `startTelemetry`, a setup helper on `@opentelemetry/sdk-node`.
+ * OpenTelemetry spans and metrics in runtrace's span model, on `@opentelemetry/api` only. A
+ * runtime without an OpenTelemetry setup of its own starts one with `@runtrace/sdk-node`.
  *
  * Exports are kept in Biome's sorted order (by module): recorder (`createExecutionRecorder`,
  * `ExecutionRecorder`, `Execution`, `Interaction`), pause/resume (`ExecutionState`,
- * `EXECUTION_STATE_VERSION`, `ResumeOptions`), setup (`startTelemetry`) and the version.
+ * `EXECUTION_STATE_VERSION`, `ResumeOptions`) and the version.
  */
 
 export type {
@@ -23,8 +23,6 @@ export type { LogLine, PendingInteraction } from "./record.ts";
 export type { ExecutionRecorder } from "./recorder.ts";
 export { createExecutionRecorder } from "./recorder.ts";
 export type { ResumeOptions } from "./resume-execution.ts";
-export type { Telemetry, TelemetryOptions } from "./setup.ts";
-export { startTelemetry } from "./setup.ts";
 export type { ExecutionState } from "./state.ts";
 export { EXECUTION_STATE_VERSION } from "./state.ts";
 export type { ToolCallOptions } from "./tool-call.ts";

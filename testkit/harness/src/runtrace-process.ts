@@ -39,6 +39,12 @@ export interface ServerOptions {
   stopTimeoutMillis?: number;
   /** Called with each line the process prints, as it arrives. @default none */
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  /**
+   * The `runtrace` script to run with Node, and the folder to run it in: e.g. an installed
+   * package's `node_modules/.bin/runtrace`.
+   * @default this repository's `cli/bin/runtrace.js` (from the sources), in the repository
+   */
+  bin?: { path: string; cwd: string };
 }
 
 /** A started `runtrace` process whose query API answers `/readyz`. */
@@ -118,8 +124,8 @@ async function startRuntrace(
   delete env.RUNTRACE_INGEST_TOKEN;
   Object.assign(env, options.env);
 
-  const child = spawn(process.execPath, [CLI, command], {
-    cwd: REPO,
+  const child = spawn(process.execPath, [options.bin?.path ?? CLI, command], {
+    cwd: options.bin?.cwd ?? REPO,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -12,8 +12,8 @@ import {
   type ResumedRun,
   resumeInAnotherProcess,
 } from "@runtrace/examples";
-import type { ExecutionState } from "@runtrace/sdk";
-import { type ExecutionTrigger, startTelemetry } from "@runtrace/sdk";
+import type { ExecutionState, ExecutionTrigger } from "@runtrace/sdk";
+import { startTelemetry } from "@runtrace/sdk-node";
 
 export interface SubmitRunOptions {
   /**

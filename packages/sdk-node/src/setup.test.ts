@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { context, metrics, propagation, trace } from "@opentelemetry/api";
 import { AggregationTemporality, InMemoryMetricExporter } from "@opentelemetry/sdk-metrics";
 import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
+import { createExecutionRecorder, SDK_NAME, SDK_VERSION } from "@runtrace/sdk";
 import {
   ATTR_EXECUTION_STATUS,
   ATTR_SERVICE_NAME,
@@ -12,7 +13,7 @@ import {
   toolSpanName,
 } from "@runtrace/semconv";
 import { afterEach, describe, expect, it } from "vitest";
-import { createExecutionRecorder, SDK_NAME, SDK_VERSION, startTelemetry } from "./index.ts";
+import { startTelemetry } from "./index.ts";
 
 /**
  * The SDK's in-memory exporter forgets its spans when shut down; this one keeps them so a test

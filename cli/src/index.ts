@@ -3,4 +3,4 @@
  * The runtrace command line.
  */
 export { type ConfigParts, type RuntraceConfig, readConfig } from "./config.ts";
-export { main } from "./main.ts";
+export { type Installation, main } from "./main.ts";

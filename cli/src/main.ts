@@ -1,4 +1,3 @@
-import { pathToFileURL } from "node:url";
 import { migrateCommand } from "./commands/migrate.ts";
 import { serveCommand } from "./commands/serve.ts";
 
@@ -16,17 +15,31 @@ Environment: CLICKHOUSE_URL, RUNTRACE_DATA_DIR (default ./data), RUNTRACE_HOST (
 127.0.0.1), RUNTRACE_COLLECTOR_PORT (4318), RUNTRACE_QUERY_PORT (8080), RUNTRACE_INGEST_TOKEN,
 RUNTRACE_MAX_BODY_BYTES, RUNTRACE_RETENTION_DAYS (30), ... See the README for every variable.`;
 
+/** Where this copy of runtrace keeps its files. */
+export interface Installation {
+  /**
+   * The built /runs page. The installed package carries its own copy.
+   * @default the query API's `ui/dist` in this repository
+   */
+  uiDir?: string;
+  /** Whether this is a checkout of the repository (its hints name `npm run demo`). */
+  repository?: boolean;
+}
+
 /** Runs one command; resolves to the process exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  installation: Installation = {},
+): Promise<number> {
   const [command = "help"] = argv;
   try {
     switch (command) {
       case "start":
-        return await serveCommand({ collector: true, queryApi: true });
+        return await serveCommand({ collector: true, queryApi: true }, installation);
       case "collector":
-        return await serveCommand({ collector: true, queryApi: false });
+        return await serveCommand({ collector: true, queryApi: false }, installation);
       case "query-api":
-        return await serveCommand({ collector: false, queryApi: true });
+        return await serveCommand({ collector: false, queryApi: true }, installation);
       case "migrate":
         return await migrateCommand();
       case "help":
@@ -42,8 +55,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`runtrace ${command}: ${(error as Error).message ?? error}`);
     return 1;
   }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  process.exitCode = await main(process.argv.slice(2));
 }

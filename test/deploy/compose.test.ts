@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveClickHouseConfig } from "@runtrace/clickhouse";
 import { resolveCollectorConfig } from "@runtrace/collector";
-import { DEFAULT_UI_DIR, resolveQueryApiConfig } from "@runtrace/query-api";
+import { resolveQueryApiConfig } from "@runtrace/query-api";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -252,8 +252,15 @@ describe("docker-compose.yml", () => {
       expect(service.command, name).toHaveLength(1);
     }
     const dockerfile = read("Dockerfile");
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "cli\/bin\/runtrace\.js"\]$/m);
-    expect(existsSync(join(ROOT, "cli/bin/runtrace.js"))).toBe(true);
+    // The image runs the installed package's compiled command, whose bin it is.
+    const cli = JSON.parse(read("cli/package.json")) as {
+      name: string;
+      bin: Record<string, string>;
+    };
+    expect(cli.bin.runtrace).toBe("./dist/runtrace.js");
+    expect(dockerfile).toMatch(
+      /^ENTRYPOINT \["node", "node_modules\/@runtrace\/cli\/dist\/runtrace\.js"\]$/m,
+    );
     expect(dockerfile).toMatch(/^CMD \["start"\]$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/RUNTRACE_HOST=0\.0\.0\.0/);
@@ -262,7 +269,7 @@ describe("docker-compose.yml", () => {
     const { workspaces } = JSON.parse(read("package.json")) as { workspaces: string[] };
     expect(workspaces).toContain("query-api/ui");
     const installing = dockerStages().filter((stage) => /^RUN npm ci\b/m.test(stage));
-    expect(installing).toHaveLength(2);
+    expect(installing).toHaveLength(1);
     for (const stage of installing) {
       const install = stage.search(/^RUN npm ci\b/m);
       for (const workspace of workspaces) {
@@ -279,12 +286,13 @@ describe("docker-compose.yml", () => {
     }
   });
 
-  it("builds the /runs page in a stage with the dev dependencies; the image gets only its output", () => {
+  it("builds the page and packs the CLI in a stage with the dev dependencies; the image installs only the tarball", () => {
     const stages = dockerStages();
     expect(stages).toHaveLength(2);
     const [build, runtime] = stages as [string, string];
     expect(build).toMatch(/^FROM \S+ AS build$/m);
-    // The build stage installs everything (Vite is a dev dependency), then builds.
+    // The build stage installs everything (Vite and esbuild are dev dependencies), builds the
+    // page, then packs the CLI (its prepack script bundles it with the page).
     expect(build).toMatch(/^RUN npm ci\b(?!.*--omit)/m);
     expect(build).toMatch(/^RUN npm run build\b/m);
     const { scripts } = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
@@ -292,22 +300,25 @@ describe("docker-compose.yml", () => {
     expect(existsSync(join(ROOT, "scripts/build-ui.mjs"))).toBe(true);
     const ui = JSON.parse(read("query-api/ui/package.json")) as { scripts: Record<string, string> };
     expect(ui.scripts.build).toBe("vite build");
-    // The image: production dependencies only, without install scripts (the root `prepare`
-    // would try to build the page without Vite), and the page from the build stage, put
-    // where the query API looks for it by default.
-    expect(runtime).toMatch(/^RUN npm ci --omit=dev --ignore-scripts\b/m);
-    expect(runtime).not.toMatch(/^RUN npm run build\b/m);
+    const cli = JSON.parse(read("cli/package.json")) as { scripts: Record<string, string> };
+    expect(cli.scripts.prepack).toBe("node ../scripts/build-cli.mjs");
+    expect(existsSync(join(ROOT, "scripts/build-cli.mjs"))).toBe(true);
+    const packing = /npm pack --workspace @runtrace\/cli --pack-destination (\S+)/.exec(build);
+    expect(packing).not.toBeNull();
+    expect(build.indexOf("npm pack")).toBeGreaterThan(build.indexOf("RUN npm run build"));
+    // The image: no sources and no workspaces, only the tarball from the build stage,
+    // installed without dev dependencies or install scripts.
     const workdir = (stage: string) => /^WORKDIR (\S+)$/m.exec(stage)?.[1];
     expect(workdir(build)).toBe("/app");
     expect(workdir(runtime)).toBe("/app");
-    const uiDir = relative(ROOT, DEFAULT_UI_DIR);
-    expect(uiDir).toBe("query-api/ui/dist");
+    expect(runtime).not.toMatch(/^COPY (?!--from=)/m);
+    expect(runtime).not.toMatch(/^RUN npm ci\b/m);
     const copies = [...runtime.matchAll(/^COPY --from=(\S+) (\S+) (\S+)$/gm)];
-    expect(copies.map((m) => [m[1], m[2], m[3]])).toEqual([
-      ["build", `${workdir(build)}/${uiDir}`, uiDir],
-    ]);
-    // After the sources, so a dist folder in the context (ignored anyway) cannot win.
-    expect(runtime.indexOf("COPY --from=build")).toBeGreaterThan(runtime.indexOf("COPY . ."));
+    expect(copies.map((m) => [m[1], m[2]])).toEqual([["build", `${packing![1]}/runtrace-cli.tgz`]]);
+    const tarball = copies[0]![3]!;
+    expect(runtime).toContain(
+      `npm install --omit=dev --ignore-scripts --no-audit --no-fund ${tarball}`,
+    );
   });
 
   it("keeps node_modules, data, .git and a host-built /runs page out of the build context", () => {

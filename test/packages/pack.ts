@@ -4,13 +4,14 @@
  * npm's cache when it has them).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
 const run = promisify(execFile);
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
@@ -30,12 +31,31 @@ export async function npm(cwd: string, args: string[], timeoutMs = 240_000): Pro
   }
 }
 
+/** The build each packed workspace's `prepack` script runs, and the folders it writes. */
+const SDK_BUILD = {
+  script: "scripts/build-packages.mjs",
+  writes: ["packages/semconv/dist", "packages/sdk/dist", "packages/sdk-node/dist"],
+};
+const BUILD: Record<string, { script: string; writes: string[] }> = {
+  "@runtrace/semconv": SDK_BUILD,
+  "@runtrace/sdk": SDK_BUILD,
+  "@runtrace/sdk-node": SDK_BUILD,
+  "@runtrace/cli": { script: "scripts/build-cli.mjs", writes: ["cli/dist"] },
+};
+
 /**
  * `npm pack` of the named workspaces into `dest`. Returns each workspace's tarball path by
- * package name. Their `prepack` script (the build) runs once, before.
+ * package name. Their `prepack` scripts (the builds) run once each, before.
  */
 export async function pack(workspaces: string[], dest: string): Promise<Map<string, string>> {
-  await run(process.execPath, [join(REPO, "scripts/build-packages.mjs")], { cwd: REPO });
+  const builds = new Set(
+    workspaces.map((name) => {
+      const build = BUILD[name];
+      if (build === undefined) throw new Error(`no build known for ${name}`);
+      return build;
+    }),
+  );
+  for (const { script } of builds) await run(process.execPath, [join(REPO, script)], { cwd: REPO });
   const out = await npm(REPO, [
     "pack",
     "--json",
@@ -44,6 +64,11 @@ export async function pack(workspaces: string[], dest: string): Promise<Map<stri
     ...workspaces.map((name) => `--workspace=${name}`),
   ]);
   const packed = JSON.parse(out) as { name: string; filename: string }[];
+  // Nothing else in this repository may run the build by mistake (the workspaces use their
+  // sources): remove it once it is in the tarballs.
+  for (const { writes } of builds) {
+    for (const dir of writes) rmSync(join(REPO, dir), { recursive: true, force: true });
+  }
   return new Map(packed.map((p) => [p.name, join(dest, p.filename)]));
 }
 

@@ -2,6 +2,7 @@ import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse
 import { createCollector, type Listening, listen } from "@runtrace/collector";
 import { createQueryApiApp } from "@runtrace/query-api";
 import { readConfig } from "../config.ts";
+import type { Installation } from "../main.ts";
 
 export interface ServeOptions {
   collector: boolean;
@@ -12,7 +13,10 @@ export interface ServeOptions {
  * Runs the collector and/or the query API on one ClickHouse until SIGTERM or SIGINT, then
  * drains: stops accepting, answers what is in flight, writes everything accepted, closes.
  */
-export async function serveCommand(options: ServeOptions): Promise<number> {
+export async function serveCommand(
+  options: ServeOptions,
+  installation: Installation = {},
+): Promise<number> {
   // A configuration mistake stops the process before it opens (and locks) any data.
   const config = readConfig(process.env, options);
   const collectorConfig = config.collector;
@@ -48,6 +52,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
           ? {}
           : { codeCountBudget: queryApi.codeCountBudget }),
         collectorUrl: collectorUrl ?? queryApi.collectorUrl,
+        ...(installation.uiDir === undefined ? {} : { uiDir: installation.uiDir }),
       });
       const server = await listen(app, queryApi.port, queryApi.host);
       servers.push(server);
@@ -61,7 +66,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     }
     console.log(
       collectorUrl
-        ? `runtrace: running until Ctrl-C. Send runs with OTEL_EXPORTER_OTLP_ENDPOINT=${collectorUrl} (in this repository: npm run demo, in another terminal)`
+        ? `runtrace: running until Ctrl-C. Send runs with OTEL_EXPORTER_OTLP_ENDPOINT=${collectorUrl}${installation.repository === false ? "" : " (in this repository: npm run demo, in another terminal)"}`
         : "runtrace: running until Ctrl-C",
     );
   } catch (error) {

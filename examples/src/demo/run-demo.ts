@@ -27,6 +27,8 @@ export function runDemo(
   options: RunDemoOptions = {},
 ): Promise<Record<ExecutionStatus, number>> {
   const args = [
+    // The workspaces' sources, as everywhere in this repository (not the SDK's dist/).
+    "--conditions=runtrace-source",
     `${ROOT}examples/src/demo.ts`,
     "--endpoint",
     endpoint,

@@ -229,7 +229,11 @@ describe("batches read by the engine from insert files", () => {
     const dataDir = tempDataDir();
     const env = { ...process.env, RUNTRACE_INSERT_DIR: parent };
     const run = (mode: string) =>
-      execFileSync(TSX, [CHILD, mode, dataDir], { env, encoding: "utf8", stdio: "pipe" });
+      execFileSync(TSX, ["--conditions=runtrace-source", CHILD, mode, dataDir], {
+        env,
+        encoding: "utf8",
+        stdio: "pipe",
+      });
     // Another data directory's folder beside ours, with a batch in flight.
     const other = insertFolder(parent, join(dataDir, "..", "another-data-dir"));
     mkdirSync(other);

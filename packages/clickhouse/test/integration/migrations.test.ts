@@ -17,7 +17,7 @@ const dataDir = tempDataDir("runtrace-migrate-");
 let ch: ClickHouse | undefined;
 
 function child(mode: string): Record<string, unknown> {
-  const out = execFileSync(TSX, [CHILD, mode, dataDir], {
+  const out = execFileSync(TSX, ["--conditions=runtrace-source", CHILD, mode, dataDir], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,6 +1,6 @@
 import { type ClickHouseConfig, resolveClickHouseConfig } from "@runtrace/clickhouse";
 import { type CollectorConfig, resolveCollectorConfig } from "@runtrace/collector";
-import type { Environment } from "@runtrace/config";
+import { ConfigError, type Environment } from "@runtrace/config";
 import { type QueryApiConfig, resolveQueryApiConfig } from "@runtrace/query-api";
 
 /**
@@ -32,5 +32,27 @@ export function readConfig(
     ...(parts.queryApi
       ? { queryApi: { ...resolveQueryApiConfig(env), host: env.RUNTRACE_HOST || "127.0.0.1" } }
       : {}),
+  };
+}
+
+/** Where `runtrace check` asks, and with which token: a running query API. */
+export interface ClientConfig {
+  queryUrl: string;
+  token: string | undefined;
+}
+
+export const DEFAULT_QUERY_URL = "http://127.0.0.1:8080";
+
+/** `RUNTRACE_QUERY_URL` (default the local query API) and `RUNTRACE_API_TOKEN`. */
+export function readClientConfig(env: Environment): ClientConfig {
+  const queryUrl = env.RUNTRACE_QUERY_URL?.trim() || DEFAULT_QUERY_URL;
+  try {
+    new URL(queryUrl);
+  } catch {
+    throw new ConfigError("RUNTRACE_QUERY_URL", `"${queryUrl}" is not a URL`);
+  }
+  return {
+    queryUrl: queryUrl.replace(/\/+$/, ""),
+    token: env.RUNTRACE_API_TOKEN?.trim() || undefined,
   };
 }

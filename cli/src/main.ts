@@ -1,3 +1,4 @@
+import { checkCommand } from "./commands/check.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { serveCommand } from "./commands/serve.ts";
 
@@ -9,6 +10,8 @@ Commands:
   collector  the OTLP/HTTP collector alone (for a ClickHouse server)
   query-api  the query API alone (for a ClickHouse server)
   migrate    bring the database to the current schema version and exit
+  check      ask a running runtrace which of a runtime's spans break the conventions
+             (runtrace check --help)
   help       show this text
 
 Environment: CLICKHOUSE_URL, RUNTRACE_DATA_DIR (default ./data), RUNTRACE_HOST (default
@@ -42,6 +45,8 @@ export async function main(
         return await serveCommand({ collector: false, queryApi: true }, installation);
       case "migrate":
         return await migrateCommand();
+      case "check":
+        return await checkCommand(argv.slice(1));
       case "help":
       case "--help":
       case "-h":

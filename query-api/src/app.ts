@@ -1,5 +1,6 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { Hono } from "hono";
+import { conformanceRoutes } from "./conformance/index.ts";
 import { docsRoutes } from "./docs/index.ts";
 import { executionRoutes } from "./executions/routes.ts";
 import { type ApiTokens, access } from "./http/access.ts";
@@ -98,6 +99,7 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
     }),
   );
   app.route("/v1/stats", statsRoutes());
+  app.route("/v1/conformance", conformanceRoutes());
   app.route("/api", jaegerRoutes());
   app.route("/tempo", tempoRoutes());
   // The page holds no data, so it is outside the token guard; its API calls carry the token.

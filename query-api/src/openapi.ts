@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createDocument } from "zod-openapi";
+import { conformanceOpenApiPaths } from "./conformance/index.ts";
 import { executionOpenApiPaths } from "./executions/openapi.ts";
 import { jsonAnswer, textAnswer } from "./http/openapi-parts.ts";
 import { jaegerOpenApiPaths } from "./jaeger/index.ts";
@@ -67,6 +68,7 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       paths: {
         ...executionOpenApiPaths,
         ...statsOpenApiPaths,
+        ...conformanceOpenApiPaths,
         ...jaegerOpenApiPaths,
         ...tempoOpenApiPaths,
         ...servicePaths,

@@ -36,6 +36,13 @@ export const ATTR_EXECUTION_CREATED_AT = "executor.execution.created_at";
 export const ATTR_EXECUTION_STARTED_AT = "executor.execution.started_at";
 /** Epoch ms when the execution reached its final status. */
 export const ATTR_EXECUTION_COMPLETED_AT = "executor.execution.completed_at";
+/**
+ * The range an epoch-millisecond attribute (`created_at`, `started_at`, `completed_at`,
+ * `executor.interaction.created_at`) must fall in, 1973 to 2286: a value outside it (seconds
+ * instead of milliseconds, most likely) is ignored as if absent, and the span's own time used.
+ */
+export const MIN_EPOCH_MS = 100_000_000_000;
+export const MAX_EPOCH_MS = 10_000_000_000_000;
 export const ATTR_TRIGGER_KIND = "executor.trigger.kind";
 /** JSON object. */
 export const ATTR_TRIGGER_META = "executor.trigger.meta";

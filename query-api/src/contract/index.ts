@@ -5,6 +5,7 @@
  * page imports their types (`import type … from "@runtrace/query-api/contract"`), so a shape is
  * written once.
  */
+export * from "./conformance.ts";
 export * from "./errors.ts";
 export * from "./executions.ts";
 export * from "./jaeger.ts";

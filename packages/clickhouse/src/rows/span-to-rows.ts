@@ -44,6 +44,8 @@ import {
   GEN_AI_OPERATION_EXECUTE_TOOL,
   isExecutionStatus,
   isTerminalStatus,
+  MAX_EPOCH_MS,
+  MIN_EPOCH_MS,
   SEED_INTERACTION_KIND_ALIASES,
   SEED_SPAN_TOOL_PREFIX,
   SPAN_EXECUTION,
@@ -162,6 +164,17 @@ function intAttr(value: string | undefined): number | undefined {
   return Number.isFinite(n) ? Math.trunc(n) : undefined;
 }
 
+/**
+ * An epoch-ms time attribute, or undefined when it is missing, not an integer, or outside
+ * [MIN_EPOCH_MS, MAX_EPOCH_MS) (seconds sent for milliseconds): the caller then falls back to
+ * the span's own times. The column could not hold it either (DateTime64(3) reads a small
+ * number of seconds as a date and refuses the whole batch).
+ */
+function timeAttr(value: string | undefined): number | undefined {
+  const ms = intAttr(value);
+  return ms !== undefined && ms >= MIN_EPOCH_MS && ms < MAX_EPOCH_MS ? ms : undefined;
+}
+
 function flag(values: Record<string, string>, key: string): boolean {
   return values[truncatedFlag(key)] === "true";
 }
@@ -176,10 +189,10 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
   const spanStartMs = nsToMs(span.startNs);
   const spanEndMs = nsToMs(span.endNs);
   const createdAt =
-    intAttr(a[ATTR_EXECUTION_CREATED_AT]) ?? intAttr(a[ATTR_EXECUTION_STARTED_AT]) ?? spanStartMs;
+    timeAttr(a[ATTR_EXECUTION_CREATED_AT]) ?? timeAttr(a[ATTR_EXECUTION_STARTED_AT]) ?? spanStartMs;
   const startedAt =
-    intAttr(a[ATTR_EXECUTION_STARTED_AT]) ?? (status === "pending" ? null : createdAt);
-  const completedAt = final ? (intAttr(a[ATTR_EXECUTION_COMPLETED_AT]) ?? spanEndMs) : null;
+    timeAttr(a[ATTR_EXECUTION_STARTED_AT]) ?? (status === "pending" ? null : createdAt);
+  const completedAt = final ? (timeAttr(a[ATTR_EXECUTION_COMPLETED_AT]) ?? spanEndMs) : null;
   const trigger = a[ATTR_TRIGGER_KIND] ?? "";
   const pendingId = status === "waiting_for_interaction" ? (a[ATTR_INTERACTION_ID] ?? "") : "";
   const rawKind = a[ATTR_INTERACTION_KIND] ?? "";
@@ -222,7 +235,7 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     pendingInteractionPurpose: pendingId ? (a[ATTR_INTERACTION_PURPOSE] ?? "") : "",
     pendingInteractionPayload: pendingId ? (a[ATTR_INTERACTION_PAYLOAD] ?? "") : "",
     pendingInteractionCreatedAt: pendingId
-      ? (intAttr(a[ATTR_INTERACTION_CREATED_AT]) ?? null)
+      ? (timeAttr(a[ATTR_INTERACTION_CREATED_AT]) ?? null)
       : null,
     activeToolCalls: final ? "" : activeToolCallsOf(a),
     traceId: span.traceId,
@@ -363,7 +376,7 @@ function interactionRow(span: SpanInput): InteractionRow | undefined {
     payloadTruncated: flag(a, ATTR_INTERACTION_PAYLOAD),
     response: a[ATTR_INTERACTION_RESPONSE] ?? "",
     responseTruncated: flag(a, ATTR_INTERACTION_RESPONSE),
-    createdAt: intAttr(a[ATTR_INTERACTION_CREATED_AT]) ?? nsToMs(span.startNs),
+    createdAt: timeAttr(a[ATTR_INTERACTION_CREATED_AT]) ?? nsToMs(span.startNs),
     resolvedAt: nsToMs(span.endNs),
     serviceName: span.resource.serviceName,
   };

@@ -91,56 +91,24 @@ describe("the packed SDK packages", () => {
     await install(dir, PACKAGES.map(tarball));
     copyFileSync(join(CONSUMER, "record.mjs"), join(dir, "record.mjs"));
     server = await startAllInOne();
-
-    const scope = "ws_packed";
-    const { stdout } = await run(process.execPath, ["record.mjs", server.collectorUrl, scope], {
-      cwd: dir,
-      timeout: 60_000,
-    });
-    const sent = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
-    expect(sent.status).toBe("completed");
-    expect(sent.knownStatus).toBe(true);
-
-    // Stored once the collector has answered the exporter: no waiting needed past shutdown().
-    const base = server.queryUrl;
-    const list = await getJson(`${base}/v1/executions?id=${sent.executionId}&scope=${scope}`);
-    expect(list.executions).toHaveLength(1);
-    const row = list.executions[0];
-    expect(row).toMatchObject({
-      id: sent.executionId,
-      scope,
-      status: "completed",
-      trigger: { kind: "cli" },
-      runtime: "plain-node",
-      toolCallCount: 1,
-      interactionCount: 1,
-      hadElicitation: true,
-      traceId: sent.traceId,
-    });
-
-    const detail = await getJson(`${base}/v1/executions/${sent.executionId}`);
-    expect(detail.code).toBe(sent.code);
-    expect(detail.result).toEqual(sent.result);
-    expect(detail.interactions).toHaveLength(1);
-    expect(detail.interactions[0]).toMatchObject({
-      kind: sent.interaction.kind,
-      purpose: sent.interaction.purpose,
-      payload: sent.interaction.payload,
-      status: "resolved",
-      response: sent.interaction.response,
-    });
-
-    const calls = await getJson(`${base}/v1/executions/${sent.executionId}/tool-calls`);
-    expect(calls.toolCalls).toHaveLength(1);
-    expect(calls.toolCalls[0]).toMatchObject({
-      toolPath: sent.tool.path,
-      namespace: "math",
-      status: "completed",
-      args: sent.tool.args,
-      result: sent.tool.result,
-      error: null,
-    });
+    await recordAndReadBack(process.execPath, dir, "ws_packed_node");
   }, 240_000);
+
+  it("do the same under Bun (installed from the registry)", async () => {
+    const dir = projects.find((p) => p.includes("runtrace-runtime-"));
+    if (dir === undefined || server === undefined) throw new Error("the node case did not run");
+    const bunDir = project("runtrace-bun-");
+    await install(bunDir, ["bun"]);
+    await recordAndReadBack(join(bunDir, "node_modules/.bin/bun"), dir, "ws_packed_bun");
+  }, 240_000);
+
+  it("load with require() from CommonJS (Node 20.19 and later)", async () => {
+    const dir = projects.find((p) => p.includes("runtrace-runtime-"));
+    if (dir === undefined) throw new Error("the runtime project was not installed");
+    copyFileSync(join(CONSUMER, "require.cjs"), join(dir, "require.cjs"));
+    const { stdout } = await run(process.execPath, ["require.cjs"], { cwd: dir });
+    expect(JSON.parse(stdout)).toEqual(["function", "function", "executor.execution"]);
+  });
 
   it("type-check in a strict TypeScript project against the shipped declarations", async () => {
     const dir = projects.find((p) => p.includes("runtrace-runtime-"));
@@ -165,6 +133,60 @@ describe("the packed SDK packages", () => {
     expect(`${checked.stdout ?? ""}${checked.stderr ?? ""}`).toBe("");
   }, 120_000);
 });
+
+/**
+ * Runs the installed project's record.mjs with `runtime` against the server, then reads the run
+ * back from the API: list row, detail with its interaction, tool calls.
+ */
+async function recordAndReadBack(runtime: string, dir: string, scope: string): Promise<void> {
+  if (server === undefined) throw new Error("no server");
+  const { stdout } = await run(runtime, ["record.mjs", server.collectorUrl, scope], {
+    cwd: dir,
+    timeout: 60_000,
+  });
+  const sent = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
+  expect(sent.status).toBe("completed");
+  expect(sent.knownStatus).toBe(true);
+
+  // Stored once the collector has answered the exporter: no waiting needed past shutdown().
+  const base = server.queryUrl;
+  const list = await getJson(`${base}/v1/executions?id=${sent.executionId}&scope=${scope}`);
+  expect(list.executions).toHaveLength(1);
+  expect(list.executions[0]).toMatchObject({
+    id: sent.executionId,
+    scope,
+    status: "completed",
+    trigger: { kind: "cli" },
+    runtime: "plain-node",
+    toolCallCount: 1,
+    interactionCount: 1,
+    hadElicitation: true,
+    traceId: sent.traceId,
+  });
+
+  const detail = await getJson(`${base}/v1/executions/${sent.executionId}`);
+  expect(detail.code).toBe(sent.code);
+  expect(detail.result).toEqual(sent.result);
+  expect(detail.interactions).toHaveLength(1);
+  expect(detail.interactions[0]).toMatchObject({
+    kind: sent.interaction.kind,
+    purpose: sent.interaction.purpose,
+    payload: sent.interaction.payload,
+    status: "resolved",
+    response: sent.interaction.response,
+  });
+
+  const calls = await getJson(`${base}/v1/executions/${sent.executionId}/tool-calls`);
+  expect(calls.toolCalls).toHaveLength(1);
+  expect(calls.toolCalls[0]).toMatchObject({
+    toolPath: sent.tool.path,
+    namespace: "math",
+    status: "completed",
+    args: sent.tool.args,
+    result: sent.tool.result,
+    error: null,
+  });
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are read field by field.
 async function getJson(url: string): Promise<any> {

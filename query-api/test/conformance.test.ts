@@ -5,7 +5,7 @@
  */
 import { violatingRequest } from "@runtrace/testkit/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RULES } from "../src/conformance/index.ts";
+import { RULE_IDS } from "../src/conformance/index.ts";
 import { createQueryApiApp } from "../src/index.ts";
 import { contractCheck } from "./contract-check.ts";
 import { RunFixture } from "./fixture.ts";
@@ -71,7 +71,9 @@ describe("GET /v1/conformance", () => {
     expect(body.service).toBe("sandbox-test");
     expect(body.spansChecked).toBe(goodSpans);
     expect(body.violations).toBe(0);
-    expect(body.rules.map((r: Body) => r.rule)).toEqual(RULES.map((r) => r.id));
+    expect(body.rules.map((r: Body) => r.rule)).toEqual(RULE_IDS);
+    // The SDK numbers its state spans: they were read too.
+    expect(body.snapshotsChecked).toBeGreaterThan(0);
     for (const finding of body.rules) {
       expect(finding, finding.rule).toMatchObject({ spans: 0, examples: [] });
     }
@@ -82,10 +84,11 @@ describe("GET /v1/conformance", () => {
       `/v1/conformance?service=bad-runtime&from=${now - 120_000}&to=${now + 60_000}&examples=20`,
     );
     expect(status).toBe(200);
-    expect(body.spansChecked).toBe(bad.spanIds.length);
-    expect(body.violations).toBe(bad.spanIds.length);
+    expect(body.spansChecked).toBe(bad.traced.length);
+    expect(body.snapshotsChecked).toBe(bad.states.length);
+    expect(body.violations).toBe(bad.violating.length);
     // Every rule has a case: the fixture and the rules stay in step.
-    expect([...bad.expected.keys()].sort()).toEqual(RULES.map((r) => r.id).sort());
+    expect([...bad.expected.keys()].sort()).toEqual([...RULE_IDS].sort());
     for (const finding of body.rules) {
       const expected = bad.expected.get(finding.rule) ?? [];
       expect(finding.spans, finding.rule).toBe(expected.length);
@@ -95,6 +98,36 @@ describe("GET /v1/conformance", () => {
       ).toEqual(expected);
       expect(finding.description.length, finding.rule).toBeGreaterThan(20);
     }
+  });
+
+  it("gives the same report whichever order the spans came in, one per request", async () => {
+    const reports: Body[] = [];
+    for (const [service, reverse] of [
+      ["one-by-one", false],
+      ["one-by-one-reversed", true],
+    ] as const) {
+      const sent = violatingRequest(service, now);
+      const spans = (sent.body as Body).resourceSpans[0].scopeSpans[0].spans as Body[];
+      const order = spans.map((_, i) => i);
+      if (reverse) order.reverse();
+      for (const i of order) {
+        const one = structuredClone(sent.body) as Body;
+        one.resourceSpans[0].scopeSpans[0].spans = [spans[i]];
+        await post(one);
+      }
+      const { body } = await get(
+        `/v1/conformance?service=${service}&from=${now - 120_000}&to=${now + 60_000}&examples=20`,
+      );
+      expect(body.violations, service).toBe(sent.violating.length);
+      for (const finding of body.rules) {
+        expect(
+          finding.examples.map((e: Body) => e.spanId),
+          `${service} ${finding.rule}`,
+        ).toEqual(sent.expected.get(finding.rule) ?? []);
+      }
+      reports.push(body.rules.map((r: Body) => [r.rule, r.spans]));
+    }
+    expect(reports[0]).toEqual(reports[1]);
   });
 
   it("limits the examples, not the counts", async () => {
@@ -140,6 +173,7 @@ describe("GET /v1/conformance", () => {
       );
     const badAnswer = (await (await request("bad-runtime")).json()) as Body;
     expect(badAnswer.spansChecked).toBe(0);
+    expect(badAnswer.snapshotsChecked).toBe(0);
     const good = (await (await request("sandbox-test")).json()) as Body;
     const scopeB = [...fixture.runs.values()].filter((r) => r.scope === "scope-b");
     const expected = scopeB.reduce((n, r) => n + 1 + r.tools.length + (r.elicitation ? 1 : 0), 0);

@@ -25,6 +25,12 @@ export interface ViolatingRequest {
   expected: Map<string, string[]>;
   /** Every span id sent. */
   spanIds: string[];
+  /** The spans that break at least one rule (the others are their runs' good final spans). */
+  violating: string[];
+  /** The spans stored in the trace (every one but the state spans). */
+  traced: string[];
+  /** The state spans (with a sequence number). */
+  states: string[];
 }
 
 /** A span id unique to the service and the case (16 hex digits). */
@@ -32,6 +38,15 @@ function spanId(service: string, n: number): string {
   let h = 0x811c9dc5;
   for (const c of service) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return `${h.toString(16).padStart(8, "0")}${n.toString(16).padStart(8, "0")}`;
+}
+
+/** A well-formed snapshot of a run in scope ws_c. */
+function snapshot(executionId: string, status: string): JsonAttribute[] {
+  return [
+    text("executor.execution.id", executionId),
+    text("executor.scope.id", "ws_c"),
+    text("executor.execution.status", status),
+  ];
 }
 
 export function violatingRequest(service: string, nowMs: number): ViolatingRequest {
@@ -121,11 +136,41 @@ export function violatingRequest(service: string, nowMs: number): ViolatingReque
         int("executor.execution.created_at", Math.trunc(nowMs / 1000)),
       ],
     },
+    // A state span numbered after its run's final span: broken, in whatever order they come.
+    {
+      rules: [],
+      name: "executor.execution",
+      attributes: [...snapshot(`${service}-seq`, "completed"), int("executor.execution.seq", 2)],
+    },
+    {
+      rules: ["state-after-final"],
+      name: "executor.execution.state",
+      attributes: [...snapshot(`${service}-seq`, "running"), int("executor.execution.seq", 3)],
+    },
+    // A state span that arrives after the final span but is numbered before it: no violation.
+    {
+      rules: [],
+      name: "executor.execution",
+      attributes: [
+        ...snapshot(`${service}-in-order`, "completed"),
+        int("executor.execution.seq", 5),
+      ],
+    },
+    {
+      rules: [],
+      name: "executor.execution.state",
+      attributes: [...snapshot(`${service}-in-order`, "running"), int("executor.execution.seq", 4)],
+    },
   ];
   const expected = new Map<string, string[]>();
+  const violating: string[] = [];
+  const traced: string[] = [];
+  const states: string[] = [];
   const spans = cases.map((c, i) => {
     const id = spanId(service, i + 1);
     for (const rule of c.rules) expected.set(rule, [...(expected.get(rule) ?? []), id].sort());
+    if (c.rules.length > 0) violating.push(id);
+    (c.name === "executor.execution.state" ? states : traced).push(id);
     const startNs = BigInt(Math.trunc(nowMs) - 1000 + i) * 1_000_000n;
     return {
       traceId,
@@ -146,5 +191,5 @@ export function violatingRequest(service: string, nowMs: number): ViolatingReque
       },
     ],
   };
-  return { body, expected, spanIds: spans.map((s) => s.spanId) };
+  return { body, expected, spanIds: spans.map((s) => s.spanId), violating, traced, states };
 }

@@ -7,6 +7,7 @@ interface Report {
   from: number;
   to: number;
   spansChecked: number;
+  snapshotsChecked: number;
   violations: number;
   rules: {
     rule: string;
@@ -88,7 +89,7 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
   }
   if (values.json) console.log(JSON.stringify(body, null, 2));
   else printReport(body);
-  if (body.spansChecked === 0) {
+  if (body.spansChecked === 0 && body.snapshotsChecked === 0) {
     if (!values.json) {
       console.error(
         `runtrace check: no spans of service "${body.service}" started in that window: check the name (its service.name) and --from/--to.`,
@@ -103,7 +104,7 @@ function printReport(report: Report): void {
   const window = `${new Date(report.from).toISOString()} – ${new Date(report.to).toISOString()}`;
   console.log(`runtrace check: service "${report.service}", spans started ${window}`);
   console.log(
-    `  ${report.spansChecked} spans checked, ${report.violations} break at least one rule\n`,
+    `  ${report.spansChecked} spans and ${report.snapshotsChecked} state spans checked, ${report.violations} break at least one rule\n`,
   );
   for (const finding of report.rules) {
     if (finding.spans === 0) {

@@ -3,6 +3,7 @@ import {
   ATTR_EXECUTION_CREATED_AT,
   ATTR_EXECUTION_ID,
   ATTR_EXECUTION_RESULT,
+  ATTR_EXECUTION_SEQ,
   ATTR_EXECUTION_STARTED_AT,
   ATTR_EXECUTION_STATUS,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -26,6 +27,7 @@ import {
   SEED_INTERACTION_KIND_ALIASES,
   SPAN_EXECUTION,
   SPAN_EXECUTION_RESUME,
+  SPAN_EXECUTION_STATE,
   SPAN_INTERACTION,
   truncatedFlag,
 } from "@runtrace/semconv";
@@ -74,7 +76,7 @@ const isTool = (p: QueryParams) =>
   `(${has(p, ATTR_TOOL_PATH)} OR ${attr(p, ATTR_GEN_AI_OPERATION_NAME)} = ${p.add("String", GEN_AI_OPERATION_EXECUTE_TOOL)})`;
 const isInteraction = (p: QueryParams) => `SpanName = ${p.add("String", SPAN_INTERACTION)}`;
 
-export const RULES: readonly Rule[] = [
+export const SPAN_RULES: readonly Rule[] = [
   {
     id: "execution-without-id",
     description: `An ${SPAN_EXECUTION} or ${SPAN_EXECUTION_RESUME} span without ${ATTR_EXECUTION_ID}: it is no run, and the run list never shows it.`,
@@ -141,4 +143,21 @@ export const RULES: readonly Rule[] = [
       }).join(" OR ")})`;
     },
   },
+];
+
+/**
+ * The rule on snapshot order, read from `execution_snapshots` (state spans are not in
+ * `otel_traces`): a state span whose sequence number is higher than every final snapshot of its
+ * run. The final span always wins, so the run shows its final status; but the numbering is
+ * broken, and a resumed run's snapshots may rank wrongly while it runs.
+ */
+export const SNAPSHOT_ORDER_RULE = {
+  id: "state-after-final",
+  description: `An ${SPAN_EXECUTION_STATE} span whose ${ATTR_EXECUTION_SEQ} is higher than its run's final span's: sequence numbers must grow across every snapshot of a run, all segments included (when it arrived does not matter).`,
+} as const;
+
+/** Every rule's id, in the report's order. */
+export const RULE_IDS: readonly string[] = [
+  ...SPAN_RULES.map((rule) => rule.id),
+  SNAPSHOT_ORDER_RULE.id,
 ];

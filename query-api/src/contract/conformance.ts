@@ -56,11 +56,15 @@ export const ConformanceReport = z
       .int()
       .nonnegative()
       .meta({ description: "Distinct spans of the service that started in [from, to)." }),
+    snapshotsChecked: z.number().int().nonnegative().meta({
+      description:
+        "Distinct state spans with a sequence number that ended in [from, to) (they are not in the trace): the snapshot-order rule reads them.",
+    }),
     violations: z
       .number()
       .int()
       .nonnegative()
-      .meta({ description: "Spans that break at least one rule." }),
+      .meta({ description: "Spans (and state spans) that break at least one rule." }),
     rules: z.array(ConformanceFinding).meta({
       description: "Every rule, in a fixed order, with its count (0: none broke it).",
     }),

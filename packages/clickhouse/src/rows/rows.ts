@@ -123,6 +123,22 @@ export type RejectReason =
   | "missing_name"
   | "past_retention";
 
+/**
+ * A row of `execution_snapshots`: the order facts of one snapshot span that carries
+ * `executor.execution.seq` (state span or segment end).
+ */
+export interface SnapshotRow {
+  serviceName: string;
+  scopeId: string;
+  executionId: string;
+  spanId: string;
+  traceId: string;
+  spanName: string;
+  seq: number;
+  final: boolean;
+  endedAtMs: number;
+}
+
 /** The rows one batch of spans becomes. */
 export interface SpanRows {
   /** Spans for `otel_traces` (state spans never are). */
@@ -130,6 +146,8 @@ export interface SpanRows {
   executions: ExecutionRow[];
   toolCalls: ToolCallRow[];
   interactions: InteractionRow[];
+  /** Snapshots that carry a sequence number (for the conformance check). */
+  snapshots: SnapshotRow[];
   /** Spans mapped (state spans included, which have no `otel_traces` row). */
   accepted: number;
   rejected: number;

@@ -80,6 +80,7 @@ export function emptySpanRows(): SpanRows {
     executions: [],
     toolCalls: [],
     interactions: [],
+    snapshots: [],
     accepted: 0,
     rejected: 0,
     rejectReasons: {},
@@ -123,7 +124,10 @@ function mapSpan(span: SpanInput, out: SpanRows): void {
   if (span.name === SPAN_EXECUTION_STATE) {
     // State spans feed only the run tables: no trace view shows them.
     const row = executionRow(span);
-    if (row) out.executions.push(row);
+    if (row) {
+      out.executions.push(row);
+      snapshotOrder(span, row, out);
+    }
     return;
   }
   out.traces.push(span);
@@ -138,8 +142,28 @@ function mapSpan(span: SpanInput, out: SpanRows): void {
     (span.name === SPAN_EXECUTION_RESUME && a[ATTR_EXECUTION_STATUS] !== undefined)
   ) {
     const row = executionRow(span);
-    if (row) out.executions.push(row);
+    if (row) {
+      out.executions.push(row);
+      snapshotOrder(span, row, out);
+    }
   }
+}
+
+/** A snapshot's order facts, when it carries a sequence number. */
+function snapshotOrder(span: SpanInput, row: ExecutionRow, out: SpanRows): void {
+  const seq = intAttr(span.attributes.values[ATTR_EXECUTION_SEQ]);
+  if (seq === undefined || seq < 0) return;
+  out.snapshots.push({
+    serviceName: row.serviceName,
+    scopeId: row.scopeId,
+    executionId: row.executionId,
+    spanId: row.spanId,
+    traceId: row.traceId,
+    spanName: span.name,
+    seq,
+    final: row.final,
+    endedAtMs: row.updatedAt,
+  });
 }
 
 function isToolSpan(span: SpanInput): boolean {

@@ -1,7 +1,7 @@
 import type { Attributes, ResourceInput, SpanInput } from "@runtrace/model";
 import { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "../schema/v3-run-rollups.ts";
 import { TOOL_MATCH_PERIOD_SECONDS } from "../schema/v7-tool-match-counts.ts";
-import type { ExecutionRow, InteractionRow, ToolCallRow } from "./rows.ts";
+import type { ExecutionRow, InteractionRow, SnapshotRow, ToolCallRow } from "./rows.ts";
 import { runToolMatchers } from "./tool-matchers.ts";
 import {
   bool,
@@ -182,6 +182,22 @@ export const TOOL_CALL_COLUMNS = [
 
 export function toolCallLine(r: ToolCallRow): string {
   return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.spanId}\t${r.traceId}\t${r.parentSpanId}\t${tsvString(r.toolCallId)}\t${tsvString(r.toolPath)}\t${tsvString(r.namespace)}\t${r.status}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.args)}\t${bool(r.argsTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${microsText(r.startedAtUs)}\t${microsText(r.completedAtUs)}\t${r.durationUs}\t${tsvString(r.serviceName)}\n`;
+}
+
+export const EXECUTION_SNAPSHOT_COLUMNS = [
+  "service_name",
+  "scope_id",
+  "execution_id",
+  "span_id",
+  "trace_id",
+  "span_name",
+  "seq",
+  "final",
+  "ended_at",
+] as const;
+
+export function executionSnapshotLine(r: SnapshotRow): string {
+  return `${tsvString(r.serviceName)}\t${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.spanId}\t${r.traceId}\t${tsvString(r.spanName)}\t${r.seq}\t${bool(r.final)}\t${millisText(r.endedAtMs)}\n`;
 }
 
 export const INTERACTION_COLUMNS = [

@@ -10,6 +10,7 @@ import { v6ActiveToolCalls } from "./v6-active-tool-calls.ts";
 import { v7ToolMatchCounts } from "./v7-tool-match-counts.ts";
 import { v8CodeLz4 } from "./v8-code-lz4.ts";
 import { v9VerticalMerges } from "./v9-vertical-merges.ts";
+import { v10SnapshotOrder } from "./v10-snapshot-order.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v7ToolMatchCounts,
   v8CodeLz4,
   v9VerticalMerges,
+  v10SnapshotOrder,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -21,6 +21,7 @@ export const TTL_TABLES: Readonly<Record<string, string>> = {
   tool_match_counts: "period_start",
   superseded_executions: "toDateTime(created_at)",
   superseded_repeats: "toDateTime(created_at)",
+  execution_snapshots: "toDateTime(ended_at)",
 };
 
 /** Epoch ms before which a row is already past retention (TTL would drop it at insert). */

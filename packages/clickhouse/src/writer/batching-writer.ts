@@ -13,7 +13,12 @@ import {
 import { otelTracesNative } from "../rows/otel-traces-native.ts";
 import type { ExecutionRow, SpanRows } from "../rows/rows.ts";
 import { emptySpanRows, mapSpans } from "../rows/span-to-rows.ts";
-import { OTEL_TRACES_COLUMNS, otelTracesLine } from "../rows/tables.ts";
+import {
+  EXECUTION_SNAPSHOT_COLUMNS,
+  executionSnapshotLine,
+  OTEL_TRACES_COLUMNS,
+  otelTracesLine,
+} from "../rows/tables.ts";
 import { retentionCutoffMs } from "../schema/retention.ts";
 import { join, pipeline } from "./insert-pipeline.ts";
 import { newMetricPoints } from "./metric-points.ts";
@@ -229,7 +234,8 @@ export class BatchingWriter {
       rows.traces.length +
       rows.executions.length +
       rows.toolCalls.length +
-      rows.interactions.length;
+      rows.interactions.length +
+      rows.snapshots.length;
     return this.#enqueue({ spans: rows, units, rows: size, bytes }, rows);
   }
 
@@ -456,6 +462,12 @@ export class BatchingWriter {
           onTracesStored,
           native ? "Native" : "TabSeparated",
         ],
+        [
+          "execution_snapshots",
+          EXECUTION_SNAPSHOT_COLUMNS,
+          () => join(spans.snapshots, executionSnapshotLine),
+          `${token}-snapshots`,
+        ],
         ["otel_metrics_sum", METRIC_SUM_COLUMNS, () => join(points.sums, sumLine), `${token}-sum`],
         [
           "otel_metrics_gauge",
@@ -513,6 +525,7 @@ function mergeSpanRows(batch: readonly Item[]): SpanRows {
     for (const r of s.executions) out.executions.push(r);
     for (const r of s.toolCalls) out.toolCalls.push(r);
     for (const r of s.interactions) out.interactions.push(r);
+    for (const r of s.snapshots) out.snapshots.push(r);
   }
   return out;
 }

@@ -67,5 +67,5 @@ USER node
 EXPOSE 4318 8080
 
 # The command selects what runs: start (all in one), collector, query-api, migrate.
-ENTRYPOINT ["node", "node_modules/@runtrace/cli/dist/runtrace.js"]
+ENTRYPOINT ["node", "/app/node_modules/@runtrace/cli/dist/runtrace.js"]
 CMD ["start"]

@@ -7,7 +7,8 @@ import { createCollector, listen } from "@runtrace/collector";
  * `runtrace collector` (cli/src/commands/serve.ts, collector only) with the writer's
  * ClickHouse calls timed, for `npm run bench -- ingest --instrumented`. `GET /bench/times`
  * answers the running totals: per-table insert time, look-ups, deletes, main-thread
- * utilization and GC pauses. Run with `node --import tsx`.
+ * utilization and GC pauses. Run with `node --conditions=runtrace-source --import tsx`
+ * (the workspaces' sources, as everywhere in this repository).
  */
 
 export interface CallTotals {

@@ -1,5 +1,6 @@
 /**
- * Resumes a paused execution in a process of its own: `tsx examples/src/resume-process.ts
+ * Resumes a paused execution in a process of its own: `tsx --conditions=runtrace-source
+ * examples/src/resume-process.ts
  * <stateFile> [--endpoint URL]`. It starts its own telemetry, answers the interaction pending
  * at the pause, runs the continuation code (more tool calls) and completes the execution. The
  * last stdout line is `RESUMED {json}` for the process that spawned it.
@@ -15,7 +16,9 @@ import { createTools } from "./tools.ts";
 async function main(): Promise<number> {
   const [stateFile, ...flags] = process.argv.slice(2);
   if (stateFile === undefined || stateFile.startsWith("--")) {
-    console.error("usage: tsx examples/src/resume-process.ts <stateFile> [--endpoint URL]");
+    console.error(
+      "usage: tsx --conditions=runtrace-source examples/src/resume-process.ts <stateFile> [--endpoint URL]",
+    );
     return 2;
   }
   const { endpoint } = parseDemoOptions(flags, process.env);

@@ -1,8 +1,11 @@
 /**
- * Epoch-ms attributes a runtime got wrong (seconds, a date string, the far future) are ignored
- * and the span's own times used, the rest of the request stored: before, a `created_at` in
- * seconds made ClickHouse refuse the whole batch and the collector answer 400.
+ * Attributes a runtime got wrong never cost the rest of its request. Epoch-ms times in seconds,
+ * as date strings or past 2286 are ignored and the span's own times used (before, a
+ * `created_at` in seconds made ClickHouse refuse the whole batch: a 400); counts, segments and
+ * sequence numbers too large for their columns are bounded (or, for a sequence number past
+ * 2^53, not recorded) instead of refused.
  */
+
 import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createQueryApiApp } from "../src/index.ts";
@@ -81,4 +84,71 @@ it("ignores time attributes outside epoch milliseconds and keeps every run of th
     // completed_at in seconds: the span's end instead.
     expect(byId.get(run.id)?.completedAt, run.id).toBe(endMs);
   }
+});
+
+it("bounds what its columns cannot hold, and keeps the request", async () => {
+  const now = Date.now();
+  const startMs = now - 5_000;
+  const huge = "100000000000000000000000"; // 1e23: prints as 1e+23, past every integer column
+  const span = (i: number, name: string, attributes: object[]) => ({
+    traceId: `${"c".repeat(31)}${i}`,
+    spanId: `${"d".repeat(15)}${i}`,
+    name,
+    kind: 1,
+    startTimeUnixNano: String(BigInt(startMs) * 1_000_000n),
+    endTimeUnixNano: String(BigInt(startMs + 1_000) * 1_000_000n),
+    attributes,
+  });
+  const spans = [
+    span(0, "executor.execution", [
+      text("executor.execution.id", "big-numbers"),
+      text("executor.scope.id", "ws_big"),
+      text("executor.execution.status", "completed"),
+      { key: "executor.execution.seq", value: { stringValue: huge } },
+      { key: "executor.execution.segment", value: { stringValue: "70000" } },
+      { key: "executor.execution.tool_call_count", value: { stringValue: huge } },
+      { key: "executor.execution.interaction_count", value: { stringValue: "-3" } },
+    ]),
+    span(1, "executor.execution.state", [
+      text("executor.execution.id", "big-numbers-state"),
+      text("executor.scope.id", "ws_big"),
+      text("executor.execution.status", "running"),
+      { key: "executor.execution.seq", value: { stringValue: "9007199254740993" } },
+      text("executor.execution.started_at", String(Math.trunc(startMs / 1000))),
+    ]),
+    span(2, "executor.interaction", [
+      text("executor.execution.id", "big-numbers"),
+      text("executor.scope.id", "ws_big"),
+      text("executor.interaction.kind", "form"),
+      text("executor.interaction.status", "resolved"),
+      int("executor.interaction.created_at", Math.trunc(startMs / 1000)),
+    ]),
+  ];
+  const response = await fetch(`${collector.url}/v1/traces`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans }] }],
+    }),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  expect(await response.json()).toEqual({});
+
+  const app = createQueryApiApp({ clickhouse: collector.ch, checkAnswer: contractCheck() });
+  const detail = (await (await app.request("/v1/executions/big-numbers")).json()) as {
+    status: string;
+    reportedToolCallCount: number;
+    interactions: { createdAt: number }[];
+  };
+  expect(detail.status).toBe("completed");
+  expect(detail.reportedToolCallCount).toBe(4_294_967_295);
+  // The interaction's created_at in seconds: its span's start instead.
+  expect(detail.interactions.map((i) => i.createdAt)).toEqual([startMs]);
+  const list = (await (
+    await app.request(`/v1/executions?scope=ws_big&from=${startMs - 60_000}`)
+  ).json()) as { executions: { id: string; status: string; startedAt: number }[] };
+  const state = list.executions.find((e) => e.id === "big-numbers-state");
+  expect(state?.status).toBe("running");
+  // started_at in seconds: the run's created_at (the span's start) instead.
+  expect(state?.startedAt).toBe(startMs);
 });

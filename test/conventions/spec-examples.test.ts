@@ -1,7 +1,7 @@
 import type { ClickHouse } from "@runtrace/clickhouse";
 import { type Collector, createCollector, type Listening, listen } from "@runtrace/collector";
 import { createQueryApiApp } from "@runtrace/query-api";
-import { openMigrated, tempDataDir } from "@runtrace/testkit-harness/clickhouse";
+import { openMigrated, removeDir, tempDataDir } from "@runtrace/testkit-harness/clickhouse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_MS, examples, readSpec, shiftTimes } from "./spec-document.ts";
 
@@ -20,13 +20,14 @@ const docExamples = examples(doc);
 /** Every time in the examples moves by this much: the base time becomes ten minutes ago. */
 const OFFSET_MS = Date.now() - 10 * 60_000 - BASE_MS;
 
+const dataDir = tempDataDir("runtrace-conventions-");
 let ch: ClickHouse;
 let collector: Collector;
 let ingest: Listening;
 let api: Listening;
 
 beforeAll(async () => {
-  ch = await openMigrated(tempDataDir("runtrace-conventions-"));
+  ch = await openMigrated(dataDir);
   collector = createCollector(ch, { port: 0, host: "127.0.0.1" });
   ingest = await listen(collector.app, 0, "127.0.0.1");
   api = await listen(createQueryApiApp({ clickhouse: ch }), 0, "127.0.0.1");
@@ -36,6 +37,7 @@ afterAll(async () => {
   await ingest?.close();
   await collector?.close();
   await ch?.close();
+  removeDir(dataDir);
 });
 
 /** One example's text as documented. */
@@ -150,6 +152,19 @@ describe("the examples of docs/semantic-conventions.md", () => {
     );
     await post(asDocumented(example("resumed-run request 2")));
     await expectAnswers(run, asDocumented, run.id);
+  });
+
+  it("both examples pass runtrace's conformance check", async () => {
+    // Every span of both examples is py-sandbox's, within an hour of the base time.
+    const from = BASE_MS + OFFSET_MS - 60_000;
+    const report = await get(
+      `/v1/conformance?service=py-sandbox&from=${from}&to=${from + 3_600_000}`,
+    );
+    expect(report.spansChecked).toBeGreaterThan(0);
+    expect(report.snapshotsChecked).toBeGreaterThan(0);
+    const broken = (report.rules as Json[]).filter((r) => r.spans > 0);
+    expect(broken).toEqual([]);
+    expect(report.violations).toBe(0);
   });
 
   /**

@@ -259,7 +259,7 @@ describe("docker-compose.yml", () => {
     };
     expect(cli.bin.runtrace).toBe("./dist/runtrace.js");
     expect(dockerfile).toMatch(
-      /^ENTRYPOINT \["node", "node_modules\/@runtrace\/cli\/dist\/runtrace\.js"\]$/m,
+      /^ENTRYPOINT \["node", "\/app\/node_modules\/@runtrace\/cli\/dist\/runtrace\.js"\]$/m,
     );
     expect(dockerfile).toMatch(/^CMD \["start"\]$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);

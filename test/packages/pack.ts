@@ -55,20 +55,26 @@ export async function pack(workspaces: string[], dest: string): Promise<Map<stri
       return build;
     }),
   );
-  for (const { script } of builds) await run(process.execPath, [join(REPO, script)], { cwd: REPO });
-  const out = await npm(REPO, [
-    "pack",
-    "--json",
-    "--ignore-scripts",
-    `--pack-destination=${dest}`,
-    ...workspaces.map((name) => `--workspace=${name}`),
-  ]);
-  const packed = JSON.parse(out) as { name: string; filename: string }[];
-  // Nothing else in this repository may run the build by mistake (the workspaces use their
-  // sources): remove it once it is in the tarballs.
-  for (const { writes } of builds) {
-    for (const dir of writes) rmSync(join(REPO, dir), { recursive: true, force: true });
+  let out: string;
+  try {
+    for (const { script } of builds) {
+      await run(process.execPath, [join(REPO, script)], { cwd: REPO });
+    }
+    out = await npm(REPO, [
+      "pack",
+      "--json",
+      "--ignore-scripts",
+      `--pack-destination=${dest}`,
+      ...workspaces.map((name) => `--workspace=${name}`),
+    ]);
+  } finally {
+    // Nothing else in this repository may run the build by mistake (the workspaces use their
+    // sources): remove it once it is in the tarballs, or the packing failed.
+    for (const { writes } of builds) {
+      for (const dir of writes) rmSync(join(REPO, dir), { recursive: true, force: true });
+    }
   }
+  const packed = JSON.parse(out) as { name: string; filename: string }[];
   return new Map(packed.map((p) => [p.name, join(dest, p.filename)]));
 }
 

@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { SDK_VERSION } from "@runtrace/sdk";
 import { type AllInOneServer, startAllInOne } from "@runtrace/testkit-harness/runtrace-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { install, newProject, npm, pack, REPO } from "./pack.ts";
@@ -69,6 +70,8 @@ describe("the packed SDK packages", () => {
     expect(versions.size).toBe(1);
     const sdk = manifests.find((m) => m.name === "@runtrace/sdk");
     expect(sdk.dependencies["@runtrace/semconv"]).toBe(manifests[0].version);
+    // The SDK's instrumentation scope version is the package's.
+    expect(SDK_VERSION).toBe(sdk.version);
   });
 
   it("the recorder and the conventions install with @opentelemetry/api alone", async () => {
@@ -98,7 +101,7 @@ describe("the packed SDK packages", () => {
     const dir = projects.find((p) => p.includes("runtrace-runtime-"));
     if (dir === undefined || server === undefined) throw new Error("the node case did not run");
     const bunDir = project("runtrace-bun-");
-    await install(bunDir, ["bun"]);
+    await install(bunDir, ["bun@1.4.5"]);
     await recordAndReadBack(join(bunDir, "node_modules/.bin/bun"), dir, "ws_packed_bun");
   }, 240_000);
 

@@ -133,12 +133,13 @@ export const SPAN_RULES: readonly Rule[] = [
   },
   {
     id: "time-not-epoch-ms",
-    description: `A time attribute (${TIME_ATTRIBUTES.join(", ")}) that is not an integer number of epoch milliseconds from 1973 to 2286 (a date string, or seconds): runtrace ignores it and uses the span's own time.`,
+    description: `A time attribute (${TIME_ATTRIBUTES.join(", ")}) that is not a number of epoch milliseconds from 1973 to 2286 (a date string, or seconds): runtrace ignores it and uses the span's own time.`,
     condition: (p) => {
       const min = p.add("Int64", MIN_EPOCH_MS);
       const max = p.add("Int64", MAX_EPOCH_MS);
       return `(${TIME_ATTRIBUTES.map((key) => {
-        const ms = `toInt64OrNull(${attr(p, key)})`;
+        // Read as the writer reads it: any decimal number, fractions dropped.
+        const ms = `trunc(toFloat64OrNull(trimBoth(${attr(p, key)})))`;
         return `(${has(p, key)} AND NOT ifNull(${ms} >= ${min} AND ${ms} < ${max}, false))`;
       }).join(" OR ")})`;
     },

@@ -152,7 +152,8 @@ function mapSpan(span: SpanInput, out: SpanRows): void {
 /** A snapshot's order facts, when it carries a sequence number. */
 function snapshotOrder(span: SpanInput, row: ExecutionRow, out: SpanRows): void {
   const seq = intAttr(span.attributes.values[ATTR_EXECUTION_SEQ]);
-  if (seq === undefined || seq < 0) return;
+  // Beyond 2^53 a number is no longer exact (and prints as 1e+21, which the column refuses).
+  if (seq === undefined || seq < 0 || seq > Number.MAX_SAFE_INTEGER) return;
   out.snapshots.push({
     serviceName: row.serviceName,
     scopeId: row.scopeId,
@@ -197,6 +198,17 @@ function intAttr(value: string | undefined): number | undefined {
 function timeAttr(value: string | undefined): number | undefined {
   const ms = intAttr(value);
   return ms !== undefined && ms >= MIN_EPOCH_MS && ms < MAX_EPOCH_MS ? ms : undefined;
+}
+
+const UINT16_MAX = 65_535;
+const UINT32_MAX = 4_294_967_295;
+
+/**
+ * A count a runtime sent, within its column's range (0 to `max`): written as it came, a value
+ * out of range makes ClickHouse refuse the whole batch.
+ */
+function bounded(n: number, max: number): number {
+  return Math.min(max, Math.max(0, n));
 }
 
 function flag(values: Record<string, string>, key: string): boolean {
@@ -248,11 +260,11 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     logs: logsOf(span),
     // What the run's stored child spans give is derived by the writer (derive-runs.ts).
     toolCallCount: 0,
-    reportedToolCallCount: Math.max(0, intAttr(a[ATTR_EXECUTION_TOOL_CALL_COUNT]) ?? 0),
+    reportedToolCallCount: bounded(intAttr(a[ATTR_EXECUTION_TOOL_CALL_COUNT]) ?? 0, UINT32_MAX),
     toolPaths: [],
     toolPathCalls: [],
     interactionCount: 0,
-    reportedInteractionCount: Math.max(0, reportedInteractions),
+    reportedInteractionCount: bounded(reportedInteractions, UINT32_MAX),
     hasElicitation: reportedInteractions > 0 || pendingId !== "",
     pendingInteractionId: pendingId,
     pendingInteractionKind: pendingId ? (SEED_INTERACTION_KIND_ALIASES[rawKind] ?? rawKind) : "",
@@ -265,7 +277,7 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     traceId: span.traceId,
     spanId: span.spanId,
     serviceName: span.resource.serviceName,
-    segment: intAttr(a[ATTR_EXECUTION_SEGMENT]) ?? 1,
+    segment: bounded(intAttr(a[ATTR_EXECUTION_SEGMENT]) ?? 1, UINT16_MAX),
     // Without a sequence number (a runtime not using our SDK), later snapshots win.
     rootVersion: Math.max(0, seq ?? spanEndMs),
     version: 0n,
@@ -285,7 +297,8 @@ function jsonArray(text: string | undefined): unknown[] {
 
 /**
  * The calls in flight a snapshot lists, as the row stores them: `[{id, path, startedAt}]`
- * JSON, "" for none. Entries without a string id and path or a numeric start are left out.
+ * JSON, "" for none. Entries without a string id and path, or whose start is not epoch ms
+ * from MIN_EPOCH_MS to MAX_EPOCH_MS, are left out.
  */
 function activeToolCallsOf(a: Record<string, string>): string {
   const ids = jsonArray(a[ATTR_EXECUTION_ACTIVE_TOOL_CALL_IDS]);
@@ -295,8 +308,10 @@ function activeToolCallsOf(a: Record<string, string>): string {
   const calls: { id: string; path: string; startedAt: number }[] = [];
   ids.forEach((id, i) => {
     const path = paths[i];
+    // Epoch ms like the other time attributes: a start outside the range is no start.
     const startedAt = Number(starts[i]);
-    if (typeof id !== "string" || typeof path !== "string" || !Number.isFinite(startedAt)) return;
+    if (typeof id !== "string" || typeof path !== "string") return;
+    if (!(startedAt >= MIN_EPOCH_MS && startedAt < MAX_EPOCH_MS)) return;
     calls.push({ id, path, startedAt: Math.trunc(startedAt) });
   });
   return calls.length === 0 ? "" : JSON.stringify(calls);

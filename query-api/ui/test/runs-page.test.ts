@@ -1292,7 +1292,15 @@ describe.skipIf(!chromiumPath)(title, () => {
       expect(await page.textContent('[data-testid="filter-count"]')).toContain(
         `≥ 2 runs (of 4) · counted back to ${when}`,
       );
-      // The list is whole; the timeline marks what was not counted.
+      // The list is whole; the timeline marks what was not counted. (The rows may render a
+      // moment after the note: wait for them, as a reader would, before counting.)
+      await page
+        .waitForFunction(
+          `document.querySelectorAll(${JSON.stringify(RUN_ROW_SELECTOR)}).length >= 4`,
+          undefined,
+          { timeout: 10_000 },
+        )
+        .catch(() => undefined);
       expect(await page.$$(RUN_ROW_SELECTOR)).toHaveLength(4);
       expect((await page.$$(".bucket.uncounted")).length).toBeGreaterThan(0);
       await page.screenshot({ path: `${SHOTS}/partial-counts-1280.png` });

@@ -1,8 +1,8 @@
 # runtrace: the collector, the query API, or both in one process (the default).
 #
 #   docker build -t runtrace .
-#   docker run -p 4318:4318 -p 8080:8080 -v runtrace-data:/data runtrace            # all in one, embedded ClickHouse
-#   docker run -e CLICKHOUSE_URL=http://user:pass@host:8123/db -p 4318:4318 runtrace collector
+#   docker run -p 4318:4318 -p 4317:4317 -p 8080:8080 -v runtrace-data:/data runtrace   # all in one, embedded ClickHouse
+#   docker run -e CLICKHOUSE_URL=http://user:pass@host:8123/db -p 4318:4318 -p 4317:4317 runtrace collector
 #   docker run -e CLICKHOUSE_URL=http://user:pass@host:8123/db -p 8080:8080 runtrace query-api
 #
 # The image runs the installable `runtrace` command exactly as a user installs it: the build
@@ -63,8 +63,8 @@ ENV RUNTRACE_DATA_DIR=/data \
     RUNTRACE_HOST=0.0.0.0
 USER node
 
-# The collector (OTLP/HTTP) and the query API (with the /runs page).
-EXPOSE 4318 8080
+# The collector (OTLP/HTTP, OTLP/gRPC) and the query API (with the /runs page).
+EXPOSE 4318 4317 8080
 
 # The command selects what runs: start (all in one), collector, query-api, migrate.
 ENTRYPOINT ["node", "/app/node_modules/@runtrace/cli/dist/runtrace.js"]

@@ -5,9 +5,9 @@ import { serveCommand } from "./commands/serve.ts";
 const USAGE = `Usage: runtrace <command>
 
 Commands:
-  start      all in one: the collector (:4318) and the query API (:8080) on one ClickHouse
-             (embedded in RUNTRACE_DATA_DIR, or CLICKHOUSE_URL)
-  collector  the OTLP/HTTP collector alone (for a ClickHouse server)
+  start      all in one: the collector (OTLP/HTTP :4318, gRPC :4317) and the query API (:8080)
+             on one ClickHouse (embedded in RUNTRACE_DATA_DIR, or CLICKHOUSE_URL)
+  collector  the OTLP collector alone, HTTP and gRPC (for a ClickHouse server)
   query-api  the query API alone (for a ClickHouse server)
   migrate    bring the database to the current schema version and exit
   check      ask a running runtrace which of a runtime's spans break the conventions
@@ -15,7 +15,8 @@ Commands:
   help       show this text
 
 Environment: CLICKHOUSE_URL, RUNTRACE_DATA_DIR (default ./data), RUNTRACE_HOST (default
-127.0.0.1), RUNTRACE_COLLECTOR_PORT (4318), RUNTRACE_QUERY_PORT (8080), RUNTRACE_INGEST_TOKEN,
+127.0.0.1), RUNTRACE_COLLECTOR_PORT (4318), RUNTRACE_GRPC_PORT (4317, or off),
+RUNTRACE_QUERY_PORT (8080), RUNTRACE_INGEST_TOKEN,
 RUNTRACE_MAX_BODY_BYTES, RUNTRACE_RETENTION_DAYS (30), ... See the README for every variable.`;
 
 /** Where this copy of runtrace keeps its files. */

@@ -2,19 +2,26 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { credentials, Metadata, makeGenericClientConstructor } from "@grpc/grpc-js";
 import { createClickHouse } from "@runtrace/clickhouse";
+import { encodeTracesData } from "@runtrace/otlp";
 import { describe, expect, it } from "vitest";
 
 const BIN = join(import.meta.dirname, "..", "bin", "runtrace.js");
 
-function startServer(
-  dataDir: string,
-): Promise<{ child: ChildProcess; collector: string; query: string; output: () => string }> {
+function startServer(dataDir: string): Promise<{
+  child: ChildProcess;
+  collector: string;
+  grpc: string;
+  query: string;
+  output: () => string;
+}> {
   const child = spawn(process.execPath, [BIN, "start"], {
     env: {
       ...process.env,
       RUNTRACE_DATA_DIR: dataDir,
       RUNTRACE_COLLECTOR_PORT: "0",
+      RUNTRACE_GRPC_PORT: "0",
       RUNTRACE_QUERY_PORT: "0",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -25,8 +32,9 @@ function startServer(
       out += chunk;
       const collector = /collector on (http:\/\/\S+)/.exec(out)?.[1];
       const query = /query API on (http:\/\/\S+)/.exec(out)?.[1];
-      if (collector && query && out.includes("running until Ctrl-C")) {
-        resolve({ child, collector, query, output: () => out });
+      const grpc = /OTLP\/gRPC collector on (\S+)/.exec(out)?.[1];
+      if (collector && query && grpc && out.includes("running until Ctrl-C")) {
+        resolve({ child, collector, grpc, query, output: () => out });
       }
     });
     child.stderr!.on("data", (chunk) => {
@@ -50,8 +58,62 @@ function request(i: number): string {
   });
 }
 
+const identity = (bytes: Buffer) => bytes;
+const TraceService = makeGenericClientConstructor(
+  {
+    Export: {
+      path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    },
+  },
+  "TraceService",
+);
+
+/** The same 200 spans as `request(i)`, as an OTLP/gRPC call; resolves to the status code. */
+function grpcExport(address: string, i: number): Promise<number> {
+  const { resourceSpans } = JSON.parse(request(i)) as {
+    resourceSpans: { scopeSpans: { spans: Record<string, string>[] }[] }[];
+  };
+  const spans = resourceSpans[0]!.scopeSpans[0]!.spans.map((span) => ({
+    ...span,
+    name: span.name!,
+    traceId: span.traceId!,
+    spanId: span.spanId!,
+    startTimeUnixNano: span.startTimeUnixNano!,
+    endTimeUnixNano: span.endTimeUnixNano!,
+    kind: 1,
+    attributes: [],
+    events: [],
+    links: [],
+    status: { code: 0 },
+  }));
+  const body = Buffer.from(
+    encodeTracesData({
+      resourceSpans: [
+        { resource: { attributes: [] }, scopeSpans: [{ scope: { name: "drain" }, spans }] },
+      ],
+    }),
+  );
+  const client = new TraceService(address, credentials.createInsecure());
+  return new Promise((resolve) => {
+    (
+      client as unknown as {
+        Export(b: Buffer, m: Metadata, cb: (e: { code: number } | null) => void): void;
+      }
+    ).Export(body, new Metadata(), (error) => {
+      client.close();
+      resolve(error ? error.code : 0);
+    });
+  });
+}
+
 describe("runtrace start", () => {
-  it("serves both ports, and on SIGTERM answers what is in flight, writes it, and exits 0", async () => {
+  it("serves its ports (HTTP, gRPC, the query API), and on SIGTERM answers what is in flight, writes it, and exits 0", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "runtrace-drain-"));
     const server = await startServer(dataDir);
     expect(server.output()).toContain(`data in ${dataDir}`);
@@ -65,6 +127,8 @@ describe("runtrace start", () => {
     expect((await fetch(`${server.query}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.collector}/readyz`)).status).toBe(200);
 
+    // Two more batches over OTLP/gRPC, to the same writer.
+    const grpcInFlight = [5, 6].map((i) => grpcExport(server.grpc, i));
     const inFlight = Array.from({ length: 5 }, (_, i) =>
       fetch(`${server.collector}/v1/traces`, {
         method: "POST",
@@ -79,12 +143,14 @@ describe("runtrace start", () => {
       const stored = Number(
         /runtrace_collector_spans_accepted_total (\d+)/.exec(metrics)?.[1] ?? 0,
       );
-      if (queued + stored >= 1000) break;
+      if (queued + stored >= 1400) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     const exited = new Promise<number | null>((resolve) => server.child.once("exit", resolve));
     server.child.kill("SIGTERM");
     expect(await Promise.all(inFlight)).toEqual([200, 200, 200, 200, 200]);
+    // gRPC OK (0) for both: answered, not cut off, by the drain.
+    expect(await Promise.all(grpcInFlight)).toEqual([0, 0]);
     expect(await exited).toBe(0);
     expect(server.output()).toContain("everything accepted was written");
 
@@ -92,7 +158,7 @@ describe("runtrace start", () => {
     const rows = await ch.select<{ n: number }>(
       "SELECT count() AS n FROM otel_traces WHERE SpanName = 'drain-span'",
     );
-    expect(rows[0]!.n).toBe(1000);
+    expect(rows[0]!.n).toBe(1400);
     await ch.close();
     rmSync(dataDir, { recursive: true, force: true });
   });

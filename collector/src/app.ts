@@ -15,6 +15,8 @@ export interface CollectorAppOptions {
   ingestToken?: string | undefined;
   /** Receives a copy of every stored request. */
   forwarder?: OtlpForwarder | undefined;
+  /** The counters /metrics shows, shared with the gRPC receiver. @default new ones */
+  stats?: IngestStats;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -26,7 +28,7 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 /** The collector's HTTP app: OTLP/HTTP ingest, health, readiness and Prometheus metrics. */
 export function createCollectorApp(options: CollectorAppOptions): Hono {
   const app = new Hono();
-  const stats = new IngestStats();
+  const stats = options.stats ?? new IngestStats();
   const prometheus = new PrometheusMetrics(
     options.clickhouse,
     options.writer,

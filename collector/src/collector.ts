@@ -3,6 +3,8 @@ import type { Hono } from "hono";
 import { createCollectorApp } from "./app.ts";
 import { type CollectorConfig, resolveCollectorConfig } from "./config.ts";
 import { OtlpForwarder } from "./forward/otlp-forwarder.ts";
+import type { GrpcReceiverOptions } from "./grpc/server.ts";
+import { IngestStats } from "./ingest-stats.ts";
 
 export interface Collector {
   app: Hono;
@@ -10,7 +12,9 @@ export interface Collector {
   config: CollectorConfig;
   /** Copies stored requests to `RUNTRACE_FORWARD_OTLP_ENDPOINT`, when set. */
   forwarder: OtlpForwarder | undefined;
-  /** Writes everything accepted; the HTTP server must be closed first. */
+  /** What the OTLP/gRPC receiver needs (see `listenGrpc`): the same writer, limits and token. */
+  grpc: GrpcReceiverOptions;
+  /** Writes everything accepted; the HTTP and gRPC servers must be closed first. */
   close(): Promise<void>;
 }
 
@@ -45,18 +49,28 @@ export function createCollector(
         maxInFlightBytes: config.forwardMaxInFlightBytes,
       })
     : undefined;
+  const stats = new IngestStats();
   const app = createCollectorApp({
     clickhouse,
     writer,
     maxBodyBytes: config.maxBodyBytes,
     ingestToken: config.ingestToken,
     forwarder,
+    stats,
   });
+  const grpc: GrpcReceiverOptions = {
+    writer,
+    stats,
+    maxMessageBytes: config.maxBodyBytes,
+    ingestToken: config.ingestToken,
+    forwarder,
+  };
   return {
     app,
     writer,
     config,
     forwarder,
+    grpc,
     async close() {
       await writer.close();
       await forwarder?.close();

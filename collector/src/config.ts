@@ -8,6 +8,12 @@ export interface CollectorConfig {
   /** @default `RUNTRACE_HOST` of the environment passed ?? "127.0.0.1" */
   host: string;
   /**
+   * The OTLP/gRPC port (`runtrace start` and `runtrace collector` listen on it beside HTTP);
+   * `null`: no gRPC (`RUNTRACE_GRPC_PORT=off`).
+   * @default `RUNTRACE_GRPC_PORT` of the environment passed ?? 4317
+   */
+  grpcPort: number | null;
+  /**
    * Largest request body accepted, measured after decompression.
    * @default `RUNTRACE_MAX_BODY_BYTES` of the environment passed ?? 64 MiB
    */
@@ -134,6 +140,18 @@ export function resolveCollectorConfig(
       max: 65_535,
     }),
     host: options.host ?? (env.RUNTRACE_HOST || "127.0.0.1"),
+    grpcPort:
+      options.grpcPort !== undefined
+        ? options.grpcPort
+        : env.RUNTRACE_GRPC_PORT?.trim().toLowerCase() === "off"
+          ? null
+          : parseInteger({
+              key: "RUNTRACE_GRPC_PORT",
+              value: env.RUNTRACE_GRPC_PORT,
+              fallback: 4317,
+              min: 0,
+              max: 65_535,
+            }),
     maxBodyBytes,
     ingestToken: options.ingestToken ?? (env.RUNTRACE_INGEST_TOKEN || undefined),
     dedupWindowSpans: parseInteger({

@@ -1,7 +1,8 @@
 /**
  * @module
- * runtrace's OTLP/HTTP collector: `POST /v1/traces` and `/v1/metrics` (protobuf or JSON,
- * gzip or deflate) acknowledged once stored in ClickHouse.
+ * runtrace's OTLP collector: `POST /v1/traces` and `/v1/metrics` (protobuf or JSON, gzip or
+ * deflate) over HTTP, and the trace and metrics services' `Export` over gRPC (`listenGrpc`),
+ * acknowledged once stored in ClickHouse.
  */
 export { type CollectorAppOptions, createCollectorApp } from "./app.ts";
 export { type Collector, createCollector } from "./collector.ts";
@@ -12,4 +13,5 @@ export {
   OtlpForwarder,
   type OtlpForwarderOptions,
 } from "./forward/otlp-forwarder.ts";
+export { type GrpcListening, type GrpcReceiverOptions, listenGrpc } from "./grpc/server.ts";
 export { type Listening, listen } from "./server.ts";

@@ -6,8 +6,9 @@ export class IngestStats {
   pointsAccepted = 0;
   pointsRejected = 0;
 
-  countRequest(signal: string, status: number): void {
-    const key = `${signal}\u0000${status}`;
+  /** `status`: the HTTP status, or for gRPC the status code's number. */
+  countRequest(signal: string, status: number, transport: "http" | "grpc" = "http"): void {
+    const key = `${transport}\u0000${signal}\u0000${status}`;
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
   }
 

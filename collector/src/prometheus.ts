@@ -1,3 +1,4 @@
+import { status } from "@grpc/grpc-js";
 import type { BatchingWriter, ClickHouse } from "@runtrace/clickhouse";
 import type { OtlpForwarder } from "./forward/otlp-forwarder.ts";
 import type { IngestStats } from "./ingest-stats.ts";
@@ -54,10 +55,23 @@ export class PrometheusMetrics {
       "runtrace_collector_requests_total",
       "counter",
       "OTLP/HTTP requests by signal and HTTP status.",
-      [...s.requests].map(([key, n]) => {
-        const [signal, status] = key.split("\u0000");
-        return [`{signal="${signal}",code="${status}"}`, n];
-      }),
+      [...s.requests]
+        .filter(([key]) => key.startsWith("http\u0000"))
+        .map(([key, n]) => {
+          const [, signal, status] = key.split("\u0000");
+          return [`{signal="${signal}",code="${status}"}`, n];
+        }),
+    );
+    metric(
+      "runtrace_collector_grpc_requests_total",
+      "counter",
+      "OTLP/gRPC calls by signal and gRPC status (OK, RESOURCE_EXHAUSTED, UNAVAILABLE, INVALID_ARGUMENT, UNAUTHENTICATED, …).",
+      [...s.requests]
+        .filter(([key]) => key.startsWith("grpc\u0000"))
+        .map(([key, n]) => {
+          const [, signal, code] = key.split("\u0000");
+          return [`{signal="${signal}",code="${grpcCodeName(Number(code))}"}`, n];
+        }),
     );
     metric("runtrace_collector_spans_accepted_total", "counter", "Spans stored.", [
       ["", s.spansAccepted],
@@ -136,4 +150,9 @@ export class PrometheusMetrics {
     );
     return `${lines.join("\n")}\n`;
   }
+}
+
+/** A gRPC status code's name (grpc-js's `status` enum maps numbers back to names). */
+function grpcCodeName(code: number): string {
+  return status[code] ?? String(code);
 }

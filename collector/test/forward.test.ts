@@ -422,6 +422,7 @@ describe("RUNTRACE_FORWARD_* configuration", () => {
           ...process.env,
           RUNTRACE_DATA_DIR: dataDir,
           RUNTRACE_COLLECTOR_PORT: "0",
+          RUNTRACE_GRPC_PORT: "0",
           RUNTRACE_FORWARD_OTLP_ENDPOINT: "jaeger:4318",
         },
         encoding: "utf8",

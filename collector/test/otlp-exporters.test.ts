@@ -1,6 +1,8 @@
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { ExportResultCode } from "@opentelemetry/core";
+import { OTLPMetricExporter as OTLPMetricExporterGrpc } from "@opentelemetry/exporter-metrics-otlp-grpc";
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
+import { OTLPTraceExporter as OTLPTraceExporterGrpc } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { OTLPTraceExporter as OTLPTraceExporterJson } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as OTLPTraceExporterProto } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -12,14 +14,18 @@ import {
   SimpleSpanProcessor,
   type SpanExporter,
 } from "@opentelemetry/sdk-trace-base";
+import { type GrpcListening, listenGrpc } from "@runtrace/collector";
 import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let collector: RunningCollector;
+let grpc: GrpcListening;
 beforeAll(async () => {
   collector = await startTestCollector();
+  grpc = await listenGrpc(collector.collector.grpc, 0, "127.0.0.1");
 });
 afterAll(async () => {
+  await grpc.close();
   await collector.stop();
 });
 
@@ -104,6 +110,12 @@ describe.each([
     "proto-client",
     (url: string) => new OTLPTraceExporterProto({ url: `${url}/v1/traces` }),
   ],
+  [
+    "OTLP/gRPC",
+    "grpc-client",
+    // The gRPC exporter takes the receiver's address, not the HTTP base URL.
+    () => new OTLPTraceExporterGrpc({ url: `http://${grpc.address}` }),
+  ],
 ])("%s exporter → collector → ClickHouse", (_name, service, makeExporter) => {
   it("stores every field: ids, nanosecond times, typed attributes, events, links, status, resource, scope", async () => {
     const spans = await makeSpans(service);
@@ -181,14 +193,25 @@ describe.each([
   });
 });
 
-describe("OTLP/HTTP metrics exporter → collector → ClickHouse", () => {
+describe.each([
+  [
+    "OTLP/HTTP",
+    "metrics-client",
+    () => new OTLPMetricExporter({ url: `${collector.url}/v1/metrics` }),
+  ],
+  [
+    "OTLP/gRPC",
+    "metrics-grpc-client",
+    () => new OTLPMetricExporterGrpc({ url: `http://${grpc.address}` }),
+  ],
+])("%s metrics exporter → collector → ClickHouse", (_name, service, makeExporter) => {
   it("stores sums and histograms with their attributes, times and temporality", async () => {
     const reader = new PeriodicExportingMetricReader({
-      exporter: new OTLPMetricExporter({ url: `${collector.url}/v1/metrics` }),
+      exporter: makeExporter(),
       exportIntervalMillis: 3_600_000,
     });
     const provider = new MeterProvider({
-      resource: resourceFromAttributes({ "service.name": "metrics-client" }),
+      resource: resourceFromAttributes({ "service.name": service }),
       readers: [reader],
     });
     const meter = provider.getMeter("m", "0.9");
@@ -205,13 +228,14 @@ describe("OTLP/HTTP metrics exporter → collector → ClickHouse", () => {
     await provider.shutdown();
 
     const sums = await collector.ch.select<Record<string, unknown>>(
-      "SELECT MetricName, MetricUnit, ServiceName, ScopeName, ScopeVersion, Attributes, Value, AggregationTemporality, IsMonotonic, StartTimeUnix <= TimeUnix AS ordered FROM otel_metrics_sum WHERE ServiceName = 'metrics-client'",
+      "SELECT MetricName, MetricUnit, ServiceName, ScopeName, ScopeVersion, Attributes, Value, AggregationTemporality, IsMonotonic, StartTimeUnix <= TimeUnix AS ordered FROM otel_metrics_sum WHERE ServiceName = {service:String}",
+      { service },
     );
     expect(sums).toEqual([
       {
         MetricName: "executor.execution.outcomes",
         MetricUnit: "{execution}",
-        ServiceName: "metrics-client",
+        ServiceName: service,
         ScopeName: "m",
         ScopeVersion: "0.9",
         Attributes: { "executor.execution.status": "completed" },
@@ -222,7 +246,8 @@ describe("OTLP/HTTP metrics exporter → collector → ClickHouse", () => {
       },
     ]);
     const histograms = await collector.ch.select<Record<string, unknown>>(
-      "SELECT MetricName, Attributes, Count, Sum, BucketCounts, ExplicitBounds, Min, Max FROM otel_metrics_histogram WHERE ServiceName = 'metrics-client'",
+      "SELECT MetricName, Attributes, Count, Sum, BucketCounts, ExplicitBounds, Min, Max FROM otel_metrics_histogram WHERE ServiceName = {service:String}",
+      { service },
     );
     expect(histograms).toEqual([
       {
@@ -237,7 +262,8 @@ describe("OTLP/HTTP metrics exporter → collector → ClickHouse", () => {
       },
     ]);
     const gauges = await collector.ch.select<Record<string, unknown>>(
-      "SELECT MetricName, Value FROM otel_metrics_gauge WHERE ServiceName = 'metrics-client'",
+      "SELECT MetricName, Value FROM otel_metrics_gauge WHERE ServiceName = {service:String}",
+      { service },
     );
     expect(gauges).toEqual([{ MetricName: "queue.depth", Value: 3.5 }]);
   });

@@ -99,16 +99,22 @@ function listeningPorts(name: string, service: Service): number[] {
   const env = envOf(service);
   switch (service.command?.[0]) {
     case "collector":
-      return [resolveCollectorConfig({}, env).port];
+      return collectorPorts(env);
     case "query-api":
       return [resolveQueryApiConfig(env).port];
     case "start":
-      return [resolveCollectorConfig({}, env).port, resolveQueryApiConfig(env).port];
+      return [...collectorPorts(env), resolveQueryApiConfig(env).port];
     case "migrate":
       return [];
     default:
       throw new Error(`${name}: unknown runtrace command ${service.command?.[0]}`);
   }
+}
+
+/** The collector's OTLP/HTTP port, then its OTLP/gRPC port unless it is off. */
+function collectorPorts(env: Record<string, string>): number[] {
+  const config = resolveCollectorConfig({}, env);
+  return config.grpcPort === null ? [config.port] : [config.port, config.grpcPort];
 }
 
 function publishedPorts(service: Service): { host: number; container: number }[] {
@@ -375,12 +381,13 @@ describe("docker-compose.yml", () => {
         hostPorts.set(host, name);
       }
     }
-    expect(Object.fromEntries([...hostPorts].map(([port, name]) => [name, port]))).toEqual({
-      clickhouse: 8123,
-      collector: 4318,
-      "query-api": 8080,
-      grafana: 3000,
-      jaeger: 16686,
+    expect(Object.fromEntries(hostPorts)).toEqual({
+      8123: "clickhouse",
+      4318: "collector",
+      4317: "collector",
+      8080: "query-api",
+      3000: "grafana",
+      16686: "jaeger",
     });
     for (const name of ["collector", "query-api"]) {
       const service = services[name]!;

@@ -45,6 +45,10 @@ describe("the packed runtrace command", () => {
     expect(ours).toEqual(["node_modules/@runtrace/cli"]);
   });
 
+  it("listens for OTLP/gRPC as well", () => {
+    expect(server.output()).toMatch(/OTLP\/gRPC collector on 127\.0\.0\.1:\d+/);
+  });
+
   it("serves /healthz, the /runs page with its assets, and /docs", async () => {
     const health = await fetch(`${server.queryUrl}/healthz`);
     expect(health.status).toBe(200);

@@ -104,6 +104,7 @@ export async function startCollector(dataDir: string, options: Options): Promise
     ...process.env,
     RUNTRACE_DATA_DIR: dataDir,
     RUNTRACE_COLLECTOR_PORT: "0",
+    RUNTRACE_GRPC_PORT: "0",
     RUNTRACE_HOST: "127.0.0.1",
   };
   // Embedded ClickHouse, no auth, the collector's own queue bound unless asked otherwise.

@@ -1,5 +1,5 @@
 import { type ClickHouse, createClickHouse, migrate } from "@runtrace/clickhouse";
-import { createCollector, type Listening, listen } from "@runtrace/collector";
+import { createCollector, type Listening, listen, listenGrpc } from "@runtrace/collector";
 import { createQueryApiApp } from "@runtrace/query-api";
 import { readConfig } from "../config.ts";
 import type { Installation } from "../main.ts";
@@ -36,6 +36,18 @@ export async function serveCommand(
       closers.push(collector.close);
       collectorUrl = server.url;
       console.log(`runtrace: OTLP/HTTP collector on ${server.url} (POST /v1/traces, /v1/metrics)`);
+      if (collectorConfig.grpcPort !== null) {
+        const grpc = await listenGrpc(
+          collector.grpc,
+          collectorConfig.grpcPort,
+          collectorConfig.host,
+        );
+        // Closed with the HTTP servers, before the collector writes what it accepted.
+        servers.push({ url: `grpc://${grpc.address}`, port: grpc.port, close: grpc.close });
+        console.log(
+          `runtrace: OTLP/gRPC collector on ${grpc.address} (TraceService/Export, MetricsService/Export)`,
+        );
+      }
       if (collector.forwarder) {
         console.log(
           `runtrace: copying stored ${collectorConfig.forwardSignals.join(" and ")} requests to ${collector.forwarder.endpoint}`,

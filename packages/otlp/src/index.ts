@@ -11,6 +11,7 @@ export {
   encodeExportMetricsResponse,
   encodeExportTraceResponse,
   encodeStatus,
+  encodeStatusWithRetryDelay,
 } from "./responses.ts";
 export {
   encodeTracesData,

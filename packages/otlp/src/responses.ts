@@ -66,3 +66,37 @@ export function encodeExportMetricsResponse(
 export function encodeStatus(code: number, message: string): Uint8Array {
   return Uint8Array.from(countAndMessage(code | 0, message));
 }
+
+const RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo";
+
+/**
+ * google.rpc.Status{code, message, details: [Any{RetryInfo{retry_delay: Duration}}]}: what an
+ * OTLP/gRPC server sends (as `grpc-status-details-bin`) with RESOURCE_EXHAUSTED or UNAVAILABLE
+ * to say when to retry; without RetryInfo a client must not retry RESOURCE_EXHAUSTED.
+ */
+export function encodeStatusWithRetryDelay(
+  code: number,
+  message: string,
+  retryDelayMillis: number,
+): Uint8Array {
+  const ms = Math.max(0, Math.trunc(retryDelayMillis));
+  const duration: number[] = [];
+  const seconds = Math.floor(ms / 1000);
+  const nanos = (ms % 1000) * 1_000_000;
+  if (seconds !== 0) {
+    duration.push(1 << 3);
+    varint(seconds, duration);
+  }
+  if (nanos !== 0) {
+    duration.push(2 << 3);
+    varint(nanos, duration);
+  }
+  const retryInfo: number[] = [];
+  lengthDelimited(1, duration, retryInfo);
+  const any: number[] = [];
+  lengthDelimited(1, utf8.encode(RETRY_INFO_TYPE), any);
+  lengthDelimited(2, retryInfo, any);
+  const out = countAndMessage(code | 0, message);
+  lengthDelimited(3, any, out);
+  return Uint8Array.from(out);
+}

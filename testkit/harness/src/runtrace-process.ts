@@ -117,6 +117,7 @@ async function startRuntrace(
     // started at once never race for a port probed beforehand.
     RUNTRACE_QUERY_PORT: "0",
     RUNTRACE_COLLECTOR_PORT: "0",
+    RUNTRACE_GRPC_PORT: "0",
   };
   // Embedded ClickHouse, open access, unless the caller asks otherwise.
   delete env.CLICKHOUSE_URL;

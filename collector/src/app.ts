@@ -1,7 +1,8 @@
-import { timingSafeEqual } from "node:crypto";
 import type { BatchingWriter, ClickHouse } from "@runtrace/clickhouse";
+import type { TokenScopes } from "@runtrace/config";
 import { Hono } from "hono";
 import type { OtlpForwarder } from "./forward/otlp-forwarder.ts";
+import { scopesOfToken } from "./ingest-scopes.ts";
 import { IngestStats } from "./ingest-stats.ts";
 import { GRPC, statusResponse, wireOf } from "./otlp-response.ts";
 import { PrometheusMetrics } from "./prometheus.ts";
@@ -12,17 +13,12 @@ export interface CollectorAppOptions {
   clickhouse: ClickHouse;
   writer: BatchingWriter;
   maxBodyBytes: number;
-  ingestToken?: string | undefined;
+  /** When set, `POST /v1/*` needs a bearer token of these, and writes only its scopes. */
+  ingestTokens?: TokenScopes | undefined;
   /** Receives a copy of every stored request. */
   forwarder?: OtlpForwarder | undefined;
   /** The counters /metrics shows, shared with the gRPC receiver. @default new ones */
   stats?: IngestStats;
-}
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith("Bearer ") ? header.slice(7).trim() : "");
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** The collector's HTTP app: OTLP/HTTP ingest, health, readiness and Prometheus metrics. */
@@ -35,15 +31,15 @@ export function createCollectorApp(options: CollectorAppOptions): Hono {
     stats,
     options.forwarder,
   );
-  if (options.ingestToken) {
-    const token = options.ingestToken;
+  const tokens = options.ingestTokens;
+  if (tokens) {
     app.use("/v1/*", async (c, next) => {
-      if (tokenMatches(c.req.header("authorization"), token)) return next();
+      if (scopesOfToken(c.req.header("authorization"), tokens) !== undefined) return next();
       return statusResponse(
         wireOf(c.req.header("content-type")) ?? "json",
         401,
         GRPC.UNAUTHENTICATED,
-        "missing or wrong bearer token: send Authorization: Bearer <RUNTRACE_INGEST_TOKEN>",
+        "missing or wrong bearer token: send Authorization: Bearer <a token of RUNTRACE_INGEST_TOKEN or RUNTRACE_INGEST_TOKENS>",
         { "www-authenticate": "Bearer" },
       );
     });
@@ -53,6 +49,7 @@ export function createCollectorApp(options: CollectorAppOptions): Hono {
     stats,
     maxBodyBytes: options.maxBodyBytes,
     forwarder: options.forwarder,
+    ingestTokens: tokens,
   });
   healthRoutes(app, options.clickhouse);
   app.get("/metrics", async (c) =>

@@ -54,7 +54,7 @@ export function createCollector(
     clickhouse,
     writer,
     maxBodyBytes: config.maxBodyBytes,
-    ingestToken: config.ingestToken,
+    ingestTokens: config.ingestTokens,
     forwarder,
     stats,
   });
@@ -62,7 +62,7 @@ export function createCollector(
     writer,
     stats,
     maxMessageBytes: config.maxBodyBytes,
-    ingestToken: config.ingestToken,
+    ingestTokens: config.ingestTokens,
     forwarder,
   };
   return {

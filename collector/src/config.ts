@@ -1,4 +1,10 @@
-import { ConfigError, type Environment, parseInteger } from "@runtrace/config";
+import {
+  ConfigError,
+  type Environment,
+  parseInteger,
+  parseTokenScopes,
+  type TokenScopes,
+} from "@runtrace/config";
 import { FORWARD_SIGNALS, type ForwardSignal } from "./forward/otlp-forwarder.ts";
 
 /** The collector's settings, resolved once at start-up. */
@@ -20,6 +26,12 @@ export interface CollectorConfig {
   maxBodyBytes: number;
   /** When set, `POST /v1/*` needs `Authorization: Bearer <token>`. @default `RUNTRACE_INGEST_TOKEN` of the environment passed */
   ingestToken: string | undefined;
+  /**
+   * Ingest tokens and the scopes each may write (`token=scopeA,scopeB;token2=*`); the single
+   * `ingestToken` joins them as a token for every scope. Unset (and no `ingestToken`): open.
+   * @default `RUNTRACE_INGEST_TOKENS` of the environment passed
+   */
+  ingestTokens: TokenScopes | undefined;
   /**
    * Span ids remembered to recognise a re-delivered span; size it to spans/s × the clients'
    * retry horizon (the OTel JS exporter retries for up to 10 s).
@@ -107,6 +119,22 @@ function parseSignals(value: string | readonly ForwardSignal[] | undefined): For
   return signals;
 }
 
+/** The scoped tokens and the single every-scope token, as one map. */
+function ingestTokensOf(
+  scoped: TokenScopes | undefined,
+  single: string | undefined,
+): TokenScopes | undefined {
+  if (single === undefined) return scoped;
+  const scopes = scoped?.get(single);
+  if (scopes !== undefined && scopes !== null) {
+    throw new ConfigError(
+      "RUNTRACE_INGEST_TOKENS",
+      "gives RUNTRACE_INGEST_TOKEN's token limited scopes; RUNTRACE_INGEST_TOKEN may write every scope: use one of the two for it",
+    );
+  }
+  return new Map([...(scoped ?? []), [single, null]]);
+}
+
 export function resolveCollectorConfig(
   options: Partial<CollectorConfig> = {},
   env: Environment = {},
@@ -131,6 +159,7 @@ export function resolveCollectorConfig(
       `${maxQueueBytes} is below RUNTRACE_MAX_BODY_BYTES (${maxBodyBytes}): a request of the largest accepted size could never be taken while anything waits; raise it or lower RUNTRACE_MAX_BODY_BYTES`,
     );
   }
+  const ingestToken = options.ingestToken ?? (env.RUNTRACE_INGEST_TOKEN || undefined);
   return {
     port: parseInteger({
       key: "RUNTRACE_COLLECTOR_PORT",
@@ -153,7 +182,12 @@ export function resolveCollectorConfig(
               max: 65_535,
             }),
     maxBodyBytes,
-    ingestToken: options.ingestToken ?? (env.RUNTRACE_INGEST_TOKEN || undefined),
+    ingestToken,
+    ingestTokens: ingestTokensOf(
+      options.ingestTokens ??
+        parseTokenScopes("RUNTRACE_INGEST_TOKENS", env.RUNTRACE_INGEST_TOKENS),
+      ingestToken,
+    ),
     dedupWindowSpans: parseInteger({
       key: "RUNTRACE_DEDUP_WINDOW_SPANS",
       value: options.dedupWindowSpans ?? env.RUNTRACE_DEDUP_WINDOW_SPANS,

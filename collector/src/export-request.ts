@@ -6,6 +6,7 @@ import {
   decodeTracesProtobuf,
   OtlpDecodeError,
 } from "@runtrace/otlp";
+import { restrictMetricPoints, restrictSpans, scopeRejectMessage } from "./ingest-scopes.ts";
 import type { IngestStats } from "./ingest-stats.ts";
 
 /**
@@ -50,15 +51,22 @@ function rejectMessage(reasons: Partial<Record<string, number>>): string {
   return parts.length > 0 ? `rejected spans: ${parts.join(", ")}` : "";
 }
 
+/** Two partial-success messages as one. */
+function joined(a: string, b: string): string {
+  return a && b ? `${a}; ${b}` : a || b;
+}
+
 /**
  * Decodes and writes one request body (already decompressed and within the size limit).
- * `onStored` runs once it is stored (the forwarder's copy).
+ * `scopes`: what the sender's token may write (`null`: every scope). `onStored` runs once it is
+ * stored (the forwarder's copy).
  */
 export async function exportRequest(
   deps: ExportDeps,
   signal: Signal,
   encoding: "protobuf" | "json",
   body: Buffer,
+  scopes: readonly string[] | null,
   onStored: () => void,
 ): Promise<ExportOutcome> {
   // Checked again once read, before decoding: under overload a request refused only after
@@ -66,25 +74,39 @@ export async function exportRequest(
   if (!deps.writer.fits(body.length)) return queueFull(deps.writer);
   try {
     if (signal === "traces") {
-      const spans = encoding === "protobuf" ? decodeTracesProtobuf(body) : decodeTracesJson(body);
-      const result = await deps.writer.writeSpans(spans, { bytes: body.length });
+      const decoded = encoding === "protobuf" ? decodeTracesProtobuf(body) : decodeTracesJson(body);
+      const { kept, rejected } =
+        scopes === null ? { kept: decoded, rejected: {} } : restrictSpans(decoded, scopes);
+      const result = await deps.writer.writeSpans(kept, { bytes: body.length });
       if (result.status !== "stored") return notStored(result);
       onStored();
       deps.stats.spansAccepted += result.stored;
       deps.stats.countRejectedSpans(result.rejectReasons);
+      deps.stats.countRejectedSpans(rejected);
+      const refused = (rejected.scope_not_allowed ?? 0) + (rejected.scope_missing ?? 0);
       return {
         kind: "stored",
-        rejected: result.rejected,
-        message: rejectMessage(result.rejectReasons),
+        rejected: result.rejected + refused,
+        message: joined(rejectMessage(result.rejectReasons), scopeRejectMessage(rejected)),
       };
     }
     const decoded = encoding === "protobuf" ? decodeMetricsProtobuf(body) : decodeMetricsJson(body);
-    const result = await deps.writer.writeMetrics(decoded.rows, { bytes: body.length });
+    const { kept, rejected } =
+      scopes === null
+        ? { kept: decoded.rows, rejected: {} }
+        : restrictMetricPoints(decoded.rows, scopes);
+    const result = await deps.writer.writeMetrics(kept, { bytes: body.length });
     if (result.status !== "stored") return notStored(result);
     onStored();
+    const refused = rejected.scope_not_allowed ?? 0;
     deps.stats.pointsAccepted += result.stored;
-    deps.stats.pointsRejected += decoded.rejectedPoints;
-    return { kind: "stored", rejected: decoded.rejectedPoints, message: decoded.rejectMessage };
+    deps.stats.pointsRejected += decoded.rejectedPoints + refused;
+    deps.stats.countRejectedPoints(rejected);
+    return {
+      kind: "stored",
+      rejected: decoded.rejectedPoints + refused,
+      message: joined(decoded.rejectMessage, scopeRejectMessage(rejected)),
+    };
   } catch (error) {
     if (error instanceof OtlpDecodeError) return { kind: "invalid", message: error.message };
     throw error;

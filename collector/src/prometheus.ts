@@ -91,6 +91,12 @@ export class PrometheusMetrics {
       "Metric points rejected.",
       [["", s.pointsRejected]],
     );
+    metric(
+      "runtrace_collector_metric_points_scope_rejected_total",
+      "counter",
+      "Metric points refused for their scope (RUNTRACE_INGEST_TOKENS), by reason.",
+      [...s.pointsRejectedByReason].map(([reason, n]) => [`{reason="${escapeLabel(reason)}"}`, n]),
+    );
     metric("runtrace_writer_retries_total", "counter", "Insert attempts retried.", [
       ["", w.retries],
     ]);

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import {
   type handleUnaryCall,
   Metadata,
@@ -9,6 +8,7 @@ import {
   status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import type { TokenScopes } from "@runtrace/config";
 import {
   encodeExportMetricsResponse,
   encodeExportTraceResponse,
@@ -22,6 +22,7 @@ import {
   type Signal,
 } from "../export-request.ts";
 import type { OtlpForwarder } from "../forward/otlp-forwarder.ts";
+import { scopesOfToken } from "../ingest-scopes.ts";
 
 /**
  * OTLP/gRPC: `opentelemetry.proto.collector.trace.v1.TraceService/Export` and the metrics
@@ -35,8 +36,8 @@ import type { OtlpForwarder } from "../forward/otlp-forwarder.ts";
 export interface GrpcReceiverOptions extends ExportDeps {
   /** Largest message accepted, after decompression (the HTTP body limit). */
   maxMessageBytes: number;
-  /** When set, calls need `authorization: Bearer <token>` metadata. */
-  ingestToken?: string | undefined;
+  /** When set, calls need `authorization: Bearer <token>` metadata of one of these, and write only its scopes. */
+  ingestTokens?: TokenScopes | undefined;
   /** Receives a copy of every stored request (as OTLP/HTTP protobuf). */
   forwarder?: OtlpForwarder | undefined;
 }
@@ -63,12 +64,14 @@ function serviceDefinition(signal: Signal) {
   };
 }
 
-function tokenMatches(metadata: Metadata, token: string): boolean {
+/** The scopes the call's bearer token may write (`null`: all), or undefined for none. */
+function scopesOfCall(
+  metadata: Metadata,
+  tokens: TokenScopes | undefined,
+): readonly string[] | null | undefined {
+  if (!tokens) return null;
   const header = metadata.get("authorization")[0];
-  const text = typeof header === "string" ? header : "";
-  const given = Buffer.from(text.startsWith("Bearer ") ? text.slice(7).trim() : "");
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return scopesOfToken(typeof header === "string" ? header : undefined, tokens);
 }
 
 /** A gRPC error, with RetryInfo in `grpc-status-details-bin` when the client should retry. */
@@ -115,11 +118,12 @@ function exportHandler(
       answer(error ? (error.code ?? status.UNKNOWN) : status.OK);
       callback(error, value);
     };
-    if (options.ingestToken && !tokenMatches(call.metadata, options.ingestToken)) {
+    const scopes = scopesOfCall(call.metadata, options.ingestTokens);
+    if (scopes === undefined) {
       done(
         failure(
           status.UNAUTHENTICATED,
-          "missing or wrong bearer token: send authorization: Bearer <RUNTRACE_INGEST_TOKEN> metadata",
+          "missing or wrong bearer token: send authorization: Bearer <a token of RUNTRACE_INGEST_TOKEN or RUNTRACE_INGEST_TOKENS> metadata",
         ),
       );
       return;
@@ -131,7 +135,7 @@ function exportHandler(
     const body = call.request;
     const forward = () =>
       options.forwarder?.forward(signal, body, { contentType: "application/x-protobuf" });
-    exportRequest(options, signal, "protobuf", body, forward).then(
+    exportRequest(options, signal, "protobuf", body, scopes, forward).then(
       (outcome) => reply(signal, outcome, done),
       (error: unknown) => {
         console.error("collector: unexpected error (gRPC)", error);

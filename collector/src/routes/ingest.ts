@@ -1,8 +1,10 @@
 import type { BatchingWriter } from "@runtrace/clickhouse";
+import type { TokenScopes } from "@runtrace/config";
 import type { Context, Hono } from "hono";
 import { BodyError, checkDeclaredLength, readBody } from "../body.ts";
 import { type ExportOutcome, exportRequest, queueFull, type Signal } from "../export-request.ts";
 import type { OtlpForwarder } from "../forward/otlp-forwarder.ts";
+import { scopesOfToken } from "../ingest-scopes.ts";
 import type { IngestStats } from "../ingest-stats.ts";
 import { exportResponse, GRPC, statusResponse, type Wire, wireOf } from "../otlp-response.ts";
 
@@ -11,6 +13,8 @@ export interface IngestDeps {
   stats: IngestStats;
   maxBodyBytes: number;
   forwarder?: OtlpForwarder | undefined;
+  /** The ingest tokens and their scopes; unset: every request writes every scope. */
+  ingestTokens?: TokenScopes | undefined;
 }
 
 /**
@@ -73,7 +77,13 @@ async function ingest(c: Context, deps: IngestDeps, signal: Signal): Promise<Res
       contentType: c.req.header("content-type") ?? "",
       contentEncoding: c.req.header("content-encoding"),
     });
-  return answer(wire, signal, await exportRequest(deps, signal, wire, body, forward));
+  // The token was checked before the route; here it says which scopes this request may write.
+  const found = deps.ingestTokens
+    ? scopesOfToken(c.req.header("authorization"), deps.ingestTokens)
+    : null;
+  // (undefined cannot happen past the check; an empty list would then write nothing.)
+  const scopes = found === undefined ? [] : found;
+  return answer(wire, signal, await exportRequest(deps, signal, wire, body, scopes, forward));
 }
 
 /** `POST /v1/traces`, `/v1/metrics` (OTLP/HTTP), and `/v1/logs`, which runtrace does not store. */

@@ -7,3 +7,4 @@
 export { ConfigError } from "./config-error.ts";
 export type { Environment } from "./environment.ts";
 export { parseDurationMs, parseInteger, parsePort } from "./parsers.ts";
+export { parseTokenScopes, type TokenScopes } from "./token-scopes.ts";

@@ -1,39 +1,17 @@
-import { ConfigError } from "@runtrace/config";
+import { parseTokenScopes, type TokenScopes } from "@runtrace/config";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 
 /** Bearer token → the scopes it may read (`null`: every scope). */
-export type ApiTokens = ReadonlyMap<string, readonly string[] | null>;
+export type ApiTokens = TokenScopes;
 
 /**
  * Parses `RUNTRACE_API_TOKENS`: entries separated by `;`, each `token=scope[,scope…]`, or
  * `token=*` for every scope. Example: `tok-a=acme;tok-ops=*`.
  */
 export function parseApiTokens(text: string | undefined): ApiTokens | undefined {
-  if (text === undefined || text.trim() === "") return undefined;
-  const tokens = new Map<string, readonly string[] | null>();
-  for (const entry of text.split(";")) {
-    if (entry.trim() === "") continue;
-    const eq = entry.indexOf("=");
-    const token = eq < 0 ? "" : entry.slice(0, eq).trim();
-    const scopes =
-      eq < 0
-        ? []
-        : entry
-            .slice(eq + 1)
-            .split(",")
-            .map((s) => s.trim())
-            .filter(Boolean);
-    if (token === "" || scopes.length === 0) {
-      throw new ConfigError(
-        "RUNTRACE_API_TOKENS",
-        `"${entry.trim()}" is not token=scope[,scope…] or token=*`,
-      );
-    }
-    tokens.set(token, scopes.includes("*") ? null : scopes);
-  }
-  return tokens;
+  return parseTokenScopes("RUNTRACE_API_TOKENS", text);
 }
 
 /**

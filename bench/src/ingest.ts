@@ -87,6 +87,7 @@ export async function runIngestBenchmark(args: string[]): Promise<void> {
         continue;
       }
       const phase = await runPhase(
+        options.transport,
         collector,
         pool,
         label,
@@ -162,7 +163,7 @@ export async function runIngestBenchmark(args: string[]): Promise<void> {
 
     console.log("");
     console.log(
-      `ingest benchmark (collector process on embedded ClickHouse ${version}, ` +
+      `ingest benchmark (OTLP/${options.transport === "grpc" ? "gRPC" : "HTTP"} protobuf to a collector process on embedded ClickHouse ${version}, ` +
         `node ${process.version}, ${availableParallelism()} CPUs)`,
     );
     console.log(requestsLine);

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 import { readConfig } from "@runtrace/cli";
 import { type ClickHouse, createClickHouse, migrate, type WriteLane } from "@runtrace/clickhouse";
-import { createCollector, listen } from "@runtrace/collector";
+import { createCollector, listen, listenGrpc } from "@runtrace/collector";
 
 /**
  * `runtrace collector` (cli/src/commands/serve.ts, collector only) with the writer's
@@ -149,6 +149,11 @@ collector.app.get("/bench/times", (c) => {
 });
 const server = await listen(collector.app, collector.config.port, collector.config.host);
 console.log(`runtrace: OTLP/HTTP collector on ${server.url} (POST /v1/traces, /v1/metrics)`);
+const grpc =
+  collector.config.grpcPort === null
+    ? undefined
+    : await listenGrpc(collector.grpc, collector.config.grpcPort, collector.config.host);
+if (grpc) console.log(`runtrace: OTLP/gRPC collector on ${grpc.address}`);
 
 const signal = await new Promise<string>((resolve) => {
   process.once("SIGTERM", () => resolve("SIGTERM"));
@@ -156,6 +161,7 @@ const signal = await new Promise<string>((resolve) => {
 });
 console.log(`runtrace: ${signal}: draining`);
 await server.close();
+await grpc?.close();
 await collector.close();
 await ch.close();
 console.log("runtrace: stopped; everything accepted was written");

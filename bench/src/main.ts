@@ -21,7 +21,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
       "OTLP/HTTP protobuf requests posted to `runtrace collector` in its own process: sustained " +
       "spans/s, latency, overload (429s, bounded RSS), stored-once check, raw engine rate " +
       "(--requests 1200, --concurrency 8,16, --phase-seconds 20, --overload 128, " +
-      "--overload-seconds 20, --instrumented, --collector-cpu-prof DIR)",
+      "--overload-seconds 20, --transport http|grpc, --instrumented, --collector-cpu-prof DIR)",
     run: async (args) => (await import("./ingest.ts")).runIngestBenchmark(args),
   },
   query: {

@@ -94,6 +94,8 @@ export interface Collector {
   instrumented: boolean;
   pid: number;
   url: URL;
+  /** `host:port` of its OTLP/gRPC receiver. */
+  grpcAddress: string;
   samples: { at: number; rss: number }[];
   hwm: number;
   stop(): Promise<{ code: number | null; seconds: number }>;
@@ -139,14 +141,15 @@ export async function startCollector(dataDir: string, options: Options): Promise
   });
   child.stdout!.setEncoding("utf8");
   let log = "";
-  const url = await new Promise<URL>((ok, fail) => {
+  const [url, grpcAddress] = await new Promise<[URL, string]>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`collector did not start:\n${log}`)), 60_000);
     child.stdout!.on("data", (text: string) => {
       log += text;
-      const m = /OTLP\/HTTP collector on (http:\/\/\S+)/.exec(log);
-      if (m) {
+      const http = /OTLP\/HTTP collector on (http:\/\/\S+)/.exec(log);
+      const grpc = /OTLP\/gRPC collector on (\S+)/.exec(log);
+      if (http && grpc) {
         clearTimeout(timer);
-        ok(new URL(m[1]!));
+        ok([new URL(http[1]!), grpc[1]!]);
       }
     });
     void exited.then((code) => fail(new Error(`collector exited (${code}):\n${log}`)));
@@ -161,6 +164,7 @@ export async function startCollector(dataDir: string, options: Options): Promise
     instrumented: options.instrumented,
     pid,
     url,
+    grpcAddress,
     samples: [],
     hwm: 0,
     async stop() {

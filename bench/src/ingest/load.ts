@@ -4,6 +4,14 @@
  */
 import { Agent, request } from "node:http";
 import { availableParallelism } from "node:os";
+import {
+  type Client,
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+  type ServiceError,
+  status,
+} from "@grpc/grpc-js";
 import type { CallTotals, CollectorTimes } from "../instrumented-collector.ts";
 import {
   type Collector,
@@ -90,6 +98,70 @@ export function post(agent: Agent, url: URL, body: Buffer): Promise<Answer> {
   });
 }
 
+const identity = (bytes: Buffer) => bytes;
+const TraceService = makeGenericClientConstructor(
+  {
+    Export: {
+      path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    },
+  },
+  "TraceService",
+);
+
+/** The seconds of a RetryInfo delay in a gRPC status's details, if it has one. */
+function retryInfoSeconds(error: ServiceError): string | undefined {
+  const details = error.metadata.get("grpc-status-details-bin")[0];
+  if (!(details instanceof Buffer)) return undefined;
+  const name = Buffer.from("google.rpc.RetryInfo");
+  const at = details.indexOf(name);
+  if (at < 0) return undefined;
+  // Any.value(2) { RetryInfo.retry_delay(1) { Duration.seconds(1) varint } }
+  const tail = details.subarray(at + name.length);
+  return tail[0] === 0x12 && tail[2] === 0x0a && tail[4] === 0x08 ? String(tail[5]) : undefined;
+}
+
+/**
+ * The same request over OTLP/gRPC, its answer read as the HTTP one would be: OK as 200,
+ * RESOURCE_EXHAUSTED as 429 and UNAVAILABLE as 503 with RetryInfo's delay as Retry-After, any
+ * other status as 1000 + its code.
+ */
+export function exportGrpc(client: Client, body: Buffer): Promise<Answer> {
+  return new Promise((done) => {
+    (
+      client as unknown as {
+        Export(
+          b: Buffer,
+          m: Metadata,
+          o: { deadline: number },
+          cb: (e: ServiceError | null) => void,
+        ): void;
+      }
+    ).Export(body, new Metadata(), { deadline: Date.now() + 120_000 }, (error) => {
+      if (!error) return done({ status: 200, retryAfter: undefined });
+      const mapped =
+        error.code === status.RESOURCE_EXHAUSTED
+          ? 429
+          : error.code === status.UNAVAILABLE
+            ? 503
+            : 1000 + error.code;
+      done({ status: mapped, retryAfter: retryInfoSeconds(error) });
+    });
+  });
+}
+
+/** One client for a phase: HTTP/2 carries every call in flight on one connection. */
+export function grpcClient(address: string): Client {
+  return new TraceService(address, credentials.createInsecure(), {
+    "grpc.max_send_message_length": -1,
+  });
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -101,6 +173,7 @@ export function percentile(sorted: readonly number[], p: number): number {
  * does. At the deadline no new request starts; those in flight finish (retries included).
  */
 export async function runPhase(
+  transport: "http" | "grpc",
   collector: Collector,
   pool: Pool,
   label: string,
@@ -113,6 +186,8 @@ export async function runPhase(
     maxSockets: concurrency,
     maxFreeSockets: concurrency,
   });
+  const grpc = transport === "grpc" ? grpcClient(collector.grpcAddress) : undefined;
+  const send = (body: Buffer) => (grpc ? exportGrpc(grpc, body) : post(agent, collector.url, body));
   const before = await scrape(collector);
   const timesBefore = await collectorTimes(collector);
   const started = performance.now();
@@ -151,7 +226,7 @@ export async function runPhase(
         const sent = performance.now();
         let answer: Answer;
         try {
-          answer = await post(agent, collector.url, body);
+          answer = await send(body);
         } catch (error) {
           const key = `error ${(error as NodeJS.ErrnoException).code ?? "?"}`;
           statuses.set(key, (statuses.get(key) ?? 0) + 1);
@@ -182,6 +257,7 @@ export async function runPhase(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  grpc?.close();
   const ended = performance.now();
   polling = false;
   await poller;
@@ -342,7 +418,10 @@ export function describePhase(p: Phase): string {
 export async function verifyCounters(collector: Collector, pool: Pool): Promise<string> {
   const m = await scrape(collector);
   const accepted = m.get("runtrace_collector_spans_accepted_total") ?? 0;
-  const ok200 = m.get('runtrace_collector_requests_total{signal="traces",code="200"}') ?? 0;
+  // Requests answered OK, over whichever transport the phase used.
+  const ok200 =
+    (m.get('runtrace_collector_requests_total{signal="traces",code="200"}') ?? 0) +
+    (m.get('runtrace_collector_grpc_requests_total{signal="traces",code="OK"}') ?? 0);
   const rejected = sumMatching(m, "runtrace_collector_spans_rejected_total");
   const duplicates = m.get("runtrace_writer_duplicates_dropped_total") ?? 0;
   const failed = m.get("runtrace_writer_failed_batches_total") ?? 0;

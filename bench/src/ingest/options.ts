@@ -24,6 +24,8 @@ export interface Options {
   maxQueueRows: string | undefined;
   collectorCpuProf: string | undefined;
   instrumented: boolean;
+  /** How requests are sent: OTLP/HTTP protobuf, or OTLP/gRPC (the same bytes). */
+  transport: "http" | "grpc";
 }
 
 export function positiveNumber(text: string, flag: string, integer = true): number {
@@ -39,6 +41,11 @@ export function range(text: string, flag: string): [number, number] {
     throw new Error(`${flag}: expected MIN-MAX, got ${text}`);
   }
   return [min, max];
+}
+
+function transportOf(text: string): "http" | "grpc" {
+  if (text === "http" || text === "grpc") return text;
+  throw new Error(`--transport: http or grpc, not ${text}`);
 }
 
 export function parseOptions(args: string[]): Options {
@@ -58,6 +65,7 @@ export function parseOptions(args: string[]): Options {
       "max-queue-rows": { type: "string" },
       "collector-cpu-prof": { type: "string" },
       instrumented: { type: "boolean", default: false },
+      transport: { type: "string", default: "http" },
     },
     strict: true,
   });
@@ -77,5 +85,6 @@ export function parseOptions(args: string[]): Options {
     maxQueueRows: values["max-queue-rows"],
     collectorCpuProf: values["collector-cpu-prof"],
     instrumented: values.instrumented,
+    transport: transportOf(values.transport),
   };
 }

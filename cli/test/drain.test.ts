@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { credentials, Metadata, makeGenericClientConstructor } from "@grpc/grpc-js";
 import { createClickHouse } from "@runtrace/clickhouse";
 import { encodeTracesData } from "@runtrace/otlp";
+import { otlpGrpcClient } from "@runtrace/testkit-harness/grpc";
 import { describe, expect, it } from "vitest";
 
 const BIN = join(import.meta.dirname, "..", "bin", "runtrace.js");
@@ -58,24 +58,8 @@ function request(i: number): string {
   });
 }
 
-const identity = (bytes: Buffer) => bytes;
-const TraceService = makeGenericClientConstructor(
-  {
-    Export: {
-      path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    },
-  },
-  "TraceService",
-);
-
 /** The same 200 spans as `request(i)`, as an OTLP/gRPC call; resolves to the status code. */
-function grpcExport(address: string, i: number): Promise<number> {
+async function grpcExport(address: string, i: number): Promise<number> {
   const { resourceSpans } = JSON.parse(request(i)) as {
     resourceSpans: { scopeSpans: { spans: Record<string, string>[] }[] }[];
   };
@@ -99,17 +83,10 @@ function grpcExport(address: string, i: number): Promise<number> {
       ],
     }),
   );
-  const client = new TraceService(address, credentials.createInsecure());
-  return new Promise((resolve) => {
-    (
-      client as unknown as {
-        Export(b: Buffer, m: Metadata, cb: (e: { code: number } | null) => void): void;
-      }
-    ).Export(body, new Metadata(), (error) => {
-      client.close();
-      resolve(error ? error.code : 0);
-    });
-  });
+  const client = otlpGrpcClient(address);
+  const { error } = await client.exportTraces(body);
+  client.close();
+  return error ? error.code : 0;
 }
 
 describe("runtrace start", () => {

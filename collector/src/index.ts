@@ -13,5 +13,10 @@ export {
   OtlpForwarder,
   type OtlpForwarderOptions,
 } from "./forward/otlp-forwarder.ts";
-export { type GrpcListening, type GrpcReceiverOptions, listenGrpc } from "./grpc/server.ts";
+export {
+  type GrpcListening,
+  type GrpcReceiverOptions,
+  listenGrpc,
+  otlpServiceDefinition,
+} from "./grpc/server.ts";
 export { type Listening, listen } from "./server.ts";

@@ -5,26 +5,19 @@
  * decoding, UNAUTHENTICATED without the token — the process stays up and good data after is
  * stored. Calls go through grpc-js's client with the bytes the test encoded itself.
  */
-import {
-  type Client,
-  credentials,
-  Metadata,
-  makeGenericClientConstructor,
-  type ServiceError,
-  status,
-} from "@grpc/grpc-js";
+import { type ServiceError, status } from "@grpc/grpc-js";
 import { type GrpcListening, listenGrpc } from "@runtrace/collector";
 import { encodeTracesData, type OtlpSpan } from "@runtrace/otlp";
 import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
+import { type OtlpGrpcClient, otlpGrpcClient } from "@runtrace/testkit-harness/grpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LIMIT = 1024 * 1024;
-const TRACE_EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 const TOKEN = "grpc-secret";
 
 let collector: RunningCollector;
 let grpc: GrpcListening;
-const clients: Client[] = [];
+const clients: OtlpGrpcClient[] = [];
 
 beforeAll(async () => {
   collector = await startTestCollector({ maxBodyBytes: LIMIT, ingestToken: TOKEN });
@@ -36,47 +29,14 @@ afterAll(async () => {
   await collector?.stop();
 });
 
-const identity = (bytes: Buffer) => bytes;
-const TraceClient = makeGenericClientConstructor(
-  {
-    Export: {
-      path: TRACE_EXPORT,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    },
-  },
-  "TraceService",
-);
-
-function client(address: string, gzip = false): Client {
-  const c = new TraceClient(
-    address,
-    credentials.createInsecure(),
-    gzip ? { "grpc.default_compression_algorithm": 2 } : {},
-  );
+function client(address: string, gzip = false): OtlpGrpcClient {
+  const c = otlpGrpcClient(address, { gzip });
   clients.push(c);
   return c;
 }
 
-interface Answer {
-  error: ServiceError | null;
-  response: Buffer | undefined;
-}
-
-function exportCall(c: Client, body: Uint8Array, token: string | null = TOKEN): Promise<Answer> {
-  const metadata = new Metadata();
-  if (token) metadata.set("authorization", `Bearer ${token}`);
-  return new Promise((resolve) => {
-    (
-      c as unknown as {
-        Export(b: Buffer, m: Metadata, cb: (e: ServiceError | null, r?: Buffer) => void): void;
-      }
-    ).Export(Buffer.from(body), metadata, (error, response) => resolve({ error, response }));
-  });
+function exportCall(c: OtlpGrpcClient, body: Uint8Array, token: string | null = TOKEN) {
+  return c.exportTraces(body, token);
 }
 
 let spanCounter = 0;
@@ -231,7 +191,7 @@ describe("OTLP/gRPC", () => {
   it("a ClickHouse outage: UNAVAILABLE with RetryInfo, then the same request stored once", async () => {
     const body = request("grpc-outage", [span("o1"), span("o2")]);
     await collector.ch.command("DETACH TABLE executions");
-    let answer: Answer;
+    let answer: Awaited<ReturnType<typeof exportCall>>;
     try {
       answer = await exportCall(client(grpc.address), body);
     } finally {

@@ -6,22 +6,16 @@
  * refused for a token of several, and no token is 401 / UNAUTHENTICATED. Expected counts come
  * from the spans the test sent.
  */
-import {
-  type Client,
-  credentials,
-  Metadata,
-  makeGenericClientConstructor,
-  type ServiceError,
-  status,
-} from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { type GrpcListening, listenGrpc } from "@runtrace/collector";
 import { encodeTracesData, type OtlpSpan } from "@runtrace/otlp";
 import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
+import { type OtlpGrpcClient, otlpGrpcClient } from "@runtrace/testkit-harness/grpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let collector: RunningCollector;
 let grpc: GrpcListening;
-let grpcClient: Client;
+let grpcClient: OtlpGrpcClient;
 
 const SINGLE = "the-old-single-token";
 
@@ -35,22 +29,7 @@ beforeAll(async () => {
     ]),
   });
   grpc = await listenGrpc(collector.collector.grpc, 0, "127.0.0.1");
-  const identity = (b: Buffer) => b;
-  const TraceService = makeGenericClientConstructor(
-    {
-      Export: {
-        path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    },
-    "TraceService",
-  );
-  grpcClient = new TraceService(grpc.address, credentials.createInsecure());
+  grpcClient = otlpGrpcClient(grpc.address);
 });
 afterAll(async () => {
   grpcClient?.close();
@@ -132,22 +111,11 @@ async function viaHttp(token: string | null, payload: Uint8Array): Promise<Sent>
   return { ok: response.status === 200, code: response.status, ...partialSuccess(bytes) };
 }
 
-function viaGrpc(token: string | null, payload: Uint8Array): Promise<Sent> {
-  const metadata = new Metadata();
-  if (token) metadata.set("authorization", `Bearer ${token}`);
-  return new Promise((resolve) => {
-    (
-      grpcClient as unknown as {
-        Export(b: Buffer, m: Metadata, cb: (e: ServiceError | null, r?: Buffer) => void): void;
-      }
-    ).Export(Buffer.from(payload), metadata, (error, response) =>
-      resolve(
-        error
-          ? { ok: false, code: error.code, rejected: 0, message: error.details }
-          : { ok: true, code: status.OK, ...partialSuccess(response ?? Buffer.alloc(0)) },
-      ),
-    );
-  });
+async function viaGrpc(token: string | null, payload: Uint8Array): Promise<Sent> {
+  const { error, response } = await grpcClient.exportTraces(payload, token);
+  return error
+    ? { ok: false, code: error.code, rejected: 0, message: error.details }
+    : { ok: true, code: status.OK, ...partialSuccess(response ?? Buffer.alloc(0)) };
 }
 
 /** The run spans stored for a service, by scope. */

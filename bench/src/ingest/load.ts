@@ -4,14 +4,8 @@
  */
 import { Agent, request } from "node:http";
 import { availableParallelism } from "node:os";
-import {
-  type Client,
-  credentials,
-  Metadata,
-  makeGenericClientConstructor,
-  type ServiceError,
-  status,
-} from "@grpc/grpc-js";
+import { type ServiceError, status } from "@grpc/grpc-js";
+import { type OtlpGrpcClient, otlpGrpcClient } from "@runtrace/testkit-harness/grpc";
 import type { CallTotals, CollectorTimes } from "../instrumented-collector.ts";
 import {
   type Collector,
@@ -98,22 +92,6 @@ export function post(agent: Agent, url: URL, body: Buffer): Promise<Answer> {
   });
 }
 
-const identity = (bytes: Buffer) => bytes;
-const TraceService = makeGenericClientConstructor(
-  {
-    Export: {
-      path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-    },
-  },
-  "TraceService",
-);
-
 /** The seconds of a RetryInfo delay in a gRPC status's details, if it has one. */
 function retryInfoSeconds(error: ServiceError): string | undefined {
   const details = error.metadata.get("grpc-status-details-bin")[0];
@@ -131,35 +109,16 @@ function retryInfoSeconds(error: ServiceError): string | undefined {
  * RESOURCE_EXHAUSTED as 429 and UNAVAILABLE as 503 with RetryInfo's delay as Retry-After, any
  * other status as 1000 + its code.
  */
-export function exportGrpc(client: Client, body: Buffer): Promise<Answer> {
-  return new Promise((done) => {
-    (
-      client as unknown as {
-        Export(
-          b: Buffer,
-          m: Metadata,
-          o: { deadline: number },
-          cb: (e: ServiceError | null) => void,
-        ): void;
-      }
-    ).Export(body, new Metadata(), { deadline: Date.now() + 120_000 }, (error) => {
-      if (!error) return done({ status: 200, retryAfter: undefined });
-      const mapped =
-        error.code === status.RESOURCE_EXHAUSTED
-          ? 429
-          : error.code === status.UNAVAILABLE
-            ? 503
-            : 1000 + error.code;
-      done({ status: mapped, retryAfter: retryInfoSeconds(error) });
-    });
-  });
-}
-
-/** One client for a phase: HTTP/2 carries every call in flight on one connection. */
-export function grpcClient(address: string): Client {
-  return new TraceService(address, credentials.createInsecure(), {
-    "grpc.max_send_message_length": -1,
-  });
+export async function exportGrpc(client: OtlpGrpcClient, body: Buffer): Promise<Answer> {
+  const { error } = await client.exportTraces(body);
+  if (!error) return { status: 200, retryAfter: undefined };
+  const mapped =
+    error.code === status.RESOURCE_EXHAUSTED
+      ? 429
+      : error.code === status.UNAVAILABLE
+        ? 503
+        : 1000 + error.code;
+  return { status: mapped, retryAfter: retryInfoSeconds(error) };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -186,7 +145,8 @@ export async function runPhase(
     maxSockets: concurrency,
     maxFreeSockets: concurrency,
   });
-  const grpc = transport === "grpc" ? grpcClient(collector.grpcAddress) : undefined;
+  // One client for the phase: HTTP/2 carries every call in flight on one connection.
+  const grpc = transport === "grpc" ? otlpGrpcClient(collector.grpcAddress) : undefined;
   const send = (body: Buffer) => (grpc ? exportGrpc(grpc, body) : post(agent, collector.url, body));
   const before = await scrape(collector);
   const timesBefore = await collectorTimes(collector);

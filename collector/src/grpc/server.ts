@@ -50,7 +50,11 @@ const SERVICES: Record<Signal, string> = {
 /** The request and response stay bytes: runtrace's own decoder reads them. */
 const identity = (bytes: Buffer) => bytes;
 
-function serviceDefinition(signal: Signal) {
+/**
+ * The service of one signal (`Export`, request and response kept as protobuf bytes): what the
+ * receiver serves, and what a raw client (`makeGenericClientConstructor`) calls.
+ */
+export function otlpServiceDefinition(signal: Signal) {
   return {
     Export: {
       path: SERVICES[signal],
@@ -166,7 +170,7 @@ export function listenGrpc(
     const implementation: UntypedServiceImplementation = {
       Export: exportHandler(signal, options),
     };
-    server.addService(serviceDefinition(signal), implementation);
+    server.addService(otlpServiceDefinition(signal), implementation);
   }
   return new Promise((resolve, reject) => {
     server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, bound) => {

@@ -1,0 +1,54 @@
+/**
+ * A raw OTLP/gRPC client for tests and benchmarks: the trace service's `Export` with request
+ * bytes the caller encoded, answered with the status and the response bytes as they came.
+ */
+import {
+  credentials,
+  Metadata,
+  makeGenericClientConstructor,
+  type ServiceError,
+} from "@grpc/grpc-js";
+import { otlpServiceDefinition } from "@runtrace/collector";
+
+const TraceService = makeGenericClientConstructor(otlpServiceDefinition("traces"), "TraceService");
+
+export interface GrpcAnswer {
+  error: ServiceError | null;
+  response: Buffer | undefined;
+}
+
+export interface OtlpGrpcClient {
+  /** One `TraceService/Export` call; `token` goes in the `authorization` metadata. */
+  exportTraces(body: Uint8Array, token?: string | null): Promise<GrpcAnswer>;
+  close(): void;
+}
+
+export function otlpGrpcClient(address: string, options: { gzip?: boolean } = {}): OtlpGrpcClient {
+  const client = new TraceService(address, credentials.createInsecure(), {
+    "grpc.max_send_message_length": -1,
+    ...(options.gzip ? { "grpc.default_compression_algorithm": 2 } : {}),
+  });
+  const call = client as unknown as {
+    Export(
+      body: Buffer,
+      metadata: Metadata,
+      options: { deadline: number },
+      callback: (error: ServiceError | null, response?: Buffer) => void,
+    ): void;
+  };
+  return {
+    exportTraces(body, token) {
+      const metadata = new Metadata();
+      if (token) metadata.set("authorization", `Bearer ${token}`);
+      return new Promise((resolve) =>
+        call.Export(
+          Buffer.from(body),
+          metadata,
+          { deadline: Date.now() + 120_000 },
+          (error, response) => resolve({ error, response }),
+        ),
+      );
+    },
+    close: () => client.close(),
+  };
+}

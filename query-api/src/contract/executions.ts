@@ -102,6 +102,37 @@ export const ListQuery = z.strictObject({
       "The timeline's window: `range` (default: from–to) or `runs` (zoomed into the part that holds the filtered runs when they fill less than half of it, up to three steps).",
   }),
 });
+
+export const DEFAULT_EXPORT_ROWS = 10_000;
+export const MAX_EXPORT_ROWS = 100_000;
+
+/** `GET /v1/executions/export`: the list's filters and sort, a format and a row limit. */
+export const ExportQuery = ListQuery.omit({
+  limit: true,
+  cursor: true,
+  after: true,
+  updatedSince: true,
+  meta: true,
+  chart: true,
+}).extend({
+  format: z.enum(["csv", "jsonl"]).optional().meta({
+    description:
+      "`csv` (default; a header row, RFC 4180 quoting) or `jsonl` (one run per line, as the list's rows).",
+  }),
+  rows: z
+    .string()
+    .regex(/^\d+$/, `expected an integer from 1 to ${MAX_EXPORT_ROWS}`)
+    .transform(Number)
+    .refine(
+      (n) => n >= 1 && n <= MAX_EXPORT_ROWS,
+      `expected an integer from 1 to ${MAX_EXPORT_ROWS}`,
+    )
+    .optional()
+    .meta({
+      description: `Most runs exported, 1–${MAX_EXPORT_ROWS}, default ${DEFAULT_EXPORT_ROWS}; the answer's X-Runtrace-Row-Limit header repeats it.`,
+    }),
+});
+export type ExportQuery = z.infer<typeof ExportQuery>;
 export type ListQuery = z.input<typeof ListQuery>;
 
 export const Trigger = z.strictObject({

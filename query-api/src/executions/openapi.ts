@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ZodOpenApiPathsObject } from "zod-openapi";
 import {
   About,
@@ -5,6 +6,7 @@ import {
   ExecutionDetail,
   ExecutionList,
   ExecutionTrace,
+  ExportQuery,
   ListQuery,
   pathParam,
   ToolCallList,
@@ -38,6 +40,32 @@ export const executionOpenApiPaths: ZodOpenApiPathsObject = {
           ExecutionDetail,
         ),
         "404": jsonAnswer("Unknown id, or a run of a scope the token cannot read", ErrorBody),
+        ...v1Errors,
+      },
+    },
+  },
+  "/v1/executions/export": {
+    get: {
+      tags: ["executions"],
+      operationId: "exportExecutions",
+      summary: "The filtered runs as CSV or JSON lines",
+      description:
+        "Every run the list's filters match (not one page), in the list's sort, streamed: CSV with a header row (columns id, scope, status, stale, trigger, runtime, createdAt, startedAt, completedAt, durationMs, toolCallCount, interactionCount, hadElicitation, traceId, codePreview; times RFC 3339; text that a spreadsheet would run as a formula is prefixed with ') or JSON lines (each the list's row). At most `rows` runs; the header `X-Runtrace-Row-Limit` says how many were allowed — compare with the list's `meta.filterRowCount` to tell whether the export was cut.",
+      requestParams: { query: ExportQuery },
+      responses: {
+        "200": {
+          description: "The runs, streamed",
+          headers: {
+            "X-Runtrace-Row-Limit": {
+              description: "The most runs this export holds (`rows`).",
+              schema: { type: "integer" },
+            },
+          },
+          content: {
+            "text/csv": { schema: z.string() },
+            "application/x-ndjson": { schema: z.string() },
+          },
+        },
         ...v1Errors,
       },
     },

@@ -1,9 +1,12 @@
 import { readArrivalBoundary } from "@runtrace/clickhouse";
 import { Hono } from "hono";
+import { DEFAULT_EXPORT_ROWS, ExportQuery } from "../contract/index.ts";
 import { scopesToRead } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { badParameter } from "../http/errors.ts";
+import { parseQuery } from "../http/params.ts";
 import { executionDetail, findRun, toolCalls, traceTree } from "./detail.ts";
+import { exportStream } from "./export.ts";
 import { runsNamed } from "./find-ids.ts";
 import { listExecutions } from "./list.ts";
 import { parseListRequest } from "./list-params.ts";
@@ -67,6 +70,28 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
       req.meta ? listMeta(ch, req.filter, metaOptions, signal) : undefined,
     ]);
     return c.json({ ...page, ...(meta ? { meta } : {}) });
+  });
+
+  // Before /:id, which would take "export" for an id.
+  routes.get("/export", async (c) => {
+    const query = c.req.query();
+    // Validated as the export's own parameters first (a list-only one is a 400 naming it)...
+    const q = parseQuery(ExportQuery, query);
+    const { format: _format, rows: _rows, ...listQuery } = query;
+    // ...then read as the list reads its filters and sort.
+    const req = parseListRequest({ ...listQuery, meta: "false" });
+    const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
+    const ch = c.get("clickhouse");
+    const signal = c.get("signal");
+    if (req.idValues) req.filter.ids = await runsNamed(ch, req.idValues, signal);
+    const format = q.format ?? "csv";
+    const rows = q.rows ?? DEFAULT_EXPORT_ROWS;
+    const stream = exportStream(ch, req, scopes, options.staleAfterMs, format, rows, signal);
+    return c.body(stream, 200, {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson",
+      "content-disposition": `attachment; filename="runs.${format === "csv" ? "csv" : "jsonl"}"`,
+      "x-runtrace-row-limit": String(rows),
+    });
   });
 
   routes.get("/:id", async (c) => {

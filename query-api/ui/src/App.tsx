@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { getAbout, storedToken, storeToken } from "./api/client.ts";
 import { ColumnsMenu } from "./components/ColumnsMenu.tsx";
+import { ExportButton } from "./components/ExportButton.tsx";
 import { FilterBar } from "./components/FilterBar.tsx";
 import { FilterRail } from "./components/FilterRail.tsx";
 import { HelpOverlay } from "./components/HelpOverlay.tsx";
@@ -14,7 +15,7 @@ import { useRunsList } from "./hooks/useRunsList.ts";
 import { isField, type Shortcuts, useShortcuts } from "./hooks/useShortcuts.ts";
 import { useView } from "./hooks/useView.ts";
 import { DEFAULT_RANGE, relativeMs } from "./view/time.ts";
-import { DEFAULT_VIEW, filterKey, hasFilters } from "./view/view.ts";
+import { DEFAULT_VIEW, filterKey, hasFilters, listParams } from "./view/view.ts";
 
 function TokenForm({ onSaved }: { onSaved(): void }) {
   const [token, setToken] = useState(storedToken() ?? "");
@@ -236,6 +237,7 @@ export function App() {
               {meta.partial ? ` · counted back to ${startedText(meta.partial.countedFrom)}` : ""}
             </span>
           )}
+          {meta && <ExportButton params={() => listParams(view, Date.now())} />}
           {view.live && (
             <span className="live-note" data-testid="live-note">
               live · polling every 3 s

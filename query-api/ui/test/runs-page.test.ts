@@ -4,7 +4,7 @@
  * expectation about the list and its counts is checked against the public API's own answer
  * for the same filter. Screenshots go to query-api/ui/test/screenshots/ (git-ignored).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ExportResultCode } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
@@ -299,6 +299,29 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect.poll(() => search().get("sort")).toBe("durationMs,asc");
     await page.click('[data-testid="sort-durationMs"]');
     await expect.poll(() => search().has("sort")).toBe(false);
+  });
+
+  it("exports every run of the filter as CSV, more than a page holds, and says the limit", async () => {
+    // The default view's filter (its time range) matches every demo run: more than a page.
+    await open("/runs");
+    const want = await expected("");
+    // More runs than the page shows (50): the export reads them all on the server.
+    expect(want.meta.filterRowCount).toBeGreaterThan(50);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click('[data-testid="export"]'),
+    ]);
+    expect(download.suggestedFilename()).toBe("runs.csv");
+    const path = await download.path();
+    const text = readFileSync(path, "utf8");
+    const [header, ...rows] = text.trimEnd().split("\r\n");
+    expect(header?.split(",").slice(0, 3)).toEqual(["id", "scope", "status"]);
+    expect(rows).toHaveLength(want.meta.filterRowCount);
+    // The first page's runs lead the file, in the list's order.
+    expect(rows.slice(0, 50).map((r) => r.split(",")[0])).toEqual(want.executions.map((r) => r.id));
+    await expect
+      .poll(() => page.textContent('[data-testid="export-state"]'))
+      .toBe(`${want.meta.filterRowCount.toLocaleString("en")} runs exported (at most 10,000)`);
   });
 
   it("shows and hides columns, and remembers the choice", async () => {

@@ -81,6 +81,35 @@ export async function getToolCalls(id: string, signal?: AbortSignal): Promise<To
   return body.toolCalls;
 }
 
+/** An export of the filtered runs: the file, and the row limit the server applied. */
+export interface RunsExport {
+  blob: Blob;
+  rowLimit: number | null;
+}
+
+/** `/v1/executions/export` with the list's filters (the bearer token rides along). */
+export async function exportRuns(params: URLSearchParams): Promise<RunsExport> {
+  const headers: Record<string, string> = {};
+  const token = storedToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`/v1/executions/export?${params}`, { headers });
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = (await response.json()) as Partial<ErrorBody>;
+      if (body.message) message = body.message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(response.status, message);
+  }
+  const limit = Number(response.headers.get("x-runtrace-row-limit"));
+  return {
+    blob: await response.blob(),
+    rowLimit: Number.isFinite(limit) && limit > 0 ? limit : null,
+  };
+}
+
 export function traceUrl(id: string): string {
   return `/v1/executions/${encodeURIComponent(id)}/trace`;
 }

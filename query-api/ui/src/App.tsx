@@ -8,6 +8,7 @@ import { HelpOverlay } from "./components/HelpOverlay.tsx";
 import { LoadBanner } from "./components/LoadBanner.tsx";
 import { RunDrawer } from "./components/RunDrawer.tsx";
 import { RunTable } from "./components/RunTable.tsx";
+import { SavedViews } from "./components/SavedViews.tsx";
 import { Timeline } from "./components/Timeline.tsx";
 import { startedText } from "./format.ts";
 import { useColumns, useCompactRows } from "./hooks/useColumns.ts";
@@ -173,6 +174,7 @@ export function App() {
           <button type="button" onClick={list.refresh} data-testid="refresh" title="Refresh (r)">
             Refresh
           </button>
+          <SavedViews hidden={hidden} />
           <ColumnsMenu
             hidden={hidden}
             onToggle={toggleColumn}

@@ -324,6 +324,59 @@ describe.skipIf(!chromiumPath)(title, () => {
       .toBe(`${want.meta.filterRowCount.toLocaleString("en")} runs exported (at most 10,000)`);
   });
 
+  it("saves a view that survives a reload, opens it, and shares it as a link", async () => {
+    await open("/runs?status=failed&sort=durationMs,desc");
+    const want = await expected("status=failed&sort=durationMs,desc");
+    // The view hides the trigger column (columns are part of a saved view).
+    const triggerShown = () => page.isChecked('[data-testid="column-trigger"]');
+    await page.click('[data-testid="columns-button"]');
+    expect(await triggerShown()).toBe(true);
+    await page.click('[data-testid="column-trigger"]');
+    await page.click('[data-testid="columns-button"]');
+    await page.click('[data-testid="views-button"]');
+    await page.fill('[data-testid="view-name"]', "slow failures");
+    await page.click('[data-testid="view-save"]');
+    // Show the column again, open another view, reload: the saved one is still listed.
+    await page.click('[data-testid="columns-button"]');
+    await page.click('[data-testid="column-trigger"]');
+    await page.click('[data-testid="columns-button"]');
+    await open("/runs");
+    await page.reload();
+    await page.waitForSelector(RUN_ROW_SELECTOR);
+    await page.click('[data-testid="views-button"]');
+    expect(await page.textContent('[data-testid="view-item"]')).toContain("slow failures");
+    const link = await page.getAttribute('[data-testid="view-open"]', "href");
+    expect(link).toBe("/runs?status=failed&sort=durationMs,desc");
+    await page.click('[data-testid="view-open"]');
+    await expect.poll(() => search().get("status")).toBe("failed");
+    expect(search().get("sort")).toBe("durationMs,desc");
+    await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+    await page.click('[data-testid="columns-button"]');
+    expect(await triggerShown()).toBe(false);
+    // Back to the default columns for the tests after this one.
+    await page.click('[data-testid="column-trigger"]');
+    await page.click('[data-testid="columns-button"]');
+    // The link alone, in a browser that saved nothing, shows the same runs.
+    const other = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    try {
+      const shared = await other.newPage();
+      await shared.goto(`${server.queryUrl}${link}`);
+      await shared.waitForSelector(RUN_ROW_SELECTOR);
+      await expect
+        .poll(() =>
+          shared.$$eval(RUN_ROW_SELECTOR, (rows) => rows.map((r) => r.getAttribute("data-id"))),
+        )
+        .toEqual(want.executions.map((r) => r.id));
+    } finally {
+      await other.close();
+    }
+    // Forgotten on request.
+    await page.click('[data-testid="views-button"]');
+    await page.click('[data-testid="view-delete"]');
+    expect(await page.$$('[data-testid="view-item"]')).toHaveLength(0);
+    await page.click('[data-testid="views-button"]');
+  });
+
   it("shows and hides columns, and remembers the choice", async () => {
     await open("/runs");
     expect(await page.$$(".tr .col-trigger")).not.toHaveLength(0);

@@ -24,6 +24,15 @@ function load(): Set<ColumnId> {
   return new Set(DEFAULT_HIDDEN);
 }
 
+/** Replaces the hidden columns kept for the next load (a saved view being opened). */
+export function storeHiddenColumns(ids: readonly ColumnId[]): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify([...ids]));
+  } catch {
+    // private mode: the view opens with the columns of this visit
+  }
+}
+
 /** Which list columns are hidden, kept in localStorage across visits. */
 export function useColumns(): [ReadonlySet<ColumnId>, (id: ColumnId) => void] {
   const [hidden, setHidden] = useState(load);

@@ -5,11 +5,15 @@
  * decoding, UNAUTHENTICATED without the token — the process stays up and good data after is
  * stored. Calls go through grpc-js's client with the bytes the test encoded itself.
  */
-import { type ServiceError, status } from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { type GrpcListening, listenGrpc } from "@runtrace/collector";
 import { encodeTracesData, type OtlpSpan } from "@runtrace/otlp";
 import { type RunningCollector, startTestCollector } from "@runtrace/testkit-harness/collector";
-import { type OtlpGrpcClient, otlpGrpcClient } from "@runtrace/testkit-harness/grpc";
+import {
+  type OtlpGrpcClient,
+  otlpGrpcClient,
+  retryDelayMillis,
+} from "@runtrace/testkit-harness/grpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LIMIT = 1024 * 1024;
@@ -87,19 +91,6 @@ async function stillAcceptsGoodData(): Promise<void> {
   const answer = await exportCall(client(grpc.address), request(service, [span("good")]));
   expect(answer.error).toBeNull();
   expect(await stored(service)).toEqual({ ids: 1, rows: 1 });
-}
-
-/** The RetryInfo delay (ms) in a status's `grpc-status-details-bin`, if any. */
-function retryDelayMillis(error: ServiceError): number | undefined {
-  const details = error.metadata.get("grpc-status-details-bin")[0];
-  if (!(details instanceof Buffer)) return undefined;
-  const text = details.toString("latin1");
-  if (!text.includes("type.googleapis.com/google.rpc.RetryInfo")) return undefined;
-  // RetryInfo{retry_delay(1): Duration{seconds(1) varint}}: the bytes after the type URL.
-  const at = details.indexOf(Buffer.from("google.rpc.RetryInfo")) + "google.rpc.RetryInfo".length;
-  const tail = details.subarray(at);
-  const seconds = tail.indexOf(0x08); // Duration.seconds tag
-  return seconds >= 0 ? tail[seconds + 1]! * 1000 : undefined;
 }
 
 describe("OTLP/gRPC", () => {

@@ -4,8 +4,12 @@
  */
 import { Agent, request } from "node:http";
 import { availableParallelism } from "node:os";
-import { type ServiceError, status } from "@grpc/grpc-js";
-import { type OtlpGrpcClient, otlpGrpcClient } from "@runtrace/testkit-harness/grpc";
+import { status } from "@grpc/grpc-js";
+import {
+  type OtlpGrpcClient,
+  otlpGrpcClient,
+  retryDelayMillis,
+} from "@runtrace/testkit-harness/grpc";
 import type { CallTotals, CollectorTimes } from "../instrumented-collector.ts";
 import {
   type Collector,
@@ -92,18 +96,6 @@ export function post(agent: Agent, url: URL, body: Buffer): Promise<Answer> {
   });
 }
 
-/** The seconds of a RetryInfo delay in a gRPC status's details, if it has one. */
-function retryInfoSeconds(error: ServiceError): string | undefined {
-  const details = error.metadata.get("grpc-status-details-bin")[0];
-  if (!(details instanceof Buffer)) return undefined;
-  const name = Buffer.from("google.rpc.RetryInfo");
-  const at = details.indexOf(name);
-  if (at < 0) return undefined;
-  // Any.value(2) { RetryInfo.retry_delay(1) { Duration.seconds(1) varint } }
-  const tail = details.subarray(at + name.length);
-  return tail[0] === 0x12 && tail[2] === 0x0a && tail[4] === 0x08 ? String(tail[5]) : undefined;
-}
-
 /**
  * The same request over OTLP/gRPC, its answer read as the HTTP one would be: OK as 200,
  * RESOURCE_EXHAUSTED as 429 and UNAVAILABLE as 503 with RetryInfo's delay as Retry-After, any
@@ -118,7 +110,8 @@ export async function exportGrpc(client: OtlpGrpcClient, body: Buffer): Promise<
       : error.code === status.UNAVAILABLE
         ? 503
         : 1000 + error.code;
-  return { status: mapped, retryAfter: retryInfoSeconds(error) };
+  const delay = retryDelayMillis(error);
+  return { status: mapped, retryAfter: delay === undefined ? undefined : String(delay / 1000) };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

@@ -23,6 +23,21 @@ export interface OtlpGrpcClient {
   close(): void;
 }
 
+/**
+ * The RetryInfo delay (ms) of a gRPC error's `grpc-status-details-bin`, if it carries one:
+ * google.rpc.Status{details: Any{type_url "….RetryInfo", value(2): RetryInfo{retry_delay(1):
+ * Duration{seconds(1) varint}}}}, as the receiver encodes it (whole seconds under 128).
+ */
+export function retryDelayMillis(error: ServiceError): number | undefined {
+  const details = error.metadata.get("grpc-status-details-bin")[0];
+  if (!(details instanceof Buffer)) return undefined;
+  const name = Buffer.from("google.rpc.RetryInfo");
+  const at = details.indexOf(name);
+  if (at < 0) return undefined;
+  const tail = details.subarray(at + name.length);
+  return tail[0] === 0x12 && tail[2] === 0x0a && tail[4] === 0x08 ? tail[5]! * 1000 : undefined;
+}
+
 export function otlpGrpcClient(address: string, options: { gzip?: boolean } = {}): OtlpGrpcClient {
   const client = new TraceService(address, credentials.createInsecure(), {
     "grpc.max_send_message_length": -1,

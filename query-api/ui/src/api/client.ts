@@ -44,20 +44,23 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw error;
     throw new ApiError(0, "the query API did not answer (is runtrace running?)");
   }
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    let parameter: string | undefined;
-    try {
-      // Any answer that is not 2xx may come from a proxy: only what it holds is read.
-      const body = (await response.json()) as Partial<ErrorBody>;
-      if (body.message) message = body.message;
-      parameter = body.parameter;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiError(response.status, message, parameter);
-  }
+  if (!response.ok) throw await apiError(response);
   return (await response.json()) as T;
+}
+
+/** The error of an answer that is not 2xx, with the API's own message when it sent one. */
+async function apiError(response: Response): Promise<ApiError> {
+  let message = `${response.status} ${response.statusText}`;
+  let parameter: string | undefined;
+  try {
+    // Any answer that is not 2xx may come from a proxy: only what it holds is read.
+    const body = (await response.json()) as Partial<ErrorBody>;
+    if (body.message) message = body.message;
+    parameter = body.parameter;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiError(response.status, message, parameter);
 }
 
 /** What the query API tells about its setup: where runtimes send telemetry, when it knows. */
@@ -93,16 +96,7 @@ export async function exportRuns(params: URLSearchParams): Promise<RunsExport> {
   const token = storedToken();
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch(`/v1/executions/export?${params}`, { headers });
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      const body = (await response.json()) as Partial<ErrorBody>;
-      if (body.message) message = body.message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new ApiError(response.status, message);
-  }
+  if (!response.ok) throw await apiError(response);
   const limit = Number(response.headers.get("x-runtrace-row-limit"));
   return {
     blob: await response.blob(),

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { COLUMNS, type ColumnId } from "../hooks/useColumns.ts";
+import { useDismiss } from "../hooks/useDismiss.ts";
 
 export function ColumnsMenu(props: {
   hidden: ReadonlySet<ColumnId>;
@@ -8,15 +9,7 @@ export function ColumnsMenu(props: {
   onCompact(compact: boolean): void;
 }) {
   const [open, setOpen] = useState(false);
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", close);
-    return () => document.removeEventListener("mousedown", close);
-  }, [open]);
+  const box = useDismiss(open, () => setOpen(false));
   return (
     <div className="menu" ref={box}>
       <button

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { type ColumnId, storeHiddenColumns } from "../hooks/useColumns.ts";
+import { useDismiss } from "../hooks/useDismiss.ts";
 import { deleteView, loadViews, type SavedView, saveView, viewLink } from "../view/saved-views.ts";
 
 /**
@@ -11,15 +12,7 @@ export function SavedViews({ hidden }: { hidden: ReadonlySet<ColumnId> }) {
   const [views, setViews] = useState<SavedView[]>(loadViews);
   const [name, setName] = useState("");
   const [copied, setCopied] = useState<string | null>(null);
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", close);
-    return () => document.removeEventListener("mousedown", close);
-  }, [open]);
+  const box = useDismiss(open, () => setOpen(false));
   const save = () => {
     const trimmed = name.trim();
     if (!trimmed) return;

@@ -10,7 +10,8 @@ export interface RecordedRun {
   scope: string;
   status: string;
   trigger: string | null;
-  tools: { path: string; failed: boolean }[];
+  /** Each call's duration in ms (the fixture's clock moves exactly that much during it). */
+  tools: { path: string; failed: boolean; durationMs: number }[];
   createdAt: number;
   durationMs: number | null;
   code: string;
@@ -87,6 +88,7 @@ export class RunFixture {
     const tools = Array.from({ length: toolCount }, (_, k) => ({
       path: TOOL_PATHS[(i + k) % TOOL_PATHS.length]!,
       failed: (i + k) % 6 === 0,
+      durationMs: 10 + (i % 13) + k * 40,
     }));
     const code = `// run ${i}\nconst r = await tools.${tools[0]?.path ?? "none"}({ n: ${i} });\nreturn Marker${i % 3}_Value;`;
     this.clock = createdAt;
@@ -112,7 +114,7 @@ export class RunFixture {
       this.clock += 5;
       await exec
         .toolCall({ path: tool.path, args: { i } }, async () => {
-          this.clock += 10 + (i % 13);
+          this.clock += tool.durationMs;
           if (tool.failed) throw new Error(`${tool.path} failed for ${i}`);
           return { ok: i };
         })

@@ -7,6 +7,7 @@ import {
   expectedJaeger,
   expectedList,
   expectedMeta,
+  expectedNumbers,
   expectedRow,
   expectedTree,
   filterQuery,
@@ -350,6 +351,77 @@ export async function checkFilter(
       0,
     );
     diffs.check("meta.chartData", what, 0, total);
+  }
+  await checkNumbers(api, model, filter, what, diffs);
+}
+
+/**
+ * Whether a quantile answer holds the exact value (ms): inside its bucket (1 µs of slack for
+ * the µs rounding of span times) and, above 0.1 ms, within 6 % of it.
+ */
+function quantileHolds(answer: Json, exactMs: number | null): boolean {
+  if (exactMs === null || answer === null) return exactMs === null && answer === null;
+  const inside =
+    exactMs >= answer.fromMs - 0.001 && (answer.toMs === null || exactMs < answer.toMs + 0.001);
+  return inside && (exactMs <= 0.1 || Math.abs(answer.ms - exactMs) / exactMs <= 0.06);
+}
+
+/** `/v1/executions/numbers` of one filter against the oracle. */
+async function checkNumbers(
+  api: Api,
+  model: Model,
+  filter: ListFilter,
+  what: string,
+  diffs: Diffs,
+): Promise<void> {
+  const { status, body } = await api.get(`/v1/executions/numbers?${filterQuery(filter)}`);
+  if (status !== 200) {
+    diffs.add("numbers.http", what, 200, `${status} ${show(body, 300)}`);
+    return;
+  }
+  const want = expectedNumbers(model, filter);
+  diffs.check(
+    "numbers.counts",
+    what,
+    { runs: want.runs, finished: want.finished, failed: want.failed },
+    { runs: body.runs, finished: body.finished, failed: body.failed },
+  );
+  diffs.check(
+    "numbers.failureRate",
+    what,
+    want.finished > 0 ? want.failed / want.finished : null,
+    body.failureRate,
+  );
+  diffs.check("numbers.duration.runs", what, want.durations.runs, body.duration?.runs);
+  for (const q of ["p50", "p95"] as const) {
+    if (!quantileHolds(body.duration?.[q] ?? null, want.durations[q])) {
+      diffs.add(`numbers.duration.${q}`, what, want.durations[q], body.duration?.[q]);
+    }
+  }
+  if (filter.from !== undefined) {
+    const step = body.failureRateSeries?.bucketMs as number;
+    const actual = new Map<number, { finished: number; failed: number }>();
+    for (const p of (body.failureRateSeries?.points ?? []) as Json[]) {
+      if (p.finished > 0) actual.set(p.bucketStart, { finished: p.finished, failed: p.failed });
+    }
+    diffs.check("numbers.series", what, [...want.series(step)].sort(), [...actual].sort());
+  }
+  diffs.check(
+    "numbers.tools",
+    what,
+    want.tools.map(({ toolPath, calls, failures }) => ({ toolPath, calls, failures })),
+    ((body.tools ?? []) as Json[]).map(({ toolPath, calls, failures }) => ({
+      toolPath,
+      calls,
+      failures,
+    })),
+  );
+  diffs.check("numbers.toolPathCount", what, want.toolPathCount, body.toolPathCount);
+  for (const [i, tool] of want.tools.entries()) {
+    const answer = (body.tools ?? [])[i];
+    if (answer?.toolPath === tool.toolPath && !quantileHolds(answer.p95, tool.p95)) {
+      diffs.add("numbers.tools.p95", `${what} ${tool.toolPath}`, tool.p95, answer.p95);
+    }
   }
 }
 

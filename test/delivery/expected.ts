@@ -699,6 +699,74 @@ export function expectedMeta(model: Model, f: ListFilter): ExpectedMeta {
   };
 }
 
+/** The nearest-rank quantile (the ⌈q·n⌉-th smallest) of a list, null when it is empty. */
+export function nearestRank(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
+}
+
+export interface ExpectedNumbers {
+  runs: number;
+  finished: number;
+  failed: number;
+  /** Finished runs with a duration, and their exact p50 and p95 (ms). */
+  durations: { runs: number; p50: number | null; p95: number | null };
+  /** Finished and failed runs by start time, for the answer's own bucket width. */
+  series: (bucketMs: number) => Map<number, { finished: number; failed: number }>;
+  /** The 20 paths with the most calls (ties by path), with the exact p95 of their calls (ms). */
+  tools: { toolPath: string; calls: number; failures: number; p95: number | null }[];
+  toolPathCount: number;
+}
+
+/** What `/v1/executions/numbers` must say of a filter. */
+export function expectedNumbers(model: Model, f: ListFilter): ExpectedNumbers {
+  const matching = [...model.runs.values()].filter((r) => matches(r, f));
+  const finished = matching.filter((r) => r.final);
+  const durations = finished.flatMap((r) => (r.durationMs === null ? [] : [r.durationMs]));
+  const tools = new Map<string, { calls: number; failures: number; durations: number[] }>();
+  for (const r of matching) {
+    for (const c of r.toolCalls) {
+      const tool = tools.get(c.toolPath) ?? { calls: 0, failures: 0, durations: [] };
+      tool.calls++;
+      if (c.status === "failed") tool.failures++;
+      tool.durations.push(c.durationMs ?? 0);
+      tools.set(c.toolPath, tool);
+    }
+  }
+  return {
+    runs: matching.length,
+    finished: finished.length,
+    failed: finished.filter((r) => r.status === "failed").length,
+    durations: {
+      runs: durations.length,
+      p50: nearestRank(durations, 0.5),
+      p95: nearestRank(durations, 0.95),
+    },
+    series: (step) => {
+      const points = new Map<number, { finished: number; failed: number }>();
+      for (const r of finished) {
+        const start = Math.floor(r.createdAt / step) * step;
+        const point = points.get(start) ?? { finished: 0, failed: 0 };
+        point.finished++;
+        if (r.status === "failed") point.failed++;
+        points.set(start, point);
+      }
+      return points;
+    },
+    tools: [...tools]
+      .sort((a, b) => b[1].calls - a[1].calls || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, 20)
+      .map(([toolPath, t]) => ({
+        toolPath,
+        calls: t.calls,
+        failures: t.failures,
+        p95: nearestRank(t.durations, 0.95),
+      })),
+    toolPathCount: tools.size,
+  };
+}
+
 /** The query string of a filter (without sort, limit or cursor). */
 export function filterQuery(f: ListFilter): string {
   const q = new URLSearchParams();

@@ -1,4 +1,9 @@
-import { type ClickHouse, EXECUTION_COLUMNS, UNFINISHED_SNAPSHOT } from "@runtrace/clickhouse";
+import {
+  type ClickHouse,
+  durationBucketSql,
+  EXECUTION_COLUMNS,
+  UNFINISHED_SNAPSHOT,
+} from "@runtrace/clickhouse";
 import {
   ATTR_ERROR_TYPE,
   ATTR_EXCEPTION_MESSAGE,
@@ -52,7 +57,7 @@ import {
  */
 
 /** Bumped whenever the generated data changes shape: a reused directory must match it. */
-export const GENERATOR_VERSION = 5;
+export const GENERATOR_VERSION = 6;
 
 export const SCOPES = [
   { id: "ws_alpha", share: 0.6 },
@@ -276,6 +281,8 @@ function runsSql(plan: DatasetPlan, from: number, count: number): string {
     arrayMap(i -> ${toolPath("i")}, range(call_count)) AS call_paths,
     arrayDistinct(call_paths) AS tool_paths,
     arrayMap(p -> toUInt32(countEqual(call_paths, p)), tool_paths) AS tool_path_calls,
+    arrayMap(i -> (${toolPath("i")}, ${callFailedSql("i")}, ${durationBucketSql(callDurationUsSql("i"))}), range(call_count)) AS call_facts,
+    arrayMap(t -> (t.1, t.2, t.3, toUInt32(countEqual(call_facts, t))), arraySort(arrayDistinct(call_facts))) AS tool_call_stats,
     ${h("trigger")} % 100 AS r_trigger,
     multiIf(r_trigger < 40, 'cli', r_trigger < 75, 'http', r_trigger < 95, 'mcp', '') AS trigger,
     multiIf(trigger = 'cli', '{"command":"executor run","cwd":"/home/dev/automation"}',
@@ -418,6 +425,7 @@ function executionValues(): Record<ExecutionColumn, string> {
     reported_tool_call_count: "call_count",
     tool_paths: "tool_paths",
     tool_path_calls: "tool_path_calls",
+    tool_call_stats: "tool_call_stats",
     interaction_count: "interaction_count",
     reported_interaction_count: "interaction_count",
     has_elicitation: "has_elicitation",
@@ -445,6 +453,13 @@ function executionsInsert(plan: DatasetPlan, from: number, count: number, final:
   SETTINGS max_insert_threads = 2, optimize_on_insert = 0`;
 }
 
+/** Whether a run's call i failed (5 %). */
+const callFailedSql = (i: string) => `${h("tool-fail", i)} % 100 < 5`;
+
+/** Call i's duration in µs: 40–90 % of its share of the run's active time (at least 20 µs). */
+const callDurationUsSql = (i: string) =>
+  `greatest(20, intDiv(intDiv(active_ms * 1000, greatest(1, call_count)) * (40 + ${h("tool-duration", i)} % 50), 100))`;
+
 /** One row per tool call of the runs in range, timed inside the run's active window. */
 function toolCallsSql(plan: DatasetPlan, from: number, count: number, where = "1"): string {
   return `SELECT *, i,
@@ -452,10 +467,10 @@ function toolCallsSql(plan: DatasetPlan, from: number, count: number, where = "1
     ${uuid("call", "i")} AS call_id,
     ${pick(TOOL_PATHS, h("tool", "i"))} AS path,
     splitByChar('.', path)[1] AS namespace,
-    ${h("tool-fail", "i")} % 100 < 5 AS call_failed,
+    ${callFailedSql("i")} AS call_failed,
     intDiv(active_ms * 1000, greatest(1, call_count)) AS call_slot_us,
     run_start_ms * 1000 + i * call_slot_us + ${h("tool-offset", "i")} % greatest(1, intDiv(call_slot_us, 4)) AS call_start_us,
-    greatest(20, intDiv(call_slot_us * (40 + ${h("tool-duration", "i")} % 50), 100)) AS call_duration_us,
+    ${callDurationUsSql("i")} AS call_duration_us,
     ${cat('{"ref":"', str("n % 9973"), "-", str("i"), '","owner":"acme","repo":"service-', str("n % 97"), '","note":"step ', str("i"), '","attempts":', str("1 + i % 3"), "}")} AS call_args,
     if(call_failed, '', ${cat('{"ok":true,"status":200,"id":"', sql(`substring(${hex16(h("tool-result", "i"))}, 1, 12)`), '","items":', str(`${h("tool-items", "i")} % 40`), ',"nextPage":null,"etag":"W/', sql(`substring(${hex16(h("etag", "i"))}, 1, 8)`), '"}')}) AS call_result,
     if(call_failed, ${pick(["upstream answered 502 Bad Gateway", "upstream answered 429 Too Many Requests", "invalid argument: ref"], h("tool-error", "i"))}, '') AS call_error

@@ -45,12 +45,21 @@ export {
   selectRuns,
   UNFINISHED_SNAPSHOT,
 } from "./read/runs.ts";
+export {
+  type BucketQuantile,
+  bucketQuantiles,
+  bucketRangeUs,
+  DURATION_BUCKET_BOUNDS_US,
+  durationBucket,
+  durationBucketSql,
+} from "./rows/duration-buckets.ts";
 export type {
   ExecutionRow,
   InteractionRow,
   RejectReason,
   SpanRows,
   ToolCallRow,
+  ToolCallStat,
 } from "./rows/rows.ts";
 export { DEFAULT_SCOPE, type MapOptions, mapSpans } from "./rows/span-to-rows.ts";
 export { EXECUTION_COLUMNS, OTEL_TRACES_COLUMNS } from "./rows/tables.ts";
@@ -66,6 +75,7 @@ export {
 } from "./schema/migrate.ts";
 export { retentionCutoffMs } from "./schema/retention.ts";
 export { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "./schema/v3-run-rollups.ts";
+export { DURATION_COUNTS_PERIOD_SECONDS } from "./schema/v11-duration-counts.ts";
 export {
   BatchingWriter,
   type BatchingWriterOptions,

@@ -133,6 +133,97 @@ export const ExportQuery = ListQuery.omit({
     }),
 });
 export type ExportQuery = z.infer<typeof ExportQuery>;
+
+/** `GET /v1/executions/numbers`: the list's filters, no page, sort or cursor. */
+export const NumbersQuery = ListQuery.omit({
+  limit: true,
+  cursor: true,
+  after: true,
+  updatedSince: true,
+  meta: true,
+  chart: true,
+  sort: true,
+});
+export type NumbersQuery = z.infer<typeof NumbersQuery>;
+
+/** A duration quantile, read from counts per duration bucket. */
+export const DurationQuantile = z
+  .strictObject({
+    q: z.number().meta({ description: "The quantile: 0.5 or 0.95." }),
+    ms: z.number().meta({
+      description:
+        "The estimate: the geometric middle of the bucket holding the nearest-rank value (its lower bound for buckets 1 µs wide), within about 4.4 % of the true value (6 % below 100 µs).",
+    }),
+    fromMs: z.number().meta({ description: "The bucket's lower bound (included)." }),
+    toMs: z.number().nullable().meta({
+      description: "The bucket's upper bound (excluded); null for the last bucket (over 51 days).",
+    }),
+  })
+  .meta({ id: "DurationQuantile" });
+export type DurationQuantile = z.infer<typeof DurationQuantile>;
+
+export const ExecutionNumbers = z
+  .strictObject({
+    runs: z.number().int().meta({
+      description: "Runs the filter matches, finished or not (the list's meta.filterRowCount).",
+    }),
+    finished: z.number().int().meta({ description: "Of them, completed, failed or cancelled." }),
+    failed: z.number().int(),
+    failureRate: z
+      .number()
+      .nullable()
+      .meta({ description: "failed / finished; null with none finished." }),
+    duration: z
+      .strictObject({
+        runs: z.number().int().meta({ description: "Finished runs with a recorded duration." }),
+        p50: DurationQuantile.nullable(),
+        p95: DurationQuantile.nullable(),
+      })
+      .meta({ description: "Run durations (nearest rank) of the finished runs." }),
+    failureRateSeries: z
+      .strictObject({
+        bucketMs: z.number().int().nullable().meta({
+          description:
+            "The step, as the list's timeline picks it for the range; null without `from`.",
+        }),
+        points: z.array(
+          z.strictObject({
+            bucketStart: epochMs,
+            finished: z.number().int(),
+            failed: z.number().int(),
+            failureRate: z.number().nullable(),
+          }),
+        ),
+      })
+      .meta({ description: "Finished and failed runs per bucket of the range (by start time)." }),
+    tools: z
+      .array(
+        z.strictObject({
+          toolPath: z.string(),
+          calls: z
+            .number()
+            .int()
+            .meta({ description: "Tool-call spans stored for the filtered runs." }),
+          failures: z.number().int().meta({ description: "Of them, with status failed." }),
+          failureRate: z.number(),
+          p95: DurationQuantile.nullable(),
+        }),
+      )
+      .meta({
+        description: "The 20 paths with the most calls among the filtered runs (ties by path).",
+      }),
+    toolPathCount: z.number().int().meta({ description: "Distinct paths called, listed or not." }),
+    partial: z
+      .strictObject({
+        countedFrom: epochMs.meta({
+          description:
+            "A code filter over more runs than RUNTRACE_CODE_COUNT_BUDGET: every number counts the runs from here to the range's end.",
+        }),
+      })
+      .nullable(),
+  })
+  .meta({ id: "ExecutionNumbers" });
+export type ExecutionNumbers = z.infer<typeof ExecutionNumbers>;
 export type ListQuery = z.input<typeof ListQuery>;
 
 export const Trigger = z.strictObject({

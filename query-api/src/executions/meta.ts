@@ -56,7 +56,7 @@ function emptyCounts(): StatusCounts {
 }
 
 /** Which groups pass the status, trigger and elicitation filters (the facets leave one out). */
-function groupTests(filter: ExecutionFilter) {
+export function groupTests(filter: ExecutionFilter) {
   return {
     status: (g: Group) => !filter.statuses || filter.statuses.includes(g.status),
     trigger: (g: Group) => !filter.triggers || filter.triggers.includes(g.trigger_kind),
@@ -131,7 +131,7 @@ async function zoomToRuns(
  * Read from `run_counts` (runs per period, whatever their code): the same stored runs give the
  * same answer, however long the reads take.
  */
-async function codeCountStart(
+export async function codeCountStart(
   ch: ClickHouse,
   filter: ExecutionFilter,
   scopes: readonly string[] | null,
@@ -464,7 +464,7 @@ async function countsFromOneScan(
  * A rollup's conditions for the whole periods [start, end) and the run tables' condition for
  * what lies outside them.
  */
-function periodConditions(
+export function periodConditions(
   p: QueryParams,
   scopes: readonly string[] | null,
   periods: { start: number; end: number },
@@ -484,7 +484,7 @@ function periodConditions(
 }
 
 /** Whole periods of `periodMs` within [fromMs, toMs] (ms, inclusive): [start, end). */
-function wholePeriods(
+export function wholePeriods(
   fromMs: number | undefined,
   toMs: number | undefined,
   periodMs: number,
@@ -503,7 +503,7 @@ function wholePeriods(
  * with a tool filter of one value; never with a code filter or an id search. Finished runs in
  * the range's partial periods, and unfinished runs, are counted from the run tables.
  */
-function runCountsSource(
+export function runCountsSource(
   p: QueryParams,
   filter: ExecutionFilter,
   scopes: readonly string[] | null,

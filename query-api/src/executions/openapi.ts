@@ -5,9 +5,11 @@ import {
   ErrorBody,
   ExecutionDetail,
   ExecutionList,
+  ExecutionNumbers,
   ExecutionTrace,
   ExportQuery,
   ListQuery,
+  NumbersQuery,
   pathParam,
   ToolCallList,
 } from "../contract/index.ts";
@@ -68,6 +70,18 @@ export const executionOpenApiPaths: ZodOpenApiPathsObject = {
         },
         ...v1Errors,
       },
+    },
+  },
+  "/v1/executions/numbers": {
+    get: {
+      tags: ["executions"],
+      operationId: "executionNumbers",
+      summary:
+        "Numbers of the filtered runs: count, failure rate, p50/p95 duration, failure rate over time, per-tool calls, failures and p95",
+      description:
+        "Over every run the list's filters match (not one page), from the same stored runs as the list's counts. Whole hours are read from rollups that count durations in buckets (8 per doubling), so p50 and p95 are estimates within about 4.4 % of the nearest-rank value, each with its bucket; a code or tool filter or an id search reads the runs' rows instead. The failure rate is failed / finished (completed, failed or cancelled).",
+      requestParams: { query: NumbersQuery },
+      responses: { "200": jsonAnswer("The numbers", ExecutionNumbers), ...v1Errors },
     },
   },
   "/v1/executions/{id}/tool-calls": {

@@ -1,6 +1,6 @@
 import { readArrivalBoundary } from "@runtrace/clickhouse";
 import { Hono } from "hono";
-import { DEFAULT_EXPORT_ROWS, ExportQuery } from "../contract/index.ts";
+import { DEFAULT_EXPORT_ROWS, ExportQuery, NumbersQuery } from "../contract/index.ts";
 import { scopesToRead } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { badParameter } from "../http/errors.ts";
@@ -13,6 +13,7 @@ import { parseListRequest } from "./list-params.ts";
 import { followLive } from "./live.ts";
 import { encodeLivePosition, positionAt } from "./live-cursor.ts";
 import { listMeta } from "./meta.ts";
+import { executionNumbers } from "./numbers.ts";
 
 export interface ExecutionRoutesOptions {
   staleAfterMs: number;
@@ -92,6 +93,26 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
       "content-disposition": `attachment; filename="runs.${format === "csv" ? "csv" : "jsonl"}"`,
       "x-runtrace-row-limit": String(rows),
     });
+  });
+
+  // Before /:id, as /export.
+  routes.get("/numbers", async (c) => {
+    const query = c.req.query();
+    // A list-only parameter (limit, sort, cursor…) is a 400 naming it.
+    parseQuery(NumbersQuery, query);
+    const req = parseListRequest({ ...query, meta: "false" });
+    const ch = c.get("clickhouse");
+    const signal = c.get("signal");
+    if (req.idValues) req.filter.ids = await runsNamed(ch, req.idValues, signal);
+    const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
+    return c.json(
+      await executionNumbers(
+        ch,
+        req.filter,
+        { scopes, codeCountBudget: options.codeCountBudget },
+        signal,
+      ),
+    );
   });
 
   routes.get("/:id", async (c) => {

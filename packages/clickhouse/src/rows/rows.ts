@@ -1,6 +1,14 @@
 import type { SpanInput } from "@runtrace/model";
 import type { ExecutionStatus } from "@runtrace/semconv";
 
+/** Calls of one tool path with one outcome and duration bucket. */
+export interface ToolCallStat {
+  path: string;
+  failed: boolean;
+  bucket: number;
+  calls: number;
+}
+
 /**
  * A row of `executions` (when `final`) or `execution_states` (a snapshot). Times in epoch ms.
  *
@@ -39,6 +47,11 @@ export interface ExecutionRow {
   /** Derived: distinct tool paths called (first call first) and the calls of each, same order. */
   toolPaths: string[];
   toolPathCalls: number[];
+  /**
+   * Derived: the run's tool calls counted by path, failure and duration bucket
+   * (`duration-buckets.ts`), for the rollups' per-tool failures and percentiles.
+   */
+  toolCallStats: ToolCallStat[];
   /** Derived: the run's distinct stored interaction spans. */
   interactionCount: number;
   /**

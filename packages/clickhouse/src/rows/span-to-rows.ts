@@ -263,6 +263,7 @@ function executionRow(span: SpanInput): ExecutionRow | undefined {
     reportedToolCallCount: bounded(intAttr(a[ATTR_EXECUTION_TOOL_CALL_COUNT]) ?? 0, UINT32_MAX),
     toolPaths: [],
     toolPathCalls: [],
+    toolCallStats: [],
     interactionCount: 0,
     reportedInteractionCount: bounded(reportedInteractions, UINT32_MAX),
     hasElicitation: reportedInteractions > 0 || pendingId !== "",

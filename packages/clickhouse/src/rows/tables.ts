@@ -1,7 +1,15 @@
 import type { Attributes, ResourceInput, SpanInput } from "@runtrace/model";
 import { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "../schema/v3-run-rollups.ts";
 import { TOOL_MATCH_PERIOD_SECONDS } from "../schema/v7-tool-match-counts.ts";
-import type { ExecutionRow, InteractionRow, SnapshotRow, ToolCallRow } from "./rows.ts";
+import { DURATION_COUNTS_PERIOD_SECONDS } from "../schema/v11-duration-counts.ts";
+import { durationBucket } from "./duration-buckets.ts";
+import type {
+  ExecutionRow,
+  InteractionRow,
+  SnapshotRow,
+  ToolCallRow,
+  ToolCallStat,
+} from "./rows.ts";
 import { runToolMatchers } from "./tool-matchers.ts";
 import {
   bool,
@@ -134,6 +142,7 @@ export const EXECUTION_COLUMNS = [
   "reported_tool_call_count",
   "tool_paths",
   "tool_path_calls",
+  "tool_call_stats",
   "interaction_count",
   "reported_interaction_count",
   "has_elicitation",
@@ -150,12 +159,18 @@ export const EXECUTION_COLUMNS = [
   "version",
 ] as const;
 
+/** An Array(Tuple(path, failed, bucket, calls)) literal. */
+function toolCallStatsText(stats: readonly ToolCallStat[]): string {
+  // Inside a tuple a Bool is read as a literal: true or false, not 1 or 0.
+  return `[${stats.map((t) => `(${quoted(t.path)},${t.failed ? "true" : "false"},${t.bucket},${t.calls})`).join(",")}]`;
+}
+
 function nullableMillis(ms: number | null): string {
   return ms === null ? NULL : millisText(ms);
 }
 
 export function executionLine(r: ExecutionRow): string {
-  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.rowId}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${r.reportedToolCallCount}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${r.interactionCount}\t${r.reportedInteractionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${tsvString(r.activeToolCalls)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\n`;
+  return `${tsvString(r.scopeId)}\t${tsvString(r.executionId)}\t${r.rowId}\t${millisText(r.createdAt)}\t${nullableMillis(r.startedAt)}\t${nullableMillis(r.completedAt)}\t${r.durationMs === null ? NULL : r.durationMs}\t${millisText(r.updatedAt)}\t${r.status}\t${tsvString(r.triggerKind)}\t${tsvString(r.triggerMeta)}\t${tsvString(r.runtime)}\t${tsvString(r.code)}\t${bool(r.codeTruncated)}\t${tsvString(r.result)}\t${bool(r.resultTruncated)}\t${tsvString(r.error)}\t${tsvString(r.errorType)}\t${tsvString(r.logs)}\t${r.toolCallCount}\t${r.reportedToolCallCount}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${toolCallStatsText(r.toolCallStats)}\t${r.interactionCount}\t${r.reportedInteractionCount}\t${bool(r.hasElicitation)}\t${tsvString(r.pendingInteractionId)}\t${tsvString(r.pendingInteractionKind)}\t${tsvString(r.pendingInteractionPurpose)}\t${tsvString(r.pendingInteractionPayload)}\t${nullableMillis(r.pendingInteractionCreatedAt)}\t${tsvString(r.activeToolCalls)}\t${r.traceId}\t${r.spanId}\t${tsvString(r.serviceName)}\t${r.segment}\t${r.version}\n`;
 }
 
 export const TOOL_CALL_COLUMNS = [
@@ -234,6 +249,8 @@ export interface SupersededRow {
   hasElicitation: boolean;
   toolPaths: readonly string[];
   toolPathCalls: readonly number[];
+  durationMs: number | null;
+  toolCallStats: readonly ToolCallStat[];
 }
 
 export const SUPERSEDED_COLUMNS = [
@@ -247,10 +264,12 @@ export const SUPERSEDED_COLUMNS = [
   "has_elicitation",
   "tool_paths",
   "tool_path_calls",
+  "duration_ms",
+  "tool_call_stats",
 ] as const;
 
 export function supersededLine(r: SupersededRow): string {
-  return `${tsvString(r.scopeId)}\t${millisText(r.createdAt)}\t${tsvString(r.executionId)}\t${r.rowId}\t${r.recordId}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\n`;
+  return `${tsvString(r.scopeId)}\t${millisText(r.createdAt)}\t${tsvString(r.executionId)}\t${r.rowId}\t${r.recordId}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${tsvStringArray(r.toolPaths)}\t[${r.toolPathCalls.join(",")}]\t${r.durationMs === null ? NULL : r.durationMs}\t${toolCallStatsText(r.toolCallStats)}\n`;
 }
 
 /** The rollups' period of a run's creation time: whole `seconds` in UTC (schema v3). */
@@ -311,6 +330,46 @@ export function toolMatchCountsLines(r: SupersededRow): string {
     .map(
       (matcher) =>
         `${tsvString(r.scopeId)}\t${tsvString(matcher)}\t${period}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t1\n`,
+    )
+    .join("");
+}
+
+export const RUN_DURATION_COUNTS_COLUMNS = [
+  "scope_id",
+  "period_start",
+  "status",
+  "trigger_kind",
+  "has_elicitation",
+  "bucket",
+  "runs",
+] as const;
+
+/** The row of `run_duration_counts` adding back a superseded row's run ("" when it has no duration). */
+export function runDurationCountsLine(r: SupersededRow): string {
+  if (r.durationMs === null) return "";
+  const period = periodOf(r.createdAt, DURATION_COUNTS_PERIOD_SECONDS);
+  return `${tsvString(r.scopeId)}\t${period}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${durationBucket(Math.max(0, r.durationMs) * 1000)}\t1\n`;
+}
+
+export const TOOL_CALL_COUNTS_COLUMNS = [
+  "scope_id",
+  "period_start",
+  "tool_path",
+  "status",
+  "trigger_kind",
+  "has_elicitation",
+  "failed",
+  "bucket",
+  "calls",
+] as const;
+
+/** The rows of `tool_call_counts` adding back a superseded row's calls. */
+export function toolCallCountsLines(r: SupersededRow): string {
+  const period = periodOf(r.createdAt, DURATION_COUNTS_PERIOD_SECONDS);
+  return r.toolCallStats
+    .map(
+      (t) =>
+        `${tsvString(r.scopeId)}\t${period}\t${tsvString(t.path)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${bool(t.failed)}\t${t.bucket}\t${t.calls}\n`,
     )
     .join("");
 }

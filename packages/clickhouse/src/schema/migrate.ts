@@ -11,6 +11,7 @@ import { v7ToolMatchCounts } from "./v7-tool-match-counts.ts";
 import { v8CodeLz4 } from "./v8-code-lz4.ts";
 import { v9VerticalMerges } from "./v9-vertical-merges.ts";
 import { v10SnapshotOrder } from "./v10-snapshot-order.ts";
+import { v11DurationCounts } from "./v11-duration-counts.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v8CodeLz4,
   v9VerticalMerges,
   v10SnapshotOrder,
+  v11DurationCounts,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

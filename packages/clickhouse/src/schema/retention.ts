@@ -19,6 +19,8 @@ export const TTL_TABLES: Readonly<Record<string, string>> = {
   run_counts: "period_start",
   tool_counts: "period_start",
   tool_match_counts: "period_start",
+  run_duration_counts: "period_start",
+  tool_call_counts: "period_start",
   superseded_executions: "toDateTime(created_at)",
   superseded_repeats: "toDateTime(created_at)",
   execution_snapshots: "toDateTime(ended_at)",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { durationBucket } from "../rows/duration-buckets.ts";
 import type { ExecutionRow } from "../rows/rows.ts";
 import { childFacts, planRun } from "./derive-runs.ts";
 import type { RunState, StoredChild } from "./run-state.ts";
@@ -32,6 +33,7 @@ function root(over: Partial<ExecutionRow>): ExecutionRow {
     reportedToolCallCount: 0,
     toolPaths: [],
     toolPathCalls: [],
+    toolCallStats: [],
     interactionCount: 0,
     reportedInteractionCount: 0,
     hasElicitation: false,
@@ -51,11 +53,18 @@ function root(over: Partial<ExecutionRow>): ExecutionRow {
   };
 }
 
-const call = (path: string, atMs: number, scopeId = ""): StoredChild => ({
+const call = (
+  path: string,
+  atMs: number,
+  scopeId = "",
+  outcome: { failed?: boolean; durationUs?: number } = {},
+): StoredChild => ({
   scopeId,
   atMs,
   toolPath: path,
   startedUs: atMs * 1000,
+  failed: outcome.failed ?? false,
+  durationUs: outcome.durationUs ?? 1000,
 });
 
 function state(over: Partial<RunState> = {}): RunState {
@@ -110,14 +119,39 @@ describe("a run's children", () => {
       ["3", call("b.x", KEY.createdAt + 30)],
       ["4", call("c.z", KEY.createdAt + 40, "other-scope")],
       ["5", call("d.w", KEY.createdAt - 61_000)],
-      ["6", call("a.y", KEY.createdAt - 59_000)],
+      ["6", call("a.y", KEY.createdAt - 59_000, "", { failed: true, durationUs: 2_000_000 })],
     ]);
     expect(childFacts(KEY, { calls, interactions: new Map() })).toEqual({
       toolCallCount: 4,
       toolPaths: ["a.y", "b.x"],
       toolPathCalls: [2, 2],
+      toolCallStats: [
+        { path: "a.y", failed: false, bucket: durationBucket(1000), calls: 1 },
+        { path: "a.y", failed: true, bucket: durationBucket(2_000_000), calls: 1 },
+        { path: "b.x", failed: false, bucket: durationBucket(1000), calls: 2 },
+      ],
       interactionCount: 0,
     });
+  });
+
+  it("count calls by outcome and duration the same whatever order they are stored in", () => {
+    const entries: [string, StoredChild][] = [
+      ["1", call("p.q", KEY.createdAt + 1, "", { durationUs: 15 })],
+      ["2", call("p.q", KEY.createdAt + 2, "", { durationUs: 16 })],
+      ["3", call("p.q", KEY.createdAt + 3, "", { durationUs: 17, failed: true })],
+      ["4", call("a.b", KEY.createdAt + 4, "", { durationUs: 90_000 })],
+      ["5", call("p.q", KEY.createdAt + 5, "", { durationUs: 16 })],
+    ];
+    const facts = (list: [string, StoredChild][]) =>
+      childFacts(KEY, { calls: new Map(list), interactions: new Map() }).toolCallStats;
+    const forward = facts(entries);
+    expect(facts([...entries].reverse())).toEqual(forward);
+    expect(forward).toEqual([
+      { path: "a.b", failed: false, bucket: durationBucket(90_000), calls: 1 },
+      { path: "p.q", failed: false, bucket: 15, calls: 1 },
+      { path: "p.q", failed: false, bucket: 16, calls: 2 },
+      { path: "p.q", failed: true, bucket: 17, calls: 1 },
+    ]);
   });
 });
 
@@ -143,6 +177,8 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: ["t.p"],
           toolPathCalls: [1],
+          durationMs: 10,
+          toolCallStats: [],
         },
       ],
     });
@@ -163,6 +199,8 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: [],
           toolPathCalls: [],
+          durationMs: 10,
+          toolCallStats: [],
         },
       ],
     });
@@ -187,6 +225,8 @@ describe("planRun", () => {
           hasElicitation: false,
           toolPaths: [],
           toolPathCalls: [],
+          durationMs: 10,
+          toolCallStats: [],
         },
       ],
     });

@@ -1,5 +1,6 @@
 import { MAX_RECORDED_TOOL_PATHS } from "@runtrace/semconv";
-import type { ExecutionRow, InteractionRow, ToolCallRow } from "../rows/rows.ts";
+import { durationBucket } from "../rows/duration-buckets.ts";
+import type { ExecutionRow, InteractionRow, ToolCallRow, ToolCallStat } from "../rows/rows.ts";
 import {
   belongsTo,
   type RunKey,
@@ -73,12 +74,21 @@ export function storedCall(c: ToolCallRow): StoredChild {
     atMs: Math.floor(c.startedAtUs / 1000),
     toolPath: c.toolPath,
     startedUs: c.startedAtUs,
+    failed: c.status === "failed",
+    durationUs: c.durationUs,
   };
 }
 
 /** An interaction row as the run's state holds it once stored. */
 export function storedInteraction(i: InteractionRow): StoredChild {
-  return { scopeId: i.scopeId, atMs: i.createdAt, toolPath: "", startedUs: 0 };
+  return {
+    scopeId: i.scopeId,
+    atMs: i.createdAt,
+    toolPath: "",
+    startedUs: 0,
+    failed: false,
+    durationUs: 0,
+  };
 }
 
 export function childrenOf(
@@ -100,6 +110,7 @@ export interface ChildFacts {
   toolCallCount: number;
   toolPaths: string[];
   toolPathCalls: number[];
+  toolCallStats: ToolCallStat[];
   interactionCount: number;
 }
 
@@ -121,6 +132,27 @@ export function childFacts(key: RunKey, children: Children): ChildFacts {
       perPath.set(child.toolPath, (perPath.get(child.toolPath) ?? 0) + 1);
     }
   }
+  // Counted per (path, outcome, bucket), in that order: the same calls give the same array.
+  const perStat = new Map<string, ToolCallStat>();
+  for (const { child } of calls) {
+    if (!perPath.has(child.toolPath)) continue;
+    const stat: ToolCallStat = {
+      path: child.toolPath,
+      failed: child.failed,
+      bucket: durationBucket(child.durationUs),
+      calls: 0,
+    };
+    const id = `${stat.failed ? 1 : 0}\u0000${stat.bucket}\u0000${stat.path}`;
+    const counted = perStat.get(id) ?? stat;
+    counted.calls++;
+    perStat.set(id, counted);
+  }
+  const toolCallStats = [...perStat.values()].sort(
+    (a, b) =>
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      Number(a.failed) - Number(b.failed) ||
+      a.bucket - b.bucket,
+  );
   let interactionCount = 0;
   for (const child of children.interactions.values()) {
     if (belongsTo(key, child.scopeId, child.atMs)) interactionCount++;
@@ -129,6 +161,7 @@ export function childFacts(key: RunKey, children: Children): ChildFacts {
     toolCallCount: calls.length,
     toolPaths: [...perPath.keys()],
     toolPathCalls: [...perPath.values()],
+    toolCallStats,
     interactionCount,
   };
 }

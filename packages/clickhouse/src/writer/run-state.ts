@@ -1,4 +1,5 @@
 import type { WriteLane } from "../connection/client.ts";
+import type { ToolCallStat } from "../rows/rows.ts";
 
 /**
  * What ClickHouse holds of a set of runs, read by the writer before and after it writes: the
@@ -24,6 +25,8 @@ export interface StoredRow {
   hasElicitation: boolean;
   toolPaths: string[];
   toolPathCalls: number[];
+  durationMs: number | null;
+  toolCallStats: ToolCallStat[];
 }
 
 /** A child span stored for a run: a tool call or an interaction. */
@@ -36,6 +39,10 @@ export interface StoredChild {
   toolPath: string;
   /** Tool calls: the start in µs, which orders the run's paths. */
   startedUs: number;
+  /** Tool calls: it failed. */
+  failed: boolean;
+  /** Tool calls: how long it took, µs. */
+  durationUs: number;
 }
 
 export interface RunState {
@@ -95,6 +102,9 @@ interface StateRow {
   has_elicitation: boolean | number;
   tool_paths: string[];
   tool_path_calls: number[];
+  tool_call_stats: [string, number, number, number][];
+  /** Run rows: the duration in ms (-1: none); tool calls: in µs. */
+  duration: number;
   at_ms: number;
   started_us: number;
   tool_path: string;
@@ -102,7 +112,9 @@ interface StateRow {
 
 const RUN_COLUMNS = `execution_id, scope_id, toString(row_id) AS row_id, toString(version) AS version,
   span_id, status, trigger_kind, has_elicitation, tool_paths, tool_path_calls,
-  toUnixTimestamp64Milli(created_at) AS at_ms, toInt64(0) AS started_us, '' AS tool_path`;
+  arrayMap(t -> (t.1, toUInt8(t.2), t.3, t.4), tool_call_stats) AS tool_call_stats,
+  ifNull(duration_ms, -1) AS duration, toUnixTimestamp64Milli(created_at) AS at_ms,
+  toInt64(0) AS started_us, '' AS tool_path`;
 
 /** The query parameters and branch texts shared by the full read and the count read. */
 interface Bounds {
@@ -165,10 +177,16 @@ const KEY_BRANCH = `SELECT 'key' AS kind, execution_id, scope_id, ${placeholders
  * The columns of {@link StateRow} after kind, execution_id and scope_id, for a branch without
  * run rows: every branch names its columns, whichever comes first in the UNION.
  */
-function placeholders(atMs: string, startedUs: string, toolPath: string, spanId = "''"): string {
-  return `'0' AS row_id, '' AS version, ${spanId} AS span_id, '' AS status, '' AS trigger_kind,
-    false AS has_elicitation, [] AS tool_paths, [] AS tool_path_calls, ${atMs} AS at_ms,
-    ${startedUs} AS started_us, ${toolPath} AS tool_path`;
+function placeholders(
+  atMs: string,
+  startedUs: string,
+  toolPath: string,
+  spanId = "''",
+  call: { status: string; durationUs: string } = { status: "''", durationUs: "toInt64(0)" },
+): string {
+  return `'0' AS row_id, '' AS version, ${spanId} AS span_id, ${call.status} AS status, '' AS trigger_kind,
+    false AS has_elicitation, [] AS tool_paths, [] AS tool_path_calls, [] AS tool_call_stats,
+    ${call.durationUs} AS duration, ${atMs} AS at_ms, ${startedUs} AS started_us, ${toolPath} AS tool_path`;
 }
 
 /**
@@ -211,14 +229,15 @@ async function readOnce(
       `SELECT 'snapshot' AS kind, ${RUN_COLUMNS} FROM execution_states WHERE ${b.runRange}`,
       `SELECT 'superseded' AS kind, execution_id, scope_id, toString(row_id) AS row_id, '' AS version,
          '' AS span_id, '' AS status, '' AS trigger_kind, false AS has_elicitation, [] AS tool_paths,
-         [] AS tool_path_calls, toInt64(0) AS at_ms, toInt64(0) AS started_us, '' AS tool_path
+         [] AS tool_path_calls, [] AS tool_call_stats, toInt64(0) AS duration, toInt64(0) AS at_ms,
+         toInt64(0) AS started_us, '' AS tool_path
        FROM superseded_executions WHERE ${b.runRange}`,
     );
   }
   if (b.hasChildren) {
     parts.push(
       `SELECT 'call' AS kind, execution_id, scope_id,
-         ${placeholders("toUnixTimestamp64Milli(started_at)", "toUnixTimestamp64Micro(started_at)", "tool_path", "span_id")}
+         ${placeholders("toUnixTimestamp64Milli(started_at)", "toUnixTimestamp64Micro(started_at)", "tool_path", "span_id", { status: "status", durationUs: "toInt64(duration_us)" })}
        FROM tool_calls WHERE ${b.childRange.replace("{time}", "started_at")}`,
       `SELECT 'interaction' AS kind, execution_id, scope_id,
          ${placeholders("toUnixTimestamp64Milli(created_at)", "toInt64(0)", "''", "span_id")}
@@ -249,6 +268,13 @@ async function readOnce(
           hasElicitation: Boolean(r.has_elicitation),
           toolPaths: r.tool_paths,
           toolPathCalls: r.tool_path_calls.map(Number),
+          durationMs: Number(r.duration) < 0 ? null : Number(r.duration),
+          toolCallStats: r.tool_call_stats.map(([path, failed, bucket, calls]) => ({
+            path,
+            failed: Boolean(failed),
+            bucket: Number(bucket),
+            calls: Number(calls),
+          })),
         });
         break;
       }
@@ -262,6 +288,8 @@ async function readOnce(
           atMs: Number(r.at_ms),
           toolPath: r.tool_path,
           startedUs: Number(r.started_us),
+          failed: r.status === "failed",
+          durationUs: Number(r.duration),
         });
         break;
     }

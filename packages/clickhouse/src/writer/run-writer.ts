@@ -6,13 +6,17 @@ import {
   INTERACTION_COLUMNS,
   interactionLine,
   RUN_COUNTS_COLUMNS,
+  RUN_DURATION_COUNTS_COLUMNS,
   runCountsLine,
+  runDurationCountsLine,
   SUPERSEDED_COLUMNS,
   type SupersededRow,
   supersededLine,
   TOOL_CALL_COLUMNS,
+  TOOL_CALL_COUNTS_COLUMNS,
   TOOL_COUNTS_COLUMNS,
   TOOL_MATCH_COUNTS_COLUMNS,
+  toolCallCountsLines,
   toolCallLine,
   toolCountsLines,
   toolMatchCountsLines,
@@ -319,6 +323,8 @@ function storedRowOf(row: ExecutionRow): StoredRow {
     hasElicitation: row.hasElicitation,
     toolPaths: row.toolPaths,
     toolPathCalls: row.toolPathCalls,
+    durationMs: row.durationMs,
+    toolCallStats: row.toolCallStats,
   };
 }
 
@@ -368,6 +374,8 @@ async function recordSuperseded(
         hasElicitation: row.hasElicitation,
         toolPaths: row.toolPaths,
         toolPathCalls: row.toolPathCalls,
+        durationMs: row.durationMs,
+        toolCallStats: row.toolCallStats,
       });
     }
   }
@@ -428,6 +436,24 @@ async function recordRepeats(lane: WriteLane, records: readonly SupersededRow[])
     await lane.insertTsv("run_counts", RUN_COUNTS_COLUMNS, runCountsLine(repeat), `${token}-runs`);
     const tools = toolCountsLines(repeat);
     if (tools) await lane.insertTsv("tool_counts", TOOL_COUNTS_COLUMNS, tools, `${token}-tools`);
+    const durations = runDurationCountsLine(repeat);
+    if (durations) {
+      await lane.insertTsv(
+        "run_duration_counts",
+        RUN_DURATION_COUNTS_COLUMNS,
+        durations,
+        `${token}-durations`,
+      );
+    }
+    const toolCalls = toolCallCountsLines(repeat);
+    if (toolCalls) {
+      await lane.insertTsv(
+        "tool_call_counts",
+        TOOL_CALL_COUNTS_COLUMNS,
+        toolCalls,
+        `${token}-tool-calls`,
+      );
+    }
     const matches = toolMatchCountsLines(repeat);
     if (matches) {
       await lane.insertTsv(

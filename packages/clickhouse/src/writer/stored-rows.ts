@@ -123,6 +123,7 @@ function toExecutionRow(r: ContentRow, version: bigint): ExecutionRow {
     reportedToolCallCount: Number(r.reported_tool_call_count),
     toolPaths: [],
     toolPathCalls: [],
+    toolCallStats: [],
     interactionCount: 0,
     reportedInteractionCount: Number(r.reported_interaction_count),
     hasElicitation: false,

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   type ClickHouse,
   createClickHouse,
+  durationBucket,
   migrate,
   SCHEMA_VERSION,
   schemaVersion,
@@ -94,6 +95,35 @@ describe("migrations and persistence", () => {
       "SELECT tool_path, toUInt32(sum(calls)) AS n FROM tool_counts GROUP BY tool_path ORDER BY tool_path",
     );
     expect(tools).toEqual([
+      { tool_path: "github.issues.create", n: 1 },
+      { tool_path: "slack.chat.postMessage", n: 2 },
+    ]);
+    // Version 11 gave the stored runs their calls by outcome and duration bucket, and counted
+    // the finished runs' durations and calls into its rollups.
+    const stats = await ch.select<{ execution_id: string; paths: string[]; calls: number }>(
+      `SELECT execution_id, arrayMap(t -> t.path, tool_call_stats) AS paths,
+         toUInt32(arraySum(arrayMap(t -> t.calls, tool_call_stats))) AS calls
+       FROM (SELECT execution_id, tool_call_stats FROM executions
+             UNION ALL SELECT execution_id, tool_call_stats FROM execution_states)
+       ORDER BY execution_id`,
+    );
+    expect(stats).toEqual([
+      {
+        execution_id: "v1-run-a",
+        paths: ["github.issues.create", "slack.chat.postMessage"],
+        calls: 3,
+      },
+      { execution_id: "v1-run-b", paths: [], calls: 0 },
+      { execution_id: "v1-run-c", paths: ["github.issues.list"], calls: 1 },
+    ]);
+    const durations = await ch.select<{ bucket: number; n: number }>(
+      "SELECT bucket, toUInt32(sum(runs)) AS n FROM run_duration_counts WHERE scope_id = 'upgrade' GROUP BY bucket",
+    );
+    expect(durations).toEqual([{ bucket: durationBucket(1_500_000), n: 2 }]);
+    const toolCalls = await ch.select<{ tool_path: string; n: number }>(
+      "SELECT tool_path, toUInt32(sum(calls)) AS n FROM tool_call_counts GROUP BY tool_path ORDER BY tool_path",
+    );
+    expect(toolCalls).toEqual([
       { tool_path: "github.issues.create", n: 1 },
       { tool_path: "slack.chat.postMessage", n: 2 },
     ]);

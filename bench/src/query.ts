@@ -191,6 +191,12 @@ class Bench {
   }
 }
 
+function numbersQuery(params: Record<string, string | number>): string {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) q.set(key, String(value));
+  return q.toString();
+}
+
 function listPath(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -262,6 +268,25 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       { ...month, sort: "durationMs,desc", meta: "false" },
       goal(100),
     ),
+  );
+
+  // The /runs page's numbers panel: the same filters, every run of them (issue 22).
+  const numbersCheck = (json: Record<string, unknown>) =>
+    typeof json.runs === "number" && Array.isArray(json.tools) ? undefined : "not numbers";
+  const numbers = (label: string, params: Record<string, string | number>, goalMs: number) =>
+    bench.run(label, () => `/v1/executions/numbers?${numbersQuery(params)}`, {
+      goal: goal(goalMs),
+      check: numbersCheck,
+    });
+  const { limit: _limit, ...monthFilter } = month;
+  const { limit: _dayLimit, ...dayFilter } = day;
+  out.push(await numbers("numbers, last 24 h", dayFilter, 100));
+  out.push(await numbers("numbers, 30 days", monthFilter, 100));
+  out.push(
+    await numbers("numbers status=failed, 30 days", { ...monthFilter, status: "failed" }, 100),
+  );
+  out.push(
+    await numbers("numbers tool=github.*, 30 days", { ...monthFilter, tool: "github.*" }, 200),
   );
 
   // Live mode as /runs polls it, in the steady state: nothing new since the last poll. Each

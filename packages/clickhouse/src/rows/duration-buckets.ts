@@ -41,11 +41,21 @@ export function durationBucket(us: number): number {
   return lo;
 }
 
-/** The same as {@link durationBucket}, in SQL over an integer µs expression. */
+/**
+ * The same as {@link durationBucket}, in SQL over an integer µs expression. Above the exact
+ * range, bound k (1-based after 16 µs) is round(16·2^(k/8)): the logarithm names the bucket
+ * and one look-up on each side corrects the rounding (and any error of the float logarithm).
+ * Searching the bounds instead (`arrayFirstIndex`) cost 2 µs a row, 100 times as much, which
+ * every insert into `executions` pays in the rollups' views.
+ */
 export function durationBucketSql(usExpression: string): string {
-  // arrayFirstIndex is 1-based; a last bound above any Int64 stands for the open last bucket.
+  const x = `(${usExpression})`;
+  // 1-based: B[16 + k] is bound k's value; a last bound above any Int64 closes the array.
   const bounds = `[${DURATION_BUCKET_BOUNDS_US.join(",")},18446744073709551615]`;
-  return `toUInt16(arrayFirstIndex(b -> b > (${usExpression}), ${bounds}) - 1)`;
+  const maxK = DURATION_BUCKET_BOUNDS_US.length - EXACT_BELOW_US;
+  const k = `least(toUInt32(floor(${PER_DOUBLING} * log2(${x} / ${EXACT_BELOW_US}))), ${maxK})`;
+  return `toUInt16(multiIf(${x} < ${EXACT_BELOW_US}, greatest(${x}, 0),
+    ${EXACT_BELOW_US} + ${k} + (${bounds}[${EXACT_BELOW_US + 1} + ${k}] <= ${x}) - (${bounds}[${EXACT_BELOW_US} + ${k}] > ${x})))`;
 }
 
 /** A bucket's range in µs: [lower, upper); the last bucket's upper is Infinity. */

@@ -23,6 +23,7 @@ function startServer(dataDir: string): Promise<{
       RUNTRACE_COLLECTOR_PORT: "0",
       RUNTRACE_GRPC_PORT: "0",
       RUNTRACE_QUERY_PORT: "0",
+      RUNTRACE_JAEGER_UI_URL: "http://jaeger.example:16686/",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -98,9 +99,13 @@ describe("runtrace start", () => {
     expect(server.output()).toContain(`the runs page: ${server.query}/runs`);
     expect(server.output()).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${server.collector}`);
     expect((await fetch(`${server.query}/runs`)).status).toBe(200);
-    // The page learns where runs go, to say so on an empty database.
+    // The page learns where runs go, to say so on an empty database, and where a Jaeger UI
+    // reads the traces (RUNTRACE_JAEGER_UI_URL, kept without its trailing slash).
     const about = await (await fetch(`${server.query}/v1/about`)).json();
-    expect(about).toEqual({ collectorUrl: server.collector });
+    expect(about).toEqual({
+      collectorUrl: server.collector,
+      jaegerUiUrl: "http://jaeger.example:16686",
+    });
     expect((await fetch(`${server.query}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.collector}/readyz`)).status).toBe(200);
 

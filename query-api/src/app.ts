@@ -35,6 +35,11 @@ export interface QueryApiOptions {
    */
   collectorUrl?: string;
   /**
+   * A Jaeger UI that reads this API's Jaeger routes (`/api`), for the page to link a run's
+   * trace there as `<jaegerUiUrl>/trace/<traceId>` (`RUNTRACE_JAEGER_UI_URL`). Unset: no link.
+   */
+  jaegerUiUrl?: string;
+  /**
    * Called with every answer before it leaves; throwing turns it into a 500. The tests check
    * each answer against the OpenAPI document with it; unset in production (no cost).
    */
@@ -87,8 +92,13 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
 
   const guard = access(options.apiTokens);
   app.use("/v1/*", guard);
-  // What the /runs page needs to tell a newcomer how to send a first run.
-  app.get("/v1/about", (c) => c.json({ collectorUrl: options.collectorUrl ?? null }));
+  // What the /runs page needs to tell a newcomer how to send a first run, and to link a trace.
+  app.get("/v1/about", (c) =>
+    c.json({
+      collectorUrl: options.collectorUrl ?? null,
+      jaegerUiUrl: options.jaegerUiUrl ?? null,
+    }),
+  );
   app.use("/api/*", guard);
   app.use("/tempo/*", guard);
   app.route(

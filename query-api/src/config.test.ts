@@ -26,6 +26,17 @@ describe("resolveQueryApiConfig", () => {
     );
   });
 
+  it("reads the Jaeger UI's address for the page's trace links, without a trailing slash", () => {
+    expect(resolveQueryApiConfig({}).jaegerUiUrl).toBeUndefined();
+    expect(resolveQueryApiConfig({ RUNTRACE_JAEGER_UI_URL: "  " }).jaegerUiUrl).toBeUndefined();
+    expect(
+      resolveQueryApiConfig({ RUNTRACE_JAEGER_UI_URL: " http://localhost:16686/ " }).jaegerUiUrl,
+    ).toBe("http://localhost:16686");
+    expect(
+      resolveQueryApiConfig({ RUNTRACE_JAEGER_UI_URL: "https://ops.example/jaeger//" }).jaegerUiUrl,
+    ).toBe("https://ops.example/jaeger");
+  });
+
   it("names the variable of a bad value", () => {
     expect(() => resolveQueryApiConfig({ RUNTRACE_API_TOKENS: "just-a-token" })).toThrow(
       /RUNTRACE_API_TOKENS/,
@@ -36,6 +47,11 @@ describe("resolveQueryApiConfig", () => {
     expect(() => resolveQueryApiConfig({ RUNTRACE_QUERY_PORT: "70000" })).toThrow(
       /RUNTRACE_QUERY_PORT/,
     );
+    for (const bad of ["jaeger:16686/x", "localhost", "ftp://jaeger", "http://j/?a=1"]) {
+      expect(() => resolveQueryApiConfig({ RUNTRACE_JAEGER_UI_URL: bad })).toThrow(
+        /RUNTRACE_JAEGER_UI_URL/,
+      );
+    }
     for (const bad of ["0", "-5", "lots", "1.5"]) {
       expect(() => resolveQueryApiConfig({ RUNTRACE_CODE_COUNT_BUDGET: bad })).toThrow(
         /RUNTRACE_CODE_COUNT_BUDGET/,

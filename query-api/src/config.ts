@@ -1,4 +1,10 @@
-import { type Environment, parseDurationMs, parseInteger, parsePort } from "@runtrace/config";
+import {
+  ConfigError,
+  type Environment,
+  parseDurationMs,
+  parseInteger,
+  parsePort,
+} from "@runtrace/config";
 import type { QueryApiOptions } from "./app.ts";
 import { parseApiTokens } from "./http/access.ts";
 
@@ -10,6 +16,8 @@ export interface QueryApiConfig {
   codeCountBudget?: number;
   /** `RUNTRACE_COLLECTOR_URL`: where runtimes send telemetry, shown on an empty /runs page. */
   collectorUrl?: string;
+  /** `RUNTRACE_JAEGER_UI_URL`: a Jaeger UI reading this API, where the page links a trace. */
+  jaegerUiUrl?: string;
 }
 
 /** The query API's settings from the environment (`RUNTRACE_*`), with their defaults. */
@@ -22,7 +30,36 @@ export function resolveQueryApiConfig(env: Environment): QueryApiConfig {
     ...(env.RUNTRACE_COLLECTOR_URL?.trim()
       ? { collectorUrl: env.RUNTRACE_COLLECTOR_URL.trim() }
       : {}),
+    ...jaegerUiUrl(env.RUNTRACE_JAEGER_UI_URL),
   };
+}
+
+/**
+ * A Jaeger UI's address (its base, before `/trace/<id>`), for the page's "Open in Jaeger UI"
+ * link: an http(s) URL, kept without query, fragment or trailing slash.
+ */
+function jaegerUiUrl(text: string | undefined): { jaegerUiUrl?: string } {
+  if (text === undefined || text.trim() === "") return {};
+  const key = "RUNTRACE_JAEGER_UI_URL";
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new ConfigError(
+      key,
+      `"${text}" is not a URL; expected the Jaeger UI's address, such as http://localhost:16686`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(key, `expected an http or https URL, got ${url.protocol}`);
+  }
+  if (url.search || url.hash) {
+    throw new ConfigError(
+      key,
+      "expected a base URL without query or fragment; /trace/<id> is appended",
+    );
+  }
+  return { jaegerUiUrl: `${url.origin}${url.pathname.replace(/\/+$/, "")}` };
 }
 
 function codeCountBudget(text: string | undefined): { codeCountBudget?: number } {

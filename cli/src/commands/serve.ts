@@ -64,6 +64,7 @@ export async function serveCommand(
           ? {}
           : { codeCountBudget: queryApi.codeCountBudget }),
         collectorUrl: collectorUrl ?? queryApi.collectorUrl,
+        ...(queryApi.jaegerUiUrl === undefined ? {} : { jaegerUiUrl: queryApi.jaegerUiUrl }),
         ...(installation.uiDir === undefined ? {} : { uiDir: installation.uiDir }),
       });
       const server = await listen(app, queryApi.port, queryApi.host);

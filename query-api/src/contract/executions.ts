@@ -492,12 +492,16 @@ export const ExecutionTrace = z
   .meta({ id: "ExecutionTrace" });
 export type ExecutionTrace = z.infer<typeof ExecutionTrace>;
 
-/** `GET /v1/about`: what the /runs page tells a newcomer. */
+/** `GET /v1/about`: what the /runs page tells a newcomer, and where it links a trace. */
 export const About = z
   .strictObject({
     collectorUrl: z.string().nullable().meta({
       description:
         "The OTLP/HTTP endpoint for `OTEL_EXPORTER_OTLP_ENDPOINT` (`runtrace start`'s collector, else `RUNTRACE_COLLECTOR_URL`), or null.",
+    }),
+    jaegerUiUrl: z.string().nullable().meta({
+      description:
+        "A Jaeger UI reading this server's Jaeger API (`RUNTRACE_JAEGER_UI_URL`, no trailing slash), or null: the page links a run's trace as `<jaegerUiUrl>/trace/<traceId>`.",
     }),
   })
   .meta({ id: "About" });

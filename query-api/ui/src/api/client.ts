@@ -2,6 +2,7 @@ import type {
   About,
   ErrorBody,
   ExecutionDetail,
+  ExecutionTrace,
   ListPage,
   ToolCall,
   ToolCallList,
@@ -82,6 +83,14 @@ export async function getToolCalls(id: string, signal?: AbortSignal): Promise<To
     signal,
   );
   return body.toolCalls;
+}
+
+/**
+ * The run's spans as a tree (`/v1/executions/:id/trace`); a 404 for a run that is stored means
+ * none of its spans is (yet).
+ */
+export function getTrace(id: string, signal?: AbortSignal): Promise<ExecutionTrace> {
+  return getJson<ExecutionTrace>(traceUrl(id), signal);
 }
 
 /** An export of the filtered runs: the file, and the row limit the server applied. */

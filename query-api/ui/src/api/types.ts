@@ -11,9 +11,11 @@ export type {
   ExecutionList as ListPage,
   ExecutionListMeta as ListMeta,
   ExecutionSummary,
+  ExecutionTrace,
   InteractionDetail,
   ToolCall,
   ToolCallList,
+  TraceSpan,
   Trigger,
 } from "@runtrace/query-api/contract";
 

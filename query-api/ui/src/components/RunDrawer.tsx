@@ -12,6 +12,7 @@ import {
 } from "../format.ts";
 import { useNow } from "../hooks/useNow.ts";
 import { InteractionRequest } from "./InteractionRequest.tsx";
+import { RunTrace } from "./RunTrace.tsx";
 import { StatusText } from "./StatusDot.tsx";
 import { Waterfall } from "./Waterfall.tsx";
 
@@ -84,7 +85,10 @@ function logClass(severity: string, message: string): string {
 /** An unfinished run open in the drawer is read again this often (ms). */
 const DRAWER_POLL_MS = 5000;
 
-/** One run, opened from the list: its properties, code, outcome, logs, interactions, tool calls. */
+/**
+ * One run, opened from the list: its properties, code, outcome, logs, interactions, tool calls
+ * and its trace as a tree.
+ */
 export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
   const [copied, setCopied] = useState(false);
@@ -236,6 +240,14 @@ export function RunDrawer({ id, onClose, onStep, canStep }: Props) {
                 nowMs={elapsed !== null ? Math.max(now, Date.now()) : run.updatedAt}
               />
             </section>
+            <RunTrace
+              key={run.id}
+              executionId={run.id}
+              traceId={run.traceId}
+              // Each answer for the run (re-read while unfinished) reads its trace again.
+              version={loaded}
+              unfinished={unfinished}
+            />
             <section className="drawer-section">
               <h3>Properties</h3>
               <dl className="props" data-testid="properties">

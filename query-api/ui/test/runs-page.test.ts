@@ -20,7 +20,7 @@ import { createExecutionRecorder } from "@runtrace/sdk";
 import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ExecutionSummary, ListMeta, ListPage } from "../src/api/types.ts";
+import type { ExecutionNumbers, ExecutionSummary, ListMeta, ListPage } from "../src/api/types.ts";
 import {
   type AllInOneServer,
   CHROMIUM_MISSING,
@@ -1394,4 +1394,103 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect.poll(() => search().has("code")).toBe(false);
     await page.waitForSelector(RUN_ROW_SELECTOR);
   });
+
+  // Last: its runs (a scope of their own) would change the other tests' counts.
+  it("puts numbers on every filtered run, more failed ones than a page holds, as the API counts them", async () => {
+    // 90 runs of a scope of their own, a minute apart, over the last two hours: 72 failed (more
+    // than the page's 50), with tool calls of known durations, one path failing every third call.
+    const scope = "ws_numbers";
+    let clock = 0;
+    const sdk = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": "numbers-sdk" }),
+      spanProcessors: [
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${server.collectorUrl}/v1/traces` }), {
+          scheduledDelayMillis: 20,
+          maxQueueSize: 10_000,
+        }),
+      ],
+    });
+    const recorder = createExecutionRecorder({
+      tracer: sdk.getTracer("numbers-sdk"),
+      now: () => clock,
+    });
+    const sent = {
+      runs: 90,
+      failed: 0,
+      calls: new Map<string, { calls: number; failures: number }>(),
+    };
+    const base = Date.now() - 2 * 3_600_000;
+    for (let i = 0; i < sent.runs; i++) {
+      clock = base + i * 60_000;
+      const exec = recorder.create({ scopeId: scope, code: `return ${i};` });
+      for (const [k, path] of ["crm.lookup", "mail.send"].entries()) {
+        if (k === 1 && i % 2 === 0) continue;
+        const failed = path === "mail.send" && i % 3 === 0;
+        const tally = sent.calls.get(path) ?? { calls: 0, failures: 0 };
+        tally.calls++;
+        if (failed) tally.failures++;
+        sent.calls.set(path, tally);
+        await exec
+          .toolCall({ path, args: { i } }, async () => {
+            clock += 20 + (i % 7) * 30;
+            if (failed) throw new Error("mailbox full");
+            return { ok: true };
+          })
+          .catch(() => undefined);
+      }
+      clock += 100 + i * 10;
+      if (i % 5 === 0) exec.complete({ i });
+      else {
+        exec.fail(new Error(`failure ${i}`));
+        sent.failed++;
+      }
+    }
+    await sdk.forceFlush();
+    await sdk.shutdown();
+    expect(sent.failed).toBeGreaterThan(50);
+
+    await open(`/runs?scope=${scope}`);
+    await page.waitForSelector('[data-testid="numbers"][data-state="shown"]');
+    const answer = await api<ExecutionNumbers>(
+      `/v1/executions/numbers?scope=${scope}&from=${Date.now() - DAY_MS}`,
+    );
+    // The API against the test's own record...
+    expect(answer).toMatchObject({ runs: sent.runs, finished: sent.runs, failed: sent.failed });
+    expect(
+      Object.fromEntries(
+        answer.tools.map((t) => [t.toolPath, { calls: t.calls, failures: t.failures }]),
+      ),
+    ).toEqual(Object.fromEntries(sent.calls));
+    // ...and the panel against the API's answer for the same filter.
+    const text = (id: string) => page.textContent(`[data-testid="${id}"] .number-value`);
+    expect(await text("numbers-runs")).toBe(sent.runs.toLocaleString("en"));
+    expect(await text("numbers-failure-rate")).toBe(
+      `${Math.round((sent.failed / sent.runs) * 100)}%`,
+    );
+    for (const q of ["p50", "p95"] as const) {
+      const ms = await page.getAttribute(`[data-testid="numbers-${q}"] .number-value`, "data-ms");
+      expect(Number(ms)).toBe(answer.duration[q]!.ms);
+    }
+    expect(Number(await page.getAttribute('[data-testid="failure-line"]', "data-points"))).toBe(
+      answer.failureRateSeries.points.length,
+    );
+    await page.click('[data-testid="numbers-tools-toggle"]');
+    const rows = await page.$$eval('[data-testid="numbers-tool"]', (trs) =>
+      trs.map((tr) => ({
+        tool: tr.getAttribute("data-tool"),
+        cells: [...tr.querySelectorAll("td")].map((td) => td.textContent),
+        p95: tr.querySelector("td:last-child")?.getAttribute("data-ms"),
+      })),
+    );
+    expect(rows.map((r) => r.tool)).toEqual(answer.tools.map((t) => t.toolPath));
+    for (const [i, t] of answer.tools.entries()) {
+      expect(rows[i]!.cells[1]).toBe(String(t.calls));
+      expect(rows[i]!.cells[2]).toContain(String(t.failures));
+      expect(Number(rows[i]!.p95)).toBe(t.p95!.ms);
+    }
+    await page.screenshot({ path: `${SHOTS}/numbers-panel-1280.png` });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: `${SHOTS}/numbers-panel-1920.png` });
+    await page.setViewportSize({ width: 1280, height: 860 });
+  }, 120_000);
 });

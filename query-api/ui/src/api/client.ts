@@ -2,6 +2,7 @@ import type {
   About,
   ErrorBody,
   ExecutionDetail,
+  ExecutionNumbers,
   ExecutionTrace,
   ListPage,
   ToolCall,
@@ -71,6 +72,14 @@ export function getAbout(signal?: AbortSignal): Promise<About> {
 
 export function listExecutions(params: URLSearchParams, signal?: AbortSignal): Promise<ListPage> {
   return getJson<ListPage>(`/v1/executions?${params}`, signal);
+}
+
+/** The numbers of every run the list's filters match (`/v1/executions/numbers`). */
+export function getNumbers(
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<ExecutionNumbers> {
+  return getJson<ExecutionNumbers>(`/v1/executions/numbers?${params}`, signal);
 }
 
 export function getExecution(id: string, signal?: AbortSignal): Promise<ExecutionDetail> {

@@ -6,10 +6,12 @@ import { EXECUTION_STATUSES } from "@runtrace/semconv";
 
 export type {
   About,
+  DurationQuantile,
   ErrorBody,
   ExecutionDetail,
   ExecutionList as ListPage,
   ExecutionListMeta as ListMeta,
+  ExecutionNumbers,
   ExecutionSummary,
   ExecutionTrace,
   InteractionDetail,

@@ -1,0 +1,157 @@
+import { useState } from "react";
+import type { DurationQuantile, ExecutionNumbers } from "../api/types.ts";
+import { durationText, startedText, stepText } from "../format.ts";
+
+interface Props {
+  numbers: ExecutionNumbers | null;
+  loading: boolean;
+  error: string | null;
+}
+
+const percent = (rate: number | null) =>
+  rate === null ? "—" : `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)}%`;
+
+/** A quantile as an estimate, its bucket in the tooltip. */
+function Quantile({ name, q }: { name: string; q: DurationQuantile | null }) {
+  const bucket = q
+    ? `${name}: the bucket ${durationText(q.fromMs)}–${q.toMs === null ? "…" : durationText(q.toMs)} holds it`
+    : undefined;
+  return (
+    <span className="number" title={bucket} data-testid={`numbers-${name}`}>
+      <span className="number-label">{name}</span>
+      <span className="number-value" data-ms={q?.ms ?? ""}>
+        {q ? `≈${durationText(q.ms)}` : "—"}
+      </span>
+    </span>
+  );
+}
+
+/**
+ * The failure rate per bucket as a small line over the buckets from the first to the last with
+ * finished runs (a 24-hour range of runs in its last hour is not a flat line with a tick at the
+ * end); buckets without finished runs leave a gap, a lone bucket is a dot.
+ */
+function FailureLine({ series }: { series: ExecutionNumbers["failureRateSeries"] }) {
+  const points = series.points;
+  const filled = points.flatMap((p, i) => (p.failureRate === null ? [] : [i]));
+  if (filled.length === 0 || series.bucketMs === null) return null;
+  const first = filled[0]!;
+  const last = filled[filled.length - 1]!;
+  const width = 120;
+  const height = 24;
+  const x = (i: number) =>
+    last === first ? width / 2 : ((i - first) / (last - first)) * (width - 4) + 2;
+  const y = (rate: number) => height - 2 - rate * (height - 4);
+  let d = "";
+  let pen = false;
+  for (let i = first; i <= last; i++) {
+    const rate = points[i]!.failureRate;
+    if (rate === null) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? "L" : "M"}${x(i).toFixed(1)},${y(rate).toFixed(1)}`;
+    pen = true;
+  }
+  const worst = filled.reduce((w, i) =>
+    (points[i]!.failureRate ?? 0) > (points[w]!.failureRate ?? 0) ? i : w,
+  );
+  return (
+    <svg
+      className="failure-line"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={`Failure rate per ${stepText(series.bucketMs)}, from ${startedText(points[first]!.bucketStart)}; highest ${percent(points[worst]!.failureRate)} at ${startedText(points[worst]!.bucketStart)}`}
+      data-testid="failure-line"
+      data-points={points.length}
+    >
+      <title>{`failure rate per ${stepText(series.bucketMs)}`}</title>
+      <line className="baseline" x1={0} x2={width} y1={height - 2} y2={height - 2} />
+      {filled.length === 1 ? (
+        <circle cx={x(first)} cy={y(points[first]!.failureRate ?? 0)} r={2} />
+      ) : (
+        <path d={d} />
+      )}
+    </svg>
+  );
+}
+
+/**
+ * The numbers of every run the filter matches (the server's, not the loaded page's): count,
+ * failure rate with its line over the range, p50/p95 duration, and per tool its calls, failures
+ * and p95 (opened on demand).
+ */
+export function NumbersPanel({ numbers, loading, error }: Props) {
+  const [toolsOpen, setToolsOpen] = useState(false);
+  if (error) {
+    return (
+      <div className="numbers" data-testid="numbers" data-state="failed">
+        <span className="muted">Numbers unavailable: {error}</span>
+      </div>
+    );
+  }
+  if (!numbers) {
+    return <div className="numbers" data-testid="numbers" data-state="loading" aria-busy="true" />;
+  }
+  return (
+    <div className="numbers" data-testid="numbers" data-state={loading ? "loading" : "shown"}>
+      <span className="number" data-testid="numbers-runs">
+        <span className="number-label">runs</span>
+        <span className="number-value">
+          {numbers.partial ? "≥ " : ""}
+          {numbers.runs.toLocaleString("en")}
+        </span>
+      </span>
+      <span
+        className="number"
+        data-testid="numbers-failure-rate"
+        title={`${numbers.failed.toLocaleString("en")} failed of ${numbers.finished.toLocaleString("en")} finished`}
+      >
+        <span className="number-label">failed</span>
+        <span className={`number-value${numbers.failed > 0 ? " bad" : ""}`}>
+          {percent(numbers.failureRate)}
+        </span>
+      </span>
+      <FailureLine series={numbers.failureRateSeries} />
+      <Quantile name="p50" q={numbers.duration.p50} />
+      <Quantile name="p95" q={numbers.duration.p95} />
+      {numbers.tools.length > 0 && (
+        <button
+          type="button"
+          className="numbers-tools-toggle"
+          aria-expanded={toolsOpen}
+          data-testid="numbers-tools-toggle"
+          onClick={() => setToolsOpen((o) => !o)}
+        >
+          {numbers.toolPathCount} tools {toolsOpen ? "▴" : "▾"}
+        </button>
+      )}
+      {toolsOpen && (
+        <table className="numbers-tools" data-testid="numbers-tools">
+          <thead>
+            <tr>
+              <th>tool</th>
+              <th>calls</th>
+              <th>failed</th>
+              <th>p95</th>
+            </tr>
+          </thead>
+          <tbody>
+            {numbers.tools.map((t) => (
+              <tr key={t.toolPath} data-testid="numbers-tool" data-tool={t.toolPath}>
+                <td className="mono">{t.toolPath}</td>
+                <td>{t.calls.toLocaleString("en")}</td>
+                <td className={t.failures > 0 ? "bad" : ""}>
+                  {t.failures.toLocaleString("en")} ({percent(t.failureRate)})
+                </td>
+                <td data-ms={t.p95?.ms ?? ""}>{t.p95 ? `≈${durationText(t.p95.ms)}` : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -17,6 +17,7 @@ export interface RecordedRun {
   code: string;
   elicitation: boolean;
   error?: string;
+  errorType?: string;
 }
 
 const TOOL_PATHS = [
@@ -134,8 +135,17 @@ export class RunFixture {
     this.clock = Math.max(this.clock + 1, end);
     if (outcome === "completed") exec.complete({ value: i });
     else if (outcome === "failed") {
-      run.error = `boom ${i}`;
-      exec.fail(new TypeError(run.error));
+      // Errors that differ in their values: a few groups once numbers, ids and quotes are masked.
+      const messages = [
+        `boom ${i}`,
+        `user 'u${i}' not found`,
+        `upstream answered ${500 + (i % 4)} after ${i * 7}ms`,
+        `job-${(i * 2654435761).toString(16)} lost`,
+      ];
+      run.error = messages[Math.floor(i / 4) % messages.length]!;
+      const ErrorClass = i % 3 === 0 ? RangeError : TypeError;
+      run.errorType = ErrorClass.name;
+      exec.fail(new ErrorClass(run.error));
     } else if (outcome === "cancelled") exec.cancel("stopped");
     if (outcome !== "open") {
       run.status = outcome;

@@ -4,6 +4,7 @@ import type { SeededRandom } from "@runtrace/testkit/random";
 import {
   type ExpectedRun,
   expectedDetail,
+  expectedErrorGroups,
   expectedJaeger,
   expectedList,
   expectedMeta,
@@ -353,6 +354,32 @@ export async function checkFilter(
     diffs.check("meta.chartData", what, 0, total);
   }
   await checkNumbers(api, model, filter, what, diffs);
+  await checkErrorGroups(api, model, filter, what, diffs);
+}
+
+/** `/v1/executions/errors` of one filter against the oracle (every group, when at most 20). */
+async function checkErrorGroups(
+  api: Api,
+  model: Model,
+  filter: ListFilter,
+  what: string,
+  diffs: Diffs,
+): Promise<void> {
+  const { status, body } = await api.get(`/v1/executions/errors?${filterQuery(filter)}`);
+  if (status !== 200) {
+    diffs.add("errors.http", what, 200, `${status} ${show(body, 300)}`);
+    return;
+  }
+  const want = expectedErrorGroups(model, filter);
+  diffs.check("errors.groupCount", what, want.size, body.groupCount);
+  if (want.size > 20) return;
+  const actual = new Map(
+    ((body.groups ?? []) as Json[]).map((g) => [
+      `${g.errorType ?? ""}\u0000${g.pattern}`,
+      { count: g.count, firstSeen: g.firstSeen, lastSeen: g.lastSeen },
+    ]),
+  );
+  diffs.check("errors.groups", what, [...want].sort(), [...actual].sort());
 }
 
 /**

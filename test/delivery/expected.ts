@@ -56,6 +56,7 @@ import {
   TRIGGER_UNKNOWN,
   toolNamespace,
 } from "@runtrace/semconv";
+import { maskErrorMessage } from "@runtrace/testkit/error-mask";
 
 /**
  * The oracle: what every answer must be, computed from the set of distinct spans a seed
@@ -765,6 +766,24 @@ export function expectedNumbers(model: Model, f: ListFilter): ExpectedNumbers {
       })),
     toolPathCount: tools.size,
   };
+}
+
+/** What `/v1/executions/errors` must say of a filter: its failed runs by type and masked message. */
+export function expectedErrorGroups(
+  model: Model,
+  f: ListFilter,
+): Map<string, { count: number; firstSeen: number; lastSeen: number }> {
+  const groups = new Map<string, { count: number; firstSeen: number; lastSeen: number }>();
+  for (const r of model.runs.values()) {
+    if (r.status !== "failed" || !matches(r, f)) continue;
+    const key = `${r.errorType ?? ""}\u0000${maskErrorMessage(r.error ?? "")}`;
+    const g = groups.get(key) ?? { count: 0, firstSeen: r.createdAt, lastSeen: r.createdAt };
+    g.count++;
+    g.firstSeen = Math.min(g.firstSeen, r.createdAt);
+    g.lastSeen = Math.max(g.lastSeen, r.createdAt);
+    groups.set(key, g);
+  }
+  return groups;
 }
 
 /** The query string of a filter (without sort, limit or cursor). */

@@ -53,6 +53,7 @@ export {
   durationBucket,
   durationBucketSql,
 } from "./rows/duration-buckets.ts";
+export { errorGroupSql, errorPatternSql } from "./rows/error-groups.ts";
 export type {
   ExecutionRow,
   InteractionRow,

@@ -55,6 +55,17 @@ export const ListQuery = z.strictObject({
     .enum(["true", "false"])
     .optional()
     .meta({ description: "`true`: runs with an interaction; `false`: without." }),
+  errorGroup: z
+    .string()
+    .regex(
+      /^[0-9a-f]{16}$/,
+      "expected an error group id (16 hex digits) from /v1/executions/errors",
+    )
+    .optional()
+    .meta({
+      description:
+        "Failed runs of one error group (an id from `/v1/executions/errors`): the same error type and message once numbers, ids and quoted values are masked.",
+    }),
   scope: commaList
     .optional()
     .meta({ description: "Comma list of scopes (default: every scope the token may read)." }),
@@ -224,6 +235,37 @@ export const ExecutionNumbers = z
   })
   .meta({ id: "ExecutionNumbers" });
 export type ExecutionNumbers = z.infer<typeof ExecutionNumbers>;
+
+/** `GET /v1/executions/errors`: the list's filters, no page, sort or cursor. */
+export const ErrorGroupsQuery = NumbersQuery;
+
+export const MAX_ERROR_GROUPS = 20;
+
+export const ErrorGroups = z
+  .strictObject({
+    failed: z.number().int().meta({ description: "Failed runs the filter matches." }),
+    groupCount: z.number().int().meta({ description: "Error groups among them, listed or not." }),
+    groups: z
+      .array(
+        z.strictObject({
+          errorGroup: z
+            .string()
+            .meta({ description: "The group's id: `errorGroup=` on the list filters to it." }),
+          errorType: z.string().nullable(),
+          pattern: z.string().meta({
+            description:
+              "The message with quoted values as '?' / \"?\", numbers (with a unit) as <n> and words holding a digit as <id>; first 200 characters.",
+          }),
+          example: z.string().meta({ description: "One of the group's messages, as stored." }),
+          count: z.number().int(),
+          firstSeen: epochMs.meta({ description: "The earliest start (createdAt) of its runs." }),
+          lastSeen: epochMs.meta({ description: "The latest start (createdAt) of its runs." }),
+        }),
+      )
+      .meta({ description: `The ${MAX_ERROR_GROUPS} largest groups, then by last seen.` }),
+  })
+  .meta({ id: "ErrorGroups" });
+export type ErrorGroups = z.infer<typeof ErrorGroups>;
 export type ListQuery = z.input<typeof ListQuery>;
 
 export const Trigger = z.strictObject({

@@ -51,6 +51,8 @@ export interface ExecutionFilter {
   toMs?: number;
   code?: string;
   elicitation?: boolean;
+  /** `errorGroup=`: the group's hash as a decimal UInt64. */
+  errorGroup?: string;
 }
 
 const TOOL_PATH = /^[A-Za-z0-9_:$@/-]+(\.[A-Za-z0-9_:$@/-]+)*(\.\*)?$/;
@@ -121,6 +123,7 @@ export function parseListRequest(query: Record<string, string>): ListRequest {
       toMs: q.to,
       code: code ? code : undefined,
       elicitation: q.elicitation === undefined ? undefined : q.elicitation === "true",
+      errorGroup: q.errorGroup === undefined ? undefined : BigInt(`0x${q.errorGroup}`).toString(),
     },
     sort,
     limit: q.limit ?? 50,

@@ -12,6 +12,7 @@ import {
   currentFinishedRows,
   dimensionConditions,
   finishedConditions,
+  readsRunRows,
   runConditions,
   runsUnion,
   singleToolMatcher,
@@ -519,7 +520,7 @@ export function runCountsSource(
     `scope_id, status, trigger_kind, has_elicitation, ${bucketOf("toUnixTimestamp64Milli(created_at)")} AS bucket, ${n} AS n`;
   const matcher = singleToolMatcher(filter.tools);
   const rollup =
-    filter.code === undefined &&
+    !readsRunRows(filter) &&
     (!filter.tools || matcher !== null) &&
     !filter.ids &&
     (step === null || step % periodMs === 0)
@@ -568,7 +569,7 @@ function toolFacetsSource(
   const arrayJoin = "ARRAY JOIN tool_paths AS path, tool_path_calls AS n";
   const omit = ["tool"] as const;
   const rollup =
-    filter.code === undefined && !filter.ids
+    !readsRunRows(filter) && !filter.ids
       ? wholePeriods(filter.fromMs, filter.toMs, TOOL_COUNTS_PERIOD_SECONDS * 1000)
       : null;
   const parts: string[] = [];

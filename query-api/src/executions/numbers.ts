@@ -21,6 +21,7 @@ import {
   currentFinishedRows,
   dimensionConditions,
   finishedConditions,
+  readsRunRows,
   runConditions,
 } from "./runs-source.ts";
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
@@ -45,10 +46,10 @@ interface NumbersRow {
 
 /**
  * Whether the duration rollups can answer this filter: they are keyed by scope, hour, status,
- * trigger and elicitation, so not a code or tool filter or an id search.
+ * trigger and elicitation, so not a code, error-group or tool filter or an id search.
  */
 function rollupAnswers(filter: ExecutionFilter): boolean {
-  return filter.code === undefined && !filter.tools && !filter.ids;
+  return !readsRunRows(filter) && !filter.tools && !filter.ids;
 }
 
 /**

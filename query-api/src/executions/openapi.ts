@@ -3,6 +3,8 @@ import type { ZodOpenApiPathsObject } from "zod-openapi";
 import {
   About,
   ErrorBody,
+  ErrorGroups,
+  ErrorGroupsQuery,
   ExecutionDetail,
   ExecutionList,
   ExecutionNumbers,
@@ -82,6 +84,17 @@ export const executionOpenApiPaths: ZodOpenApiPathsObject = {
         "Over every run the list's filters match (not one page), from the same stored runs as the list's counts. Whole hours are read from rollups that count durations in buckets (8 per doubling), so p50 and p95 are estimates within about 4.4 % of the nearest-rank value, each with its bucket; a code or tool filter or an id search reads the runs' rows instead. The failure rate is failed / finished (completed, failed or cancelled).",
       requestParams: { query: NumbersQuery },
       responses: { "200": jsonAnswer("The numbers", ExecutionNumbers), ...v1Errors },
+    },
+  },
+  "/v1/executions/errors": {
+    get: {
+      tags: ["executions"],
+      operationId: "executionErrorGroups",
+      summary: "The filtered failed runs grouped by error type and message pattern",
+      description:
+        "Every failed run the list's filters match, grouped by its error type and its message with quoted values, numbers and ids masked (computed as the run row is stored, schema 12); per group its count, first and last start and one message. `errorGroup=<id>` on the list (and on numbers, export and this route) filters to a group.",
+      requestParams: { query: ErrorGroupsQuery },
+      responses: { "200": jsonAnswer("The largest groups", ErrorGroups), ...v1Errors },
     },
   },
   "/v1/executions/{id}/tool-calls": {

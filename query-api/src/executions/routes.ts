@@ -1,11 +1,17 @@
 import { readArrivalBoundary } from "@runtrace/clickhouse";
 import { Hono } from "hono";
-import { DEFAULT_EXPORT_ROWS, ExportQuery, NumbersQuery } from "../contract/index.ts";
+import {
+  DEFAULT_EXPORT_ROWS,
+  ErrorGroupsQuery,
+  ExportQuery,
+  NumbersQuery,
+} from "../contract/index.ts";
 import { scopesToRead } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { badParameter } from "../http/errors.ts";
 import { parseQuery } from "../http/params.ts";
 import { executionDetail, findRun, toolCalls, traceTree } from "./detail.ts";
+import { errorGroups } from "./error-groups.ts";
 import { exportStream } from "./export.ts";
 import { runsNamed } from "./find-ids.ts";
 import { listExecutions } from "./list.ts";
@@ -113,6 +119,18 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
         signal,
       ),
     );
+  });
+
+  // Before /:id, as /export.
+  routes.get("/errors", async (c) => {
+    const query = c.req.query();
+    parseQuery(ErrorGroupsQuery, query);
+    const req = parseListRequest({ ...query, meta: "false" });
+    const ch = c.get("clickhouse");
+    const signal = c.get("signal");
+    if (req.idValues) req.filter.ids = await runsNamed(ch, req.idValues, signal);
+    const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
+    return c.json(await errorGroups(ch, req.filter, scopes, signal));
   });
 
   routes.get("/:id", async (c) => {

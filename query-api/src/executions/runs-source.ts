@@ -63,6 +63,9 @@ export function runConditions(p: QueryParams, o: SourceOptions): string[] {
   const where = keyConditions(p, o);
   where.push(...dimensionConditions(p, filter, omit));
   if (filter.code !== undefined) where.push(codeCondition(p, filter.code));
+  if (filter.errorGroup !== undefined) {
+    where.push(`error_group = ${p.add("UInt64", filter.errorGroup)}`);
+  }
   if (filter.tools && !omit.has("tool")) where.push(toolCondition(p, filter.tools));
   where.push(...(o.extra ?? []));
   return where;
@@ -96,6 +99,14 @@ export function dimensionConditions(
     where.push(`has_elicitation = ${p.add("Bool", filter.elicitation)}`);
   }
   return where;
+}
+
+/**
+ * Whether the rollups cannot count this filter: they have no code and no error group, so such
+ * a filter counts the run rows themselves.
+ */
+export function readsRunRows(filter: ExecutionFilter): boolean {
+  return filter.code !== undefined || filter.errorGroup !== undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ import { v8CodeLz4 } from "./v8-code-lz4.ts";
 import { v9VerticalMerges } from "./v9-vertical-merges.ts";
 import { v10SnapshotOrder } from "./v10-snapshot-order.ts";
 import { v11DurationCounts } from "./v11-duration-counts.ts";
+import { v12ErrorGroups } from "./v12-error-groups.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v9VerticalMerges,
   v10SnapshotOrder,
   v11DurationCounts,
+  v12ErrorGroups,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

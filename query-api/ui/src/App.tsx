@@ -13,7 +13,7 @@ import { SavedViews } from "./components/SavedViews.tsx";
 import { Timeline } from "./components/Timeline.tsx";
 import { startedText } from "./format.ts";
 import { useColumns, useCompactRows } from "./hooks/useColumns.ts";
-import { useNumbers } from "./hooks/useNumbers.ts";
+import { useErrorGroups, useNumbers } from "./hooks/useNumbers.ts";
 import { useRunsList } from "./hooks/useRunsList.ts";
 import { isField, type Shortcuts, useShortcuts } from "./hooks/useShortcuts.ts";
 import { useView } from "./hooks/useView.ts";
@@ -64,6 +64,7 @@ export function App() {
   const [view, setView] = useView();
   const list = useRunsList(view);
   const numbers = useNumbers(view, list.loadedAt);
+  const errorGroups = useErrorGroups(view, list.loadedAt);
   const collectorUrl = useCollectorUrl();
   const [hidden, toggleColumn] = useColumns();
   const [compact, setCompact] = useCompactRows();
@@ -77,7 +78,7 @@ export function App() {
   const marked = useRef(false);
 
   // The first page with data on screen, and its numbers: the figure the UI benchmark reads.
-  const numbersShown = numbers.numbers !== null && !numbers.loading;
+  const numbersShown = numbers.answer !== null && !numbers.loading;
   useEffect(() => {
     if (marked.current || list.loading || list.rows.length === 0 || !numbersShown) return;
     marked.current = true;
@@ -235,9 +236,12 @@ export function App() {
           countedFrom={meta?.partial?.countedFrom ?? null}
         />
         <NumbersPanel
-          numbers={numbers.numbers}
+          numbers={numbers.answer}
           loading={numbers.loading}
           error={numbers.error?.message ?? null}
+          errorGroups={errorGroups.answer}
+          errorGroup={view.errorGroup}
+          onErrorGroup={(errorGroup) => setView({ errorGroup })}
         />
         <div className="status-line" data-testid="status-line">
           {meta && (

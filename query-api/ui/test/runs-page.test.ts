@@ -18,9 +18,16 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { createExecutionRecorder } from "@runtrace/sdk";
 import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
+import { maskErrorMessage } from "@runtrace/testkit/error-mask";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ExecutionNumbers, ExecutionSummary, ListMeta, ListPage } from "../src/api/types.ts";
+import type {
+  ErrorGroups,
+  ExecutionNumbers,
+  ExecutionSummary,
+  ListMeta,
+  ListPage,
+} from "../src/api/types.ts";
 import {
   type AllInOneServer,
   CHROMIUM_MISSING,
@@ -1418,6 +1425,7 @@ describe.skipIf(!chromiumPath)(title, () => {
       runs: 90,
       failed: 0,
       calls: new Map<string, { calls: number; failures: number }>(),
+      errors: new Map<string, number>(),
     };
     const base = Date.now() - 2 * 3_600_000;
     for (let i = 0; i < sent.runs; i++) {
@@ -1441,7 +1449,11 @@ describe.skipIf(!chromiumPath)(title, () => {
       clock += 100 + i * 10;
       if (i % 5 === 0) exec.complete({ i });
       else {
-        exec.fail(new Error(`failure ${i}`));
+        // Errors differing in their values: three groups once numbers, ids and quotes are masked.
+        const message = [`failure ${i}`, `timeout after ${i}s`, `user 'u${i}' missing`][i % 3]!;
+        exec.fail(i % 3 === 1 ? new TypeError(message) : new Error(message));
+        const key = `${i % 3 === 1 ? "TypeError" : "Error"}: ${maskErrorMessage(message)}`;
+        sent.errors.set(key, (sent.errors.get(key) ?? 0) + 1);
         sent.failed++;
       }
     }
@@ -1492,5 +1504,44 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.screenshot({ path: `${SHOTS}/numbers-panel-1920.png` });
     await page.setViewportSize({ width: 1280, height: 860 });
+    await page.click('[data-testid="numbers-tools-toggle"]');
+
+    // Error groups: the API against the record, the menu against the API, and one click filters.
+    const errors = await api<ErrorGroups>(
+      `/v1/executions/errors?scope=${scope}&from=${Date.now() - DAY_MS}`,
+    );
+    expect(
+      Object.fromEntries(errors.groups.map((g) => [`${g.errorType}: ${g.pattern}`, g.count])),
+    ).toEqual(Object.fromEntries(sent.errors));
+    await page.click('[data-testid="error-groups-toggle"]');
+    const menu = await page.$$eval('[data-testid="error-group"]', (buttons) =>
+      buttons.map((b) => ({
+        group: b.getAttribute("data-group"),
+        count: b.querySelector('[data-testid="error-group-count"]')?.textContent,
+      })),
+    );
+    expect(menu).toEqual(
+      errors.groups.map((g) => ({ group: g.errorGroup, count: String(g.count) })),
+    );
+    await page.screenshot({ path: `${SHOTS}/error-groups-1280.png` });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: `${SHOTS}/error-groups-1920.png` });
+    await page.setViewportSize({ width: 1280, height: 860 });
+    const picked = errors.groups[1]!;
+    await page.click(`[data-testid="error-group"][data-group="${picked.errorGroup}"]`);
+    await expect.poll(() => search().get("errorGroup")).toBe(picked.errorGroup);
+    await countsSettled();
+    await page.waitForSelector('[data-testid="numbers"][data-state="shown"]');
+    const filtered = await expected(`scope=${scope}&errorGroup=${picked.errorGroup}`);
+    expect(filtered.meta.filterRowCount).toBe(picked.count);
+    await expect
+      .poll(() => page.textContent('[data-testid="filter-count"]'))
+      .toContain(`${picked.count} runs`);
+    await expect.poll(() => text("numbers-runs")).toBe(String(picked.count));
+    await expect.poll(() => text("numbers-failure-rate")).toBe("100%");
+    expect(await shownIds()).toEqual(filtered.executions.map((r) => r.id));
+    expect(await page.inputValue('[data-testid="filter-bar"]')).toContain(
+      `error:${picked.errorGroup}`,
+    );
   }, 120_000);
 });

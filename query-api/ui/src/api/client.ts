@@ -1,6 +1,7 @@
 import type {
   About,
   ErrorBody,
+  ErrorGroups,
   ExecutionDetail,
   ExecutionNumbers,
   ExecutionTrace,
@@ -80,6 +81,14 @@ export function getNumbers(
   signal?: AbortSignal,
 ): Promise<ExecutionNumbers> {
   return getJson<ExecutionNumbers>(`/v1/executions/numbers?${params}`, signal);
+}
+
+/** The filtered failed runs grouped by error (`/v1/executions/errors`). */
+export function getErrorGroups(
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<ErrorGroups> {
+  return getJson<ErrorGroups>(`/v1/executions/errors?${params}`, signal);
 }
 
 export function getExecution(id: string, signal?: AbortSignal): Promise<ExecutionDetail> {

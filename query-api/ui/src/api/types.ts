@@ -8,6 +8,7 @@ export type {
   About,
   DurationQuantile,
   ErrorBody,
+  ErrorGroups,
   ExecutionDetail,
   ExecutionList as ListPage,
   ExecutionListMeta as ListMeta,

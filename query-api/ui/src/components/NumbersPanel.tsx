@@ -1,11 +1,90 @@
 import { useState } from "react";
-import type { DurationQuantile, ExecutionNumbers } from "../api/types.ts";
+import type { DurationQuantile, ErrorGroups, ExecutionNumbers } from "../api/types.ts";
 import { durationText, startedText, stepText } from "../format.ts";
 
 interface Props {
   numbers: ExecutionNumbers | null;
   loading: boolean;
   error: string | null;
+  errorGroups: ErrorGroups | null;
+  /** The error group the list is filtered to, if any. */
+  errorGroup: string | null;
+  onErrorGroup(errorGroup: string | null): void;
+}
+
+/** The filtered failed runs by error: one click filters the list to a group. */
+function ErrorGroupsMenu({
+  groups,
+  current,
+  onSelect,
+}: {
+  groups: ErrorGroups;
+  current: string | null;
+  onSelect(errorGroup: string | null): void;
+}) {
+  const [open, setOpen] = useState(false);
+  if (groups.groupCount === 0 && current === null) return null;
+  return (
+    <>
+      <button
+        type="button"
+        className={`numbers-errors-toggle${current ? " on" : ""}`}
+        aria-expanded={open}
+        data-testid="error-groups-toggle"
+        onClick={() => setOpen((o) => !o)}
+      >
+        {groups.groupCount.toLocaleString("en")} error{" "}
+        {groups.groupCount === 1 ? "group" : "groups"} {open ? "▴" : "▾"}
+      </button>
+      {open && (
+        <div className="numbers-popover error-groups" data-testid="error-groups">
+          {current && (
+            <button
+              type="button"
+              className="error-group-clear"
+              data-testid="error-group-clear"
+              onClick={() => onSelect(null)}
+            >
+              Show every error
+            </button>
+          )}
+          <ul>
+            {groups.groups.map((g) => (
+              <li key={g.errorGroup}>
+                <button
+                  type="button"
+                  className={`error-group${g.errorGroup === current ? " current" : ""}`}
+                  data-testid="error-group"
+                  data-group={g.errorGroup}
+                  title={g.example}
+                  onClick={() => {
+                    onSelect(g.errorGroup);
+                    setOpen(false);
+                  }}
+                >
+                  <span className="error-group-count" data-testid="error-group-count">
+                    {g.count.toLocaleString("en")}
+                  </span>
+                  <span className="error-group-text">
+                    {g.errorType && <span className="error-group-type">{g.errorType}</span>}
+                    <span className="mono">{g.pattern || "(no message)"}</span>
+                  </span>
+                  <span className="error-group-seen muted">
+                    {startedText(g.firstSeen)} – {startedText(g.lastSeen)}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          {groups.groupCount > groups.groups.length && (
+            <p className="muted">
+              The {groups.groups.length} largest of {groups.groupCount.toLocaleString("en")} groups.
+            </p>
+          )}
+        </div>
+      )}
+    </>
+  );
 }
 
 const percent = (rate: number | null) =>
@@ -83,7 +162,14 @@ function FailureLine({ series }: { series: ExecutionNumbers["failureRateSeries"]
  * failure rate with its line over the range, p50/p95 duration, and per tool its calls, failures
  * and p95 (opened on demand).
  */
-export function NumbersPanel({ numbers, loading, error }: Props) {
+export function NumbersPanel({
+  numbers,
+  loading,
+  error,
+  errorGroups,
+  errorGroup,
+  onErrorGroup,
+}: Props) {
   const [toolsOpen, setToolsOpen] = useState(false);
   if (error) {
     return (
@@ -117,6 +203,9 @@ export function NumbersPanel({ numbers, loading, error }: Props) {
       <FailureLine series={numbers.failureRateSeries} />
       <Quantile name="p50" q={numbers.duration.p50} />
       <Quantile name="p95" q={numbers.duration.p95} />
+      {errorGroups && (
+        <ErrorGroupsMenu groups={errorGroups} current={errorGroup} onSelect={onErrorGroup} />
+      )}
       {numbers.tools.length > 0 && (
         <button
           type="button"
@@ -129,7 +218,7 @@ export function NumbersPanel({ numbers, loading, error }: Props) {
         </button>
       )}
       {toolsOpen && (
-        <table className="numbers-tools" data-testid="numbers-tools">
+        <table className="numbers-popover numbers-tools" data-testid="numbers-tools">
           <thead>
             <tr>
               <th>tool</th>

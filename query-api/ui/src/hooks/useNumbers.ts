@@ -1,39 +1,44 @@
 import { useEffect, useState } from "react";
-import { ApiError, getNumbers } from "../api/client.ts";
-import type { ExecutionNumbers } from "../api/types.ts";
+import { ApiError, getErrorGroups, getNumbers } from "../api/client.ts";
+import type { ErrorGroups, ExecutionNumbers } from "../api/types.ts";
 import { listParams, type RunsView } from "../view/view.ts";
 
-export interface Numbers {
-  numbers: ExecutionNumbers | null;
-  /** The current filter's numbers are being read (those shown, if any, answer an earlier one). */
+export interface FilterAnswer<T> {
+  answer: T | null;
+  /** The current filter's answer is being read (the one shown, if any, is an earlier one's). */
   loading: boolean;
   error: ApiError | null;
 }
 
-/** The list's filters as `/v1/executions/numbers` takes them: no sort, page size or chart. */
-export function numbersParams(view: RunsView, nowMs: number): URLSearchParams {
+/** The list's filters as the whole-filter routes take them: no sort, page size or chart. */
+export function filterParams(view: RunsView, nowMs: number): URLSearchParams {
   const q = listParams(view, nowMs);
   for (const listOnly of ["sort", "limit", "chart"]) q.delete(listOnly);
   return q;
 }
 
 /**
- * The numbers of the filtered runs, read whenever the list reads its first page (same filter,
- * same `from` for a relative range), so the panel and the list answer the same question.
+ * An answer over every run of the filter, read whenever the list reads its first page (same
+ * filter, same `from` for a relative range), so it and the list answer the same question.
  */
-export function useNumbers(view: RunsView, loadedAt: number | null): Numbers {
-  const [state, setState] = useState<Numbers>({ numbers: null, loading: true, error: null });
-  const query = loadedAt === null ? null : numbersParams(view, loadedAt).toString();
+function useFilterAnswer<T>(
+  view: RunsView,
+  loadedAt: number | null,
+  read: (params: URLSearchParams, signal: AbortSignal) => Promise<T>,
+): FilterAnswer<T> {
+  const [state, setState] = useState<FilterAnswer<T>>({ answer: null, loading: true, error: null });
+  const query = loadedAt === null ? null : filterParams(view, loadedAt).toString();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `read` is one of the two module functions below
   useEffect(() => {
     if (query === null) return;
     const abort = new AbortController();
     setState((s) => ({ ...s, loading: true }));
-    getNumbers(new URLSearchParams(query), abort.signal).then(
-      (numbers) => setState({ numbers, loading: false, error: null }),
+    read(new URLSearchParams(query), abort.signal).then(
+      (answer) => setState({ answer, loading: false, error: null }),
       (error: unknown) => {
         if (abort.signal.aborted) return;
         setState({
-          numbers: null,
+          answer: null,
           loading: false,
           error: error instanceof ApiError ? error : new ApiError(0, String(error)),
         });
@@ -42,4 +47,17 @@ export function useNumbers(view: RunsView, loadedAt: number | null): Numbers {
     return () => abort.abort();
   }, [query]);
   return state;
+}
+
+/** `/v1/executions/numbers` for the list's filter. */
+export function useNumbers(
+  view: RunsView,
+  loadedAt: number | null,
+): FilterAnswer<ExecutionNumbers> {
+  return useFilterAnswer(view, loadedAt, getNumbers);
+}
+
+/** `/v1/executions/errors` for the list's filter. */
+export function useErrorGroups(view: RunsView, loadedAt: number | null): FilterAnswer<ErrorGroups> {
+  return useFilterAnswer(view, loadedAt, getErrorGroups);
 }

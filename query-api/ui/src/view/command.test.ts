@@ -5,7 +5,7 @@ import { parseView, viewSearch } from "./view.ts";
 describe("the typed filter bar", () => {
   it("reads every key, aliases and quoted code", () => {
     const r = parseCommand(
-      'scope:acme,beta status:failed,waiting trigger:mcp tool:github.*,db.query elicitation:yes after:1h code:"rate limit"',
+      'scope:acme,beta status:failed,waiting trigger:mcp tool:github.*,db.query elicitation:yes after:1h code:"rate limit" error:00a1b2c3d4e5f607',
     );
     expect(r).toEqual({
       ok: true,
@@ -20,8 +20,18 @@ describe("the typed filter bar", () => {
         from: null,
         to: null,
         code: "rate limit",
+        errorGroup: "00a1b2c3d4e5f607",
       },
     });
+  });
+
+  it("refuses an error group that is not one, and writes one back", () => {
+    expect(parseCommand("error:boom")).toEqual({
+      ok: false,
+      error: 'error: "boom" is not an error group id (16 hex digits)',
+    });
+    const r = parseCommand("status:failed error:00a1b2c3d4e5f607");
+    expect(r.ok && formatCommand(r.filter)).toBe("status:failed after:24h error:00a1b2c3d4e5f607");
   });
 
   it("searches the code for words without a key and defaults to the last 24 h", () => {

@@ -1,10 +1,10 @@
 import { EXECUTION_STATUS_WORDS, executionStatusOf } from "@runtrace/semconv";
 import { absoluteMs, DEFAULT_RANGE, isoTime, relativeMs } from "./time.ts";
-import type { RunsView } from "./view.ts";
+import { ERROR_GROUP, type RunsView } from "./view.ts";
 
 /**
  * The typed filter bar: `scope:acme status:failed,cancelled trigger:mcp tool:github.* code:"rate limit"
- * elicitation:true after:1h before:2026-04-11`. Words without a key search the code. The bar
+ * elicitation:true after:1h before:2026-04-11 error:<group id>`. Words without a key search the code. The bar
  * holds the whole filter, so what it omits goes back to the default (the last 24 h, no filter).
  */
 
@@ -20,6 +20,7 @@ export type FilterFields = Pick<
   | "from"
   | "to"
   | "code"
+  | "errorGroup"
 >;
 
 export type CommandResult = { ok: true; filter: FilterFields } | { ok: false; error: string };
@@ -31,6 +32,7 @@ export const COMMAND_KEYS = [
   "trigger",
   "tool",
   "code",
+  "error",
   "elicitation",
   "after",
   "before",
@@ -75,6 +77,7 @@ export function parseCommand(text: string): CommandResult {
     from: null,
     to: null,
     code: "",
+    errorGroup: null,
   };
   const words: string[] = [];
   let after: { range: string } | { from: number } | undefined;
@@ -134,6 +137,12 @@ export function parseCommand(text: string): CommandResult {
         break;
       case "code":
         words.push(value);
+        break;
+      case "error":
+        if (!ERROR_GROUP.test(value)) {
+          return { ok: false, error: `error: "${value}" is not an error group id (16 hex digits)` };
+        }
+        filter.errorGroup = value;
         break;
       case "elicitation": {
         const v = value.toLowerCase();
@@ -212,5 +221,6 @@ export function formatCommand(view: FilterFields): string {
     if (view.to !== null) parts.push(`before:${isoTime(view.to + 1)}`);
   }
   if (view.code) parts.push(`code:${quoted(view.code)}`);
+  if (view.errorGroup) parts.push(`error:${view.errorGroup}`);
   return parts.join(" ");
 }

@@ -20,6 +20,8 @@ export interface RunsView {
   from: number | null;
   to: number | null;
   code: string;
+  /** Failed runs of one error group (the API's `errorGroup`, 16 hex digits). */
+  errorGroup: string | null;
   /** null: newest first, the API's default. */
   sort: string | null;
   /** The timeline spans the whole range; otherwise it zooms into the runs (the default). */
@@ -39,11 +41,15 @@ export const DEFAULT_VIEW: RunsView = {
   from: null,
   to: null,
   code: "",
+  errorGroup: null,
   sort: null,
   wholeRange: false,
   live: false,
   executionId: null,
 };
+
+/** An error group's id as `/v1/executions/errors` gives it. */
+export const ERROR_GROUP = /^[0-9a-f]{16}$/;
 
 function list(value: string | null): string[] {
   if (!value) return [];
@@ -78,6 +84,7 @@ export function parseView(search: string): RunsView {
     from: range === null ? from : null,
     to: range === null ? to : null,
     code: q.get("code") ?? "",
+    errorGroup: ERROR_GROUP.test(q.get("errorGroup") ?? "") ? q.get("errorGroup") : null,
     sort: sort && SORTS.includes(sort) && sort !== "createdAt,desc" ? sort : null,
     wholeRange: q.get("chart") === "range",
     live: q.get("live") === "1",
@@ -100,6 +107,7 @@ export function viewSearch(view: RunsView): string {
     if (view.to !== null) q.set("to", isoTime(view.to));
   }
   if (view.code) q.set("code", view.code);
+  if (view.errorGroup) q.set("errorGroup", view.errorGroup);
   if (view.sort) q.set("sort", view.sort);
   if (view.wholeRange) q.set("chart", "range");
   if (view.live) q.set("live", "1");
@@ -121,6 +129,7 @@ export function filterKey(view: RunsView): string {
     view.from,
     view.to,
     view.code,
+    view.errorGroup,
     view.sort,
     view.wholeRange,
   ]);
@@ -135,6 +144,7 @@ export function hasFilters(view: RunsView): boolean {
     view.tools.length > 0 ||
     view.elicitation !== null ||
     view.code !== "" ||
+    view.errorGroup !== null ||
     view.range !== DEFAULT_RANGE
   );
 }
@@ -156,6 +166,7 @@ export function listParams(view: RunsView, nowMs: number): URLSearchParams {
     if (view.to !== null) q.set("to", String(view.to));
   }
   if (view.code.trim()) q.set("code", view.code.trim());
+  if (view.errorGroup) q.set("errorGroup", view.errorGroup);
   if (view.sort) q.set("sort", view.sort);
   q.set("chart", view.wholeRange ? "range" : "runs");
   q.set("limit", "50");

@@ -18,6 +18,8 @@ let app: ReturnType<typeof createQueryApiApp>;
 const RUNS = 330;
 const OPEN = 12;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const OLDER = 86;
 // Five and a half hours before an unaligned "now": whole hours inside, partial ones at both ends.
 const to = Math.floor(Date.now() / HOUR) * HOUR - 17 * 60_000 - 1234;
 const from = to - 5.5 * HOUR;
@@ -27,6 +29,8 @@ beforeAll(async () => {
   for (let i = 0; i < RUNS; i++) await fixture.run(i, from + 30_000 + i * 60_000);
   for (let i = 0; i < OPEN; i++)
     await fixture.run(RUNS + i, from + 45_000 + i * HOUR * 0.4, "open");
+  // Older runs, one every 50 minutes over the three days before: whole days for the daily tables.
+  for (let i = 0; i < OLDER; i++) await fixture.run(1000 + i, from - 3 * DAY + i * 50 * 60_000);
   await fixture.flush();
   app = createQueryApiApp({ checkAnswer: contractCheck(), clickhouse: fixture.collector.ch });
 }, 240_000);
@@ -155,6 +159,23 @@ describe("GET /v1/executions/numbers", () => {
     expectNumbers(await numbers(`from=${from}&to=${to}&tool=github.*`), github);
     const marked = recorded((r) => r.code.includes("Marker1_Value"));
     expectNumbers(await numbers(`from=${from}&to=${to}&code=marker1_value`), marked);
+  });
+
+  it("several days: whole days, the whole hours around them and the partial hours", async () => {
+    const start = from - 3 * DAY + 7 * 60_000 + 123;
+    const inRange = (r: RecordedRun) => r.createdAt >= start && r.createdAt <= to;
+    const all = [...fixture.runs.values()].filter(inRange);
+    expect(all.length).toBeGreaterThan(RUNS + OLDER - 5);
+    expectNumbers(await numbers(`from=${start}&to=${to}`), all);
+    // Status filters read the tool-duration tables too; a trigger filter reads their rows.
+    expectNumbers(
+      await numbers(`from=${start}&to=${to}&status=failed,completed`),
+      all.filter((r) => ["failed", "completed"].includes(r.status)),
+    );
+    expectNumbers(
+      await numbers(`from=${start}&to=${to}&trigger=mcp&elicitation=false`),
+      all.filter((r) => r.trigger === "mcp" && !r.elicitation),
+    );
   });
 
   it("a range inside one hour, and no range at all", async () => {

@@ -57,7 +57,7 @@ import {
  */
 
 /** Bumped whenever the generated data changes shape: a reused directory must match it. */
-export const GENERATOR_VERSION = 6;
+export const GENERATOR_VERSION = 7;
 
 export const SCOPES = [
   { id: "ws_alpha", share: 0.6 },

@@ -76,7 +76,7 @@ export {
 } from "./schema/migrate.ts";
 export { retentionCutoffMs } from "./schema/retention.ts";
 export { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "./schema/v3-run-rollups.ts";
-export { DURATION_COUNTS_PERIOD_SECONDS } from "./schema/v11-duration-counts.ts";
+export { DAY_SECONDS, HOUR_SECONDS } from "./schema/v11-duration-counts.ts";
 export {
   BatchingWriter,
   type BatchingWriterOptions,

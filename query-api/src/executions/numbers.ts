@@ -2,20 +2,15 @@ import {
   type BucketQuantile,
   bucketQuantiles,
   type ClickHouse,
-  DURATION_COUNTS_PERIOD_SECONDS,
+  DAY_SECONDS,
   durationBucketSql,
+  HOUR_SECONDS,
   UNFINISHED_SNAPSHOT,
 } from "@runtrace/clickhouse";
 import { TERMINAL_STATUSES } from "@runtrace/semconv";
 import type { ExecutionNumbers } from "../contract/index.ts";
 import type { ExecutionFilter } from "./list-params.ts";
-import {
-  codeCountStart,
-  groupTests,
-  periodConditions,
-  runCountsSource,
-  wholePeriods,
-} from "./meta.ts";
+import { codeCountStart, groupTests, runCountsSource, wholePeriods } from "./meta.ts";
 import { QueryParams } from "./query-params.ts";
 import {
   currentFinishedRows,
@@ -33,111 +28,197 @@ const TERMINAL = new Set<string>(TERMINAL_STATUSES);
 
 /** One row of the numbers statement, whose UNION ALL branches share the first one's columns. */
 interface NumbersRow {
-  part: "runs" | "durations" | "tools";
+  part: "runs" | "durations" | "tools" | "tool_durations";
   status: string;
   trigger_kind: string;
   has_elicitation: boolean | number;
-  /** runs: the timeline bucket; durations and tools: the duration bucket. */
+  /** runs: the timeline bucket; durations and tool_durations: the duration bucket. */
   bucket: number;
   tool_path: string;
-  failed: boolean | number;
+  /** runs, durations, tool_durations: the count; tools: the calls. */
   n: number;
+  /** tools: the failed calls. */
+  failures: number;
 }
 
+const HOUR_MS = HOUR_SECONDS * 1000;
+const DAY_MS = DAY_SECONDS * 1000;
+
 /**
- * Whether the duration rollups can answer this filter: they are keyed by scope, hour, status,
+ * Whether the v11 rollups can answer this filter: they are keyed by scope, time, status,
  * trigger and elicitation, so not a code, error-group or tool filter or an id search.
  */
 function rollupAnswers(filter: ExecutionFilter): boolean {
   return !readsRunRows(filter) && !filter.tools && !filter.ids;
 }
 
+/** The tool-duration rollups are keyed by status alone. */
+function toolDurationRollupAnswers(filter: ExecutionFilter): boolean {
+  return rollupAnswers(filter) && !filter.triggers && filter.elicitation === undefined;
+}
+
+const dateTime = (p: QueryParams, ms: number) =>
+  `toDateTime(${p.add("Int64", Math.min(ms / 1000, 4_000_000_000))}, 'UTC')`;
+
 /**
- * Finished runs per duration bucket, as rows (status, trigger_kind, has_elicitation, bucket,
- * n) that already pass every filter: whole hours from `run_duration_counts`, the range's
- * partial hours from each run's current row, or every matching row when the rollup cannot
- * answer.
+ * How a range is read from a pair of rollups: whole days from the daily table, the whole hours
+ * around them from the hourly one, what is left (the partial hours at either bound) from the
+ * run rows. Null when the range holds no whole hour.
  */
+function layers(
+  p: QueryParams,
+  filter: ExecutionFilter,
+): { days: string | null; hours: string | null; outside: string | null } | null {
+  const inRange = (r: { start: number; end: number }) =>
+    `(period_start >= ${dateTime(p, r.start)} AND period_start < ${dateTime(p, r.end)})`;
+  const days = wholePeriods(filter.fromMs, filter.toMs, DAY_MS);
+  const hours = days
+    ? [
+        wholePeriods(filter.fromMs, days.start - 1, HOUR_MS),
+        wholePeriods(days.end, filter.toMs, HOUR_MS),
+      ].filter((h) => h !== null)
+    : [wholePeriods(filter.fromMs, filter.toMs, HOUR_MS)].filter((h) => h !== null);
+  const all = [...(days ? [days] : []), ...hours];
+  if (all.length === 0) return null;
+  const start = Math.min(...all.map((r) => r.start));
+  const end = Math.max(...all.map((r) => r.end));
+  const edges: string[] = [];
+  if (filter.fromMs !== undefined) edges.push(`created_at < ${dateTime(p, start)}`);
+  if (filter.toMs !== undefined) edges.push(`created_at >= ${dateTime(p, end)}`);
+  return {
+    days: days ? inRange(days) : null,
+    hours: hours.length > 0 ? `(${hours.map(inRange).join(" OR ")})` : null,
+    outside: edges.length > 0 ? `(${edges.join(" OR ")})` : null,
+  };
+}
+
+/**
+ * A rollup pair read over the filter's range (`columns` of `<name>_days` and `<name>_hours`
+ * whose rows pass `where`), and the run rows of the partial hours (`rows(outside)`); or the
+ * run rows alone (`rows(null)`) when the range holds no whole hour or the rollups cannot answer.
+ */
+function layered(
+  p: QueryParams,
+  filter: ExecutionFilter,
+  scopes: readonly string[] | null,
+  rollup: { name: string; columns: string; where: string[] } | null,
+  rows: (outside: string | null) => string,
+): string {
+  const read = rollup ? layers(p, filter) : null;
+  if (!rollup || !read) return rows(null);
+  const scope = scopes === null ? [] : [`scope_id IN ${p.add("Array(String)", scopes)}`];
+  const parts: string[] = [];
+  for (const [table, period] of [
+    [`${rollup.name}_days`, read.days],
+    [`${rollup.name}_hours`, read.hours],
+  ] as const) {
+    if (period === null) continue;
+    parts.push(
+      `SELECT ${rollup.columns} FROM ${table} WHERE ${[...scope, period, ...rollup.where].join(" AND ")}`,
+    );
+  }
+  if (read.outside) parts.push(rows(read.outside));
+  return parts.join("\nUNION ALL\n");
+}
+
+/** Finished runs per duration bucket, as rows (bucket, n) that pass every filter. */
 function durationsSource(
   p: QueryParams,
   filter: ExecutionFilter,
   scopes: readonly string[] | null,
 ): string {
   const bucket = durationBucketSql("greatest(assumeNotNull(duration_ms), 0) * 1000");
-  const columns = `status, trigger_kind, has_elicitation, ${bucket} AS bucket, toInt64(1) AS n`;
-  const periods = rollupAnswers(filter)
-    ? wholePeriods(filter.fromMs, filter.toMs, DURATION_COUNTS_PERIOD_SECONDS * 1000)
-    : null;
-  if (!periods) {
-    return `SELECT ${columns} FROM executions
-      WHERE ${finishedConditions(p, { filter, scopes }).join(" AND ")} AND duration_ms IS NOT NULL`;
-  }
-  const { where, outside } = periodConditions(p, scopes, periods, filter);
+  const perRun = `${bucket} AS bucket, toInt64(1) AS n`;
   const dimensions = dimensionConditions(p, filter);
-  const parts = [
-    `SELECT status, trigger_kind, has_elicitation, bucket, runs AS n FROM run_duration_counts
-     WHERE ${[...where, ...dimensions].join(" AND ")}`,
-  ];
-  if (outside) {
-    const rows = currentFinishedRows(
-      p,
-      { filter, scopes, keyExtra: [outside] },
-      "status, trigger_kind, has_elicitation, duration_ms",
-    );
-    parts.push(
-      `SELECT ${columns} FROM ${rows}
-       WHERE ${[...dimensions, "duration_ms IS NOT NULL"].join(" AND ")}`,
-    );
-  }
-  return parts.join("\nUNION ALL\n");
+  return layered(
+    p,
+    filter,
+    scopes,
+    rollupAnswers(filter)
+      ? { name: "run_duration", columns: "bucket, runs AS n", where: dimensions }
+      : null,
+    (outside) =>
+      outside === null
+        ? `SELECT ${perRun} FROM executions
+           WHERE ${finishedConditions(p, { filter, scopes }).join(" AND ")} AND duration_ms IS NOT NULL`
+        : `SELECT ${perRun} FROM ${currentFinishedRows(
+            p,
+            { filter, scopes, keyExtra: [outside] },
+            "status, trigger_kind, has_elicitation, duration_ms",
+          )} WHERE ${[...dimensions, "duration_ms IS NOT NULL"].join(" AND ")}`,
+  );
 }
 
 /**
- * The filtered runs' tool calls per path, outcome and duration bucket, as rows (tool_path,
- * failed, bucket, n): finished runs from `tool_call_counts` (whole hours) and their current
- * rows (the partial hours), unfinished runs from their latest snapshot; every matching row when
- * the rollup cannot answer.
+ * The filtered runs' tool calls per path as rows of `columns` over `stat` (one element of a
+ * run row's `tool_call_stats`): finished runs from the rollup pair `rollup` or their current
+ * rows, unfinished runs from their latest snapshot.
  */
+function toolsSource(
+  p: QueryParams,
+  filter: ExecutionFilter,
+  scopes: readonly string[] | null,
+  rollup: { name: string; columns: string; where: string[] } | null,
+  perStat: string,
+): string {
+  const arrayJoin = "ARRAY JOIN tool_call_stats AS stat";
+  const dimensions = dimensionConditions(p, filter);
+  const finished = layered(p, filter, scopes, rollup, (outside) =>
+    outside === null
+      ? `SELECT ${perStat} FROM executions ${arrayJoin}
+         WHERE ${finishedConditions(p, { filter, scopes }).join(" AND ")}`
+      : `SELECT ${perStat} FROM ${currentFinishedRows(
+          p,
+          { filter, scopes, keyExtra: [outside] },
+          "status, trigger_kind, has_elicitation, tool_call_stats",
+        )} ${arrayJoin} WHERE ${dimensions.join(" AND ") || "1"}`,
+  );
+  return `${finished}
+    UNION ALL
+    SELECT ${perStat} FROM execution_states FINAL ${arrayJoin}
+    WHERE ${runConditions(p, { filter, scopes, extra: [UNFINISHED_SNAPSHOT] }).join(" AND ")}`;
+}
+
+/** Calls and failed calls per path, as rows (tool_path, calls, failures). */
 function toolCallsSource(
   p: QueryParams,
   filter: ExecutionFilter,
   scopes: readonly string[] | null,
 ): string {
-  const perStat =
-    "stat.path AS tool_path, stat.failed AS failed, toInt64(stat.bucket) AS bucket, toInt64(stat.calls) AS n";
-  const arrayJoin = "ARRAY JOIN tool_call_stats AS stat";
-  const parts: string[] = [];
-  const periods = rollupAnswers(filter)
-    ? wholePeriods(filter.fromMs, filter.toMs, DURATION_COUNTS_PERIOD_SECONDS * 1000)
-    : null;
-  if (periods) {
-    const { where, outside } = periodConditions(p, scopes, periods, filter);
-    const dimensions = dimensionConditions(p, filter);
-    parts.push(
-      `SELECT tool_path, failed, toInt64(bucket) AS bucket, calls AS n FROM tool_call_counts
-       WHERE ${[...where, ...dimensions].join(" AND ")}`,
-    );
-    if (outside) {
-      const rows = currentFinishedRows(
-        p,
-        { filter, scopes, keyExtra: [outside] },
-        "status, trigger_kind, has_elicitation, tool_call_stats",
-      );
-      parts.push(
-        `SELECT ${perStat} FROM ${rows} ${arrayJoin} WHERE ${dimensions.join(" AND ") || "1"}`,
-      );
-    }
-  } else {
-    parts.push(
-      `SELECT ${perStat} FROM executions ${arrayJoin}
-       WHERE ${finishedConditions(p, { filter, scopes }).join(" AND ")}`,
-    );
-  }
-  parts.push(
-    `SELECT ${perStat} FROM execution_states FINAL ${arrayJoin}
-     WHERE ${runConditions(p, { filter, scopes, extra: [UNFINISHED_SNAPSHOT] }).join(" AND ")}`,
+  return toolsSource(
+    p,
+    filter,
+    scopes,
+    rollupAnswers(filter)
+      ? {
+          name: "tool_call",
+          columns: "tool_path, calls, failures",
+          where: dimensionConditions(p, filter),
+        }
+      : null,
+    "stat.path AS tool_path, toInt64(stat.calls) AS calls, toInt64(if(stat.failed, stat.calls, 0)) AS failures",
   );
-  return parts.join("\nUNION ALL\n");
+}
+
+/** Calls per path and duration bucket, as rows (tool_path, bucket, n). */
+function toolDurationsSource(
+  p: QueryParams,
+  filter: ExecutionFilter,
+  scopes: readonly string[] | null,
+): string {
+  return toolsSource(
+    p,
+    filter,
+    scopes,
+    toolDurationRollupAnswers(filter)
+      ? {
+          name: "tool_duration",
+          columns: "tool_path, toInt64(bucket) AS bucket, calls AS n",
+          where: dimensionConditions(p, { statuses: filter.statuses }),
+        }
+      : null,
+    "stat.path AS tool_path, toInt64(stat.bucket) AS bucket, toInt64(stat.calls) AS n",
+  );
 }
 
 function quantile(answers: BucketQuantile[], q: number): BucketQuantile | null {
@@ -176,15 +257,18 @@ export async function executionNumbers(
   const p = new QueryParams();
   const rows = await ch.select<NumbersRow>(
     `SELECT 'runs' AS part, status, trigger_kind, has_elicitation, toInt64(bucket) AS bucket,
-       '' AS tool_path, false AS failed, toInt64(sum(n)) AS n
+       '' AS tool_path, toInt64(sum(n)) AS n, toInt64(0) AS failures
      FROM (${runCountsSource(p, counted, scopes, step)})
      GROUP BY status, trigger_kind, has_elicitation, bucket
      UNION ALL
-     SELECT 'durations', '', '', false, toInt64(bucket), '', false, toInt64(sum(n))
+     SELECT 'durations', '', '', false, toInt64(bucket), '', toInt64(sum(n)), 0
      FROM (${durationsSource(p, counted, scopes)}) GROUP BY bucket
      UNION ALL
-     SELECT 'tools', '', '', false, toInt64(bucket), tool_path, failed, toInt64(sum(n))
-     FROM (${toolCallsSource(p, counted, scopes)}) GROUP BY tool_path, failed, bucket`,
+     SELECT 'tools', '', '', false, 0, tool_path, toInt64(sum(calls)), toInt64(sum(failures))
+     FROM (${toolCallsSource(p, counted, scopes)}) GROUP BY tool_path
+     UNION ALL
+     SELECT 'tool_durations', '', '', false, toInt64(bucket), tool_path, toInt64(sum(n)), 0
+     FROM (${toolDurationsSource(p, counted, scopes)}) GROUP BY tool_path, bucket`,
     p.values,
     { signal },
   );
@@ -217,9 +301,12 @@ export async function executionNumbers(
       durations.set(Number(r.bucket), (durations.get(Number(r.bucket)) ?? 0) + n);
     } else {
       const tool = tools.get(r.tool_path) ?? { calls: 0, failures: 0, buckets: new Map() };
-      tool.calls += n;
-      if (r.failed) tool.failures += n;
-      tool.buckets.set(Number(r.bucket), (tool.buckets.get(Number(r.bucket)) ?? 0) + n);
+      if (r.part === "tools") {
+        tool.calls += n;
+        tool.failures += Number(r.failures);
+      } else {
+        tool.buckets.set(Number(r.bucket), (tool.buckets.get(Number(r.bucket)) ?? 0) + n);
+      }
       tools.set(r.tool_path, tool);
     }
   }

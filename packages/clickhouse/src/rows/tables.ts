@@ -1,8 +1,6 @@
 import type { Attributes, ResourceInput, SpanInput } from "@runtrace/model";
 import { RUN_COUNTS_PERIOD_SECONDS, TOOL_COUNTS_PERIOD_SECONDS } from "../schema/v3-run-rollups.ts";
 import { TOOL_MATCH_PERIOD_SECONDS } from "../schema/v7-tool-match-counts.ts";
-import { DURATION_COUNTS_PERIOD_SECONDS } from "../schema/v11-duration-counts.ts";
-import { durationBucket } from "./duration-buckets.ts";
 import type {
   ExecutionRow,
   InteractionRow,
@@ -330,46 +328,6 @@ export function toolMatchCountsLines(r: SupersededRow): string {
     .map(
       (matcher) =>
         `${tsvString(r.scopeId)}\t${tsvString(matcher)}\t${period}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t1\n`,
-    )
-    .join("");
-}
-
-export const RUN_DURATION_COUNTS_COLUMNS = [
-  "scope_id",
-  "period_start",
-  "status",
-  "trigger_kind",
-  "has_elicitation",
-  "bucket",
-  "runs",
-] as const;
-
-/** The row of `run_duration_counts` adding back a superseded row's run ("" when it has no duration). */
-export function runDurationCountsLine(r: SupersededRow): string {
-  if (r.durationMs === null) return "";
-  const period = periodOf(r.createdAt, DURATION_COUNTS_PERIOD_SECONDS);
-  return `${tsvString(r.scopeId)}\t${period}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${durationBucket(Math.max(0, r.durationMs) * 1000)}\t1\n`;
-}
-
-export const TOOL_CALL_COUNTS_COLUMNS = [
-  "scope_id",
-  "period_start",
-  "tool_path",
-  "status",
-  "trigger_kind",
-  "has_elicitation",
-  "failed",
-  "bucket",
-  "calls",
-] as const;
-
-/** The rows of `tool_call_counts` adding back a superseded row's calls. */
-export function toolCallCountsLines(r: SupersededRow): string {
-  const period = periodOf(r.createdAt, DURATION_COUNTS_PERIOD_SECONDS);
-  return r.toolCallStats
-    .map(
-      (t) =>
-        `${tsvString(r.scopeId)}\t${period}\t${tsvString(t.path)}\t${tsvString(r.status)}\t${tsvString(r.triggerKind)}\t${bool(r.hasElicitation)}\t${bool(t.failed)}\t${t.bucket}\t${t.calls}\n`,
     )
     .join("");
 }

@@ -2,26 +2,81 @@ import { durationBucketSql } from "../rows/duration-buckets.ts";
 import type { Migration } from "./migration.ts";
 import { ttl } from "./retention.ts";
 
-/** Width of a `run_duration_counts` / `tool_call_counts` period: an hour, as `tool_counts`. */
-export const DURATION_COUNTS_PERIOD_SECONDS = 3600;
+/** The two widths of the v11 rollups: whole days are read from one, whole hours from the other. */
+export const HOUR_SECONDS = 3600;
+export const DAY_SECONDS = 86_400;
 
-const periodOf = `toDateTime(intDiv(toUnixTimestamp(created_at), ${DURATION_COUNTS_PERIOD_SECONDS}) * ${DURATION_COUNTS_PERIOD_SECONDS}, 'UTC')`;
+const periodOf = (seconds: number) =>
+  `toDateTime(intDiv(toUnixTimestamp(created_at), ${seconds}) * ${seconds}, 'UTC')`;
 
 const TOOL_CALL_STATS_TYPE = "Array(Tuple(path String, failed Bool, bucket UInt16, calls UInt32))";
 
-/** Finished runs per period and duration bucket of the rows of `table`, times `sign`. */
-const runDurationsSelect = (table: string, sign: "" | "-", where = "1", final = "") =>
-  `SELECT scope_id, ${periodOf} AS period_start, status, trigger_kind, has_elicitation,
-      ${durationBucketSql("greatest(assumeNotNull(duration_ms), 0) * 1000")} AS bucket, ${sign}count() AS runs
-    FROM ${table} ${final} WHERE duration_ms IS NOT NULL AND ${where}
-    GROUP BY scope_id, period_start, status, trigger_kind, has_elicitation, bucket`;
+/** One v11 rollup: its table, width, columns and what a block of run rows adds to it. */
+export interface DurationRollup {
+  table: string;
+  periodSeconds: number;
+  /** Column definitions after scope_id and period_start. */
+  columns: string;
+  /** Sorting key columns after scope_id and period_start. */
+  key: string;
+  /** What the rows of `source` add (sign "") or take back (sign "-"). */
+  select(source: string, sign: "" | "-", where?: string): string;
+}
 
-/** Tool calls per period, path, outcome and duration bucket of the rows of `table`, times `sign`. */
-const toolCallsSelect = (table: string, sign: "" | "-", where = "1", final = "") =>
-  `SELECT scope_id, ${periodOf} AS period_start, stat.path AS tool_path, status, trigger_kind,
-      has_elicitation, stat.failed AS failed, stat.bucket AS bucket, ${sign}sum(stat.calls) AS calls
-    FROM ${table} ${final} ARRAY JOIN tool_call_stats AS stat WHERE ${where}
-    GROUP BY scope_id, period_start, tool_path, status, trigger_kind, has_elicitation, failed, bucket`;
+const runDurations = (table: string, seconds: number): DurationRollup => ({
+  table,
+  periodSeconds: seconds,
+  columns: `status LowCardinality(String), trigger_kind LowCardinality(String),
+      has_elicitation Bool, bucket UInt16, runs Int64`,
+  key: "status, trigger_kind, has_elicitation, bucket",
+  select: (source, sign, where = "1") =>
+    `SELECT scope_id, ${periodOf(seconds)} AS period_start, status, trigger_kind, has_elicitation,
+      ${durationBucketSql("greatest(assumeNotNull(duration_ms), 0) * 1000")} AS bucket, ${sign}count() AS runs
+    FROM ${source} WHERE duration_ms IS NOT NULL AND ${where}
+    GROUP BY scope_id, period_start, status, trigger_kind, has_elicitation, bucket`,
+});
+
+const toolCalls = (table: string, seconds: number): DurationRollup => ({
+  table,
+  periodSeconds: seconds,
+  columns: `tool_path LowCardinality(String), status LowCardinality(String),
+      trigger_kind LowCardinality(String), has_elicitation Bool, calls Int64, failures Int64`,
+  key: "tool_path, status, trigger_kind, has_elicitation",
+  select: (source, sign, where = "1") =>
+    `SELECT scope_id, ${periodOf(seconds)} AS period_start, stat.path AS tool_path, status,
+      trigger_kind, has_elicitation, ${sign}toInt64(sum(stat.calls)) AS calls,
+      ${sign}toInt64(sumIf(stat.calls, stat.failed)) AS failures
+    FROM ${source} ARRAY JOIN tool_call_stats AS stat WHERE ${where}
+    GROUP BY scope_id, period_start, tool_path, status, trigger_kind, has_elicitation`,
+});
+
+const toolDurations = (table: string, seconds: number): DurationRollup => ({
+  table,
+  periodSeconds: seconds,
+  columns:
+    "tool_path LowCardinality(String), status LowCardinality(String), bucket UInt16, calls Int64",
+  key: "tool_path, status, bucket",
+  select: (source, sign, where = "1") =>
+    `SELECT scope_id, ${periodOf(seconds)} AS period_start, stat.path AS tool_path, status,
+      stat.bucket AS bucket, ${sign}toInt64(sum(stat.calls)) AS calls
+    FROM ${source} ARRAY JOIN tool_call_stats AS stat WHERE ${where}
+    GROUP BY scope_id, period_start, tool_path, status, bucket`,
+});
+
+/**
+ * The v11 rollups, each by hour and by day: finished runs per duration bucket (by status,
+ * trigger and elicitation), tool calls and failures per path (the same), and tool calls per
+ * path and duration bucket (by status only: with the trigger and elicitation too the table
+ * would hold about a row per call).
+ */
+export const DURATION_ROLLUPS: readonly DurationRollup[] = [
+  runDurations("run_duration_hours", HOUR_SECONDS),
+  runDurations("run_duration_days", DAY_SECONDS),
+  toolCalls("tool_call_hours", HOUR_SECONDS),
+  toolCalls("tool_call_days", DAY_SECONDS),
+  toolDurations("tool_duration_hours", HOUR_SECONDS),
+  toolDurations("tool_duration_days", DAY_SECONDS),
+];
 
 /** Rows of `executions` that are their run's current version (the back-fill's view). */
 const CURRENT_ROWS = "row_id NOT IN (SELECT row_id FROM superseded_executions)";
@@ -38,11 +93,14 @@ const joinTable = (database: string) =>
  *   duration bucket (`rows/duration-buckets.ts`), derived by the writer from the run's stored
  *   tool-call spans like `tool_paths`. Superseded records gain `duration_ms` and
  *   `tool_call_stats`, so a replaced row's durations are taken back out like its counts.
- * - `run_duration_counts` (finished runs per hour by scope, status, trigger, elicitation and
- *   duration bucket) and `tool_call_counts` (tool calls per hour by the same, path, failure and
- *   bucket) are summed by materialized views from `executions` and taken back by views from
- *   `superseded_executions`, as `run_counts` is (v4): exact counts, so quantiles are exact to
- *   the bucket. The writer puts repeats back (run-writer.ts).
+ * - Six rollups (`DURATION_ROLLUPS`: run durations, tool calls and failures, tool durations,
+ *   each per hour and per day) are summed by materialized views from `executions` and taken
+ *   back by views from `superseded_executions`, as `run_counts` is (v4): exact counts, so
+ *   quantiles are exact to the bucket. The writer puts repeats back (run-writer.ts).
+ * - Why two widths: with duration buckets a rollup holds up to a row per bucket and key, so an
+ *   hourly one grows with the runs (8 M rows of tool calls per path, outcome and bucket at 1 M
+ *   runs, 430 ms to read 30 days). Whole days are read from the daily tables, the whole hours
+ *   around them from the hourly ones, the partial hours from the run rows.
  * - Back-fill: rows written before get `tool_call_stats` from their run's stored tool calls;
  *   the rollups count the current version of each run.
  */
@@ -76,45 +134,22 @@ export const v11DurationCounts: Migration = {
       SETTINGS mutations_sync = 2, allow_nondeterministic_mutations = 1`,
     ),
     `DROP TABLE IF EXISTS v11_tool_call_stats`,
-    `CREATE TABLE IF NOT EXISTS run_duration_counts (
-      scope_id LowCardinality(String),
-      period_start DateTime('UTC'),
-      status LowCardinality(String),
-      trigger_kind LowCardinality(String),
-      has_elicitation Bool,
-      bucket UInt16,
-      runs Int64
-    ) ENGINE = SummingMergeTree
-    PARTITION BY toYYYYMM(period_start)
-    ORDER BY (scope_id, period_start, status, trigger_kind, has_elicitation, bucket)
-    ${ttl("period_start", retentionDays)}
-    SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 1000`,
-    `CREATE TABLE IF NOT EXISTS tool_call_counts (
-      scope_id LowCardinality(String),
-      period_start DateTime('UTC'),
-      tool_path LowCardinality(String),
-      status LowCardinality(String),
-      trigger_kind LowCardinality(String),
-      has_elicitation Bool,
-      failed Bool,
-      bucket UInt16,
-      calls Int64
-    ) ENGINE = SummingMergeTree
-    PARTITION BY toYYYYMM(period_start)
-    ORDER BY (scope_id, period_start, tool_path, status, trigger_kind, has_elicitation, failed, bucket)
-    ${ttl("period_start", retentionDays)}
-    SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 1000`,
-    "TRUNCATE TABLE run_duration_counts",
-    "TRUNCATE TABLE tool_call_counts",
-    `INSERT INTO run_duration_counts ${runDurationsSelect("executions", "", CURRENT_ROWS)}`,
-    `INSERT INTO tool_call_counts ${toolCallsSelect("executions", "", CURRENT_ROWS)}`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS run_duration_counts_mv TO run_duration_counts
-      AS ${runDurationsSelect("executions", "")}`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS superseded_run_duration_counts_mv TO run_duration_counts
-      AS ${runDurationsSelect("superseded_executions", "-")}`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS tool_call_counts_mv TO tool_call_counts
-      AS ${toolCallsSelect("executions", "")}`,
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS superseded_tool_call_counts_mv TO tool_call_counts
-      AS ${toolCallsSelect("superseded_executions", "-")}`,
+    ...DURATION_ROLLUPS.flatMap((r) => [
+      `CREATE TABLE IF NOT EXISTS ${r.table} (
+        scope_id LowCardinality(String),
+        period_start DateTime('UTC'),
+        ${r.columns}
+      ) ENGINE = SummingMergeTree
+      PARTITION BY toYYYYMM(period_start)
+      ORDER BY (scope_id, period_start, ${r.key})
+      ${ttl("period_start", retentionDays)}
+      SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 1000`,
+      `TRUNCATE TABLE ${r.table}`,
+      `INSERT INTO ${r.table} ${r.select("executions", "", CURRENT_ROWS)}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${r.table}_mv TO ${r.table}
+        AS ${r.select("executions", "")}`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS superseded_${r.table}_mv TO ${r.table}
+        AS ${r.select("superseded_executions", "-")}`,
+    ]),
   ],
 };

@@ -1,4 +1,5 @@
 import type { WriteLane } from "../connection/client.ts";
+import { quoteString } from "../connection/sql-literal.ts";
 import type { ExecutionRow, InteractionRow, SpanRows, ToolCallRow } from "../rows/rows.ts";
 import {
   EXECUTION_COLUMNS,
@@ -6,21 +7,18 @@ import {
   INTERACTION_COLUMNS,
   interactionLine,
   RUN_COUNTS_COLUMNS,
-  RUN_DURATION_COUNTS_COLUMNS,
   runCountsLine,
-  runDurationCountsLine,
   SUPERSEDED_COLUMNS,
   type SupersededRow,
   supersededLine,
   TOOL_CALL_COLUMNS,
-  TOOL_CALL_COUNTS_COLUMNS,
   TOOL_COUNTS_COLUMNS,
   TOOL_MATCH_COUNTS_COLUMNS,
-  toolCallCountsLines,
   toolCallLine,
   toolCountsLines,
   toolMatchCountsLines,
 } from "../rows/tables.ts";
+import { DURATION_ROLLUPS } from "../schema/v11-duration-counts.ts";
 import {
   bestRoot,
   childrenOf,
@@ -436,22 +434,14 @@ async function recordRepeats(lane: WriteLane, records: readonly SupersededRow[])
     await lane.insertTsv("run_counts", RUN_COUNTS_COLUMNS, runCountsLine(repeat), `${token}-runs`);
     const tools = toolCountsLines(repeat);
     if (tools) await lane.insertTsv("tool_counts", TOOL_COUNTS_COLUMNS, tools, `${token}-tools`);
-    const durations = runDurationCountsLine(repeat);
-    if (durations) {
-      await lane.insertTsv(
-        "run_duration_counts",
-        RUN_DURATION_COUNTS_COLUMNS,
-        durations,
-        `${token}-durations`,
-      );
-    }
-    const toolCalls = toolCallCountsLines(repeat);
-    if (toolCalls) {
-      await lane.insertTsv(
-        "tool_call_counts",
-        TOOL_CALL_COUNTS_COLUMNS,
-        toolCalls,
-        `${token}-tool-calls`,
+    // The duration rollups count it back from its record in superseded_repeats, with their own
+    // views' SQL (tokens as above).
+    const repeatRow = `superseded_repeats FINAL`;
+    const which = `row_id = ${repeat.rowId} AND record_id = ${repeat.recordId}`;
+    for (const rollup of DURATION_ROLLUPS) {
+      await lane.command(
+        `INSERT INTO ${rollup.table} ${rollup.select(repeatRow, "", which)}
+         SETTINGS insert_deduplication_token = ${quoteString(`${token}-${rollup.table}`)}`,
       );
     }
     const matches = toolMatchCountsLines(repeat);

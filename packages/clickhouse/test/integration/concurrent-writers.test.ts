@@ -227,6 +227,30 @@ describe("two writers on the same runs at once", () => {
         ),
       ).toEqual(Object.fromEntries([...wantCalls].sort()));
 
+      // The duration rollups (schema 11, repeats counted back by INSERT … SELECT): each run's
+      // status once, each call once, by hour and by day.
+      for (const width of ["hours", "days"]) {
+        const durations = await a.select<{ status: string; n: number }>(
+          `SELECT status, sum(runs) AS n FROM run_duration_${width} WHERE scope_id = {scope:String}
+           GROUP BY status HAVING n != 0 ORDER BY status`,
+          { scope },
+        );
+        expect(Object.fromEntries(durations.map((r) => [r.status, Number(r.n)])), width).toEqual(
+          Object.fromEntries([...wantStatus].sort()),
+        );
+        for (const table of [`tool_call_${width}`, `tool_duration_${width}`]) {
+          const calls = await a.select<{ tool_path: string; calls: number }>(
+            `SELECT tool_path, sum(calls) AS calls FROM ${table} WHERE scope_id = {scope:String}
+             GROUP BY tool_path HAVING calls != 0 ORDER BY tool_path`,
+            { scope },
+          );
+          expect(
+            Object.fromEntries(calls.map((t) => [t.tool_path, Number(t.calls)])),
+            table,
+          ).toEqual(Object.fromEntries([...wantCalls].sort().map(([p, c]) => [p, c.calls])));
+        }
+      }
+
       // Runs per tool-filter value: each run once under every value its calls answer.
       const matches = await a.select<{ matcher: string; runs: number }>(
         `SELECT matcher, sum(runs) AS runs FROM tool_match_counts WHERE scope_id = {scope:String}

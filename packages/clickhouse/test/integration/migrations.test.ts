@@ -116,17 +116,21 @@ describe("migrations and persistence", () => {
       { execution_id: "v1-run-b", paths: [], calls: 0 },
       { execution_id: "v1-run-c", paths: ["github.issues.list"], calls: 1 },
     ]);
-    const durations = await ch.select<{ bucket: number; n: number }>(
-      "SELECT bucket, toUInt32(sum(runs)) AS n FROM run_duration_counts WHERE scope_id = 'upgrade' GROUP BY bucket",
-    );
-    expect(durations).toEqual([{ bucket: durationBucket(1_500_000), n: 2 }]);
-    const toolCalls = await ch.select<{ tool_path: string; n: number }>(
-      "SELECT tool_path, toUInt32(sum(calls)) AS n FROM tool_call_counts GROUP BY tool_path ORDER BY tool_path",
-    );
-    expect(toolCalls).toEqual([
-      { tool_path: "github.issues.create", n: 1 },
-      { tool_path: "slack.chat.postMessage", n: 2 },
-    ]);
+    for (const width of ["hours", "days"]) {
+      const durations = await ch.select<{ bucket: number; n: number }>(
+        `SELECT bucket, toUInt32(sum(runs)) AS n FROM run_duration_${width} WHERE scope_id = 'upgrade' GROUP BY bucket`,
+      );
+      expect(durations).toEqual([{ bucket: durationBucket(1_500_000), n: 2 }]);
+      for (const table of [`tool_call_${width}`, `tool_duration_${width}`]) {
+        const toolCalls = await ch.select<{ tool_path: string; n: number }>(
+          `SELECT tool_path, toUInt32(sum(calls)) AS n FROM ${table} GROUP BY tool_path ORDER BY tool_path`,
+        );
+        expect(toolCalls, table).toEqual([
+          { tool_path: "github.issues.create", n: 1 },
+          { tool_path: "slack.chat.postMessage", n: 2 },
+        ]);
+      }
+    }
   });
 
   it("version 9 made the wide tables merge column by column from their first merge", async () => {

@@ -289,6 +289,31 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
     await numbers("numbers tool=github.*, 30 days", { ...monthFilter, tool: "github.*" }, 200),
   );
 
+  // Error groups of the filtered failed runs, and the list filtered to the largest group.
+  let topGroup: string | undefined;
+  out.push(
+    await bench.run(
+      "errors (groups), 30 days",
+      () => `/v1/executions/errors?${numbersQuery(monthFilter)}`,
+      {
+        goal: goal(100),
+        check: (json) => (Array.isArray(json.groups) ? undefined : "not error groups"),
+        seen: (json) => {
+          topGroup ??= (json.groups as { errorGroup: string }[])[0]?.errorGroup;
+        },
+      },
+    ),
+  );
+  if (topGroup) {
+    out.push(
+      await list(
+        `errorGroup=<largest>, 30 days + meta`,
+        { ...month, errorGroup: topGroup },
+        goal(300),
+      ),
+    );
+  }
+
   // Live mode as /runs polls it, in the steady state: nothing new since the last poll. Each
   // request passes the previous answer's `nextCursor` (a time to begin with).
   const live = { scope, from: anchorMs - DAY_MS, meta: "false", limit: 200 };

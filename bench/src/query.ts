@@ -272,7 +272,7 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
 
   // The /runs page's numbers panel: the same filters, every run of them (issue 22).
   const numbersCheck = (json: Record<string, unknown>) =>
-    typeof json.runs === "number" && Array.isArray(json.tools) ? undefined : "not numbers";
+    typeof json.runs === "number" && json.duration ? undefined : "not numbers";
   const numbers = (label: string, params: Record<string, string | number>, goalMs: number) =>
     bench.run(label, () => `/v1/executions/numbers?${numbersQuery(params)}`, {
       goal: goal(goalMs),
@@ -287,6 +287,15 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
   );
   out.push(
     await numbers("numbers tool=github.*, 30 days", { ...monthFilter, tool: "github.*" }, 200),
+  );
+  const tools = (label: string, params: Record<string, string | number>, goalMs: number) =>
+    bench.run(label, () => `/v1/executions/numbers/tools?${numbersQuery(params)}`, {
+      goal: goal(goalMs),
+      check: (json) => (Array.isArray(json.tools) ? undefined : "not tool numbers"),
+    });
+  out.push(await tools("numbers/tools, 30 days", monthFilter, 300));
+  out.push(
+    await tools("numbers/tools status=failed, 30 days", { ...monthFilter, status: "failed" }, 300),
   );
 
   // Error groups of the filtered failed runs, and the list filtered to the largest group.

@@ -58,10 +58,16 @@ function expectQuantile(answer: Body, exactMs: number | null): void {
   expect(Math.abs(answer.ms - exactMs) / exactMs).toBeLessThanOrEqual(0.06);
 }
 
+/** `/numbers` and `/numbers/tools` of one query, side by side. */
 async function numbers(query: string): Promise<Body> {
-  const response = await app.request(`/v1/executions/numbers?${query}`);
-  expect(response.status, await response.clone().text()).toBe(200);
-  return response.json();
+  const answers: Body[] = [];
+  for (const path of ["/v1/executions/numbers", "/v1/executions/numbers/tools"]) {
+    const response = await app.request(`${path}?${query}`);
+    expect(response.status, await response.clone().text()).toBe(200);
+    answers.push(await response.json());
+  }
+  expect(answers[1].partial).toEqual(answers[0].partial);
+  return { ...answers[0], ...answers[1] };
 }
 
 /** Every number the answer must hold for the recorded runs `runs`. */
@@ -213,9 +219,11 @@ describe("GET /v1/executions/numbers", () => {
       ["status=sideways", "status"],
       [`from=${to}&to=${from}`, "from"],
     ] as const) {
-      const response = await app.request(`/v1/executions/numbers?${query}`);
-      expect(response.status, query).toBe(400);
-      expect(JSON.stringify(await response.json()), query).toContain(name);
+      for (const path of ["/v1/executions/numbers", "/v1/executions/numbers/tools"]) {
+        const response = await app.request(`${path}?${query}`);
+        expect(response.status, query).toBe(400);
+        expect(JSON.stringify(await response.json()), query).toContain(name);
+      }
     }
   });
 });

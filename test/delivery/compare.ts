@@ -401,11 +401,13 @@ async function checkNumbers(
   what: string,
   diffs: Diffs,
 ): Promise<void> {
-  const { status, body } = await api.get(`/v1/executions/numbers?${filterQuery(filter)}`);
-  if (status !== 200) {
-    diffs.add("numbers.http", what, 200, `${status} ${show(body, 300)}`);
+  const { status, body: numbers } = await api.get(`/v1/executions/numbers?${filterQuery(filter)}`);
+  const tools = await api.get(`/v1/executions/numbers/tools?${filterQuery(filter)}`);
+  if (status !== 200 || tools.status !== 200) {
+    diffs.add("numbers.http", what, 200, `${status} ${show(numbers, 300)}; ${tools.status}`);
     return;
   }
+  const body = { ...numbers, ...tools.body };
   const want = expectedNumbers(model, filter);
   diffs.check(
     "numbers.counts",

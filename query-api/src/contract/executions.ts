@@ -207,6 +207,21 @@ export const ExecutionNumbers = z
         ),
       })
       .meta({ description: "Finished and failed runs per bucket of the range (by start time)." }),
+    partial: z
+      .strictObject({
+        countedFrom: epochMs.meta({
+          description:
+            "A code filter over more runs than RUNTRACE_CODE_COUNT_BUDGET: every number counts the runs from here to the range's end.",
+        }),
+      })
+      .nullable(),
+  })
+  .meta({ id: "ExecutionNumbers" });
+export type ExecutionNumbers = z.infer<typeof ExecutionNumbers>;
+
+/** `GET /v1/executions/numbers/tools`: per tool path, over the same runs as the numbers. */
+export const ToolNumbers = z
+  .strictObject({
     tools: z
       .array(
         z.strictObject({
@@ -233,8 +248,8 @@ export const ExecutionNumbers = z
       })
       .nullable(),
   })
-  .meta({ id: "ExecutionNumbers" });
-export type ExecutionNumbers = z.infer<typeof ExecutionNumbers>;
+  .meta({ id: "ToolNumbers" });
+export type ToolNumbers = z.infer<typeof ToolNumbers>;
 
 /** `GET /v1/executions/errors`: the list's filters, no page, sort or cursor. */
 export const ErrorGroupsQuery = NumbersQuery;

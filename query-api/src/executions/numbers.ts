@@ -8,7 +8,7 @@ import {
   UNFINISHED_SNAPSHOT,
 } from "@runtrace/clickhouse";
 import { TERMINAL_STATUSES } from "@runtrace/semconv";
-import type { ExecutionNumbers } from "../contract/index.ts";
+import type { ExecutionNumbers, ToolNumbers } from "../contract/index.ts";
 import type { ExecutionFilter } from "./list-params.ts";
 import { codeCountStart, groupTests, runCountsSource, wholePeriods } from "./meta.ts";
 import { QueryParams } from "./query-params.ts";
@@ -28,17 +28,13 @@ const TERMINAL = new Set<string>(TERMINAL_STATUSES);
 
 /** One row of the numbers statement, whose UNION ALL branches share the first one's columns. */
 interface NumbersRow {
-  part: "runs" | "durations" | "tools" | "tool_durations";
+  part: "runs" | "durations";
   status: string;
   trigger_kind: string;
   has_elicitation: boolean | number;
-  /** runs: the timeline bucket; durations and tool_durations: the duration bucket. */
+  /** runs: the timeline bucket; durations: the duration bucket. */
   bucket: number;
-  tool_path: string;
-  /** runs, durations, tool_durations: the count; tools: the calls. */
   n: number;
-  /** tools: the failed calls. */
-  failures: number;
 }
 
 const HOUR_MS = HOUR_SECONDS * 1000;
@@ -231,11 +227,28 @@ export interface NumbersOptions {
   codeCountBudget: number;
 }
 
+/** The filter a code filter's budget leaves: the runs from `countedFrom` on, when it cuts. */
+async function countedFilter(
+  ch: ClickHouse,
+  filter: ExecutionFilter,
+  options: NumbersOptions,
+  signal: AbortSignal,
+): Promise<{ counted: ExecutionFilter; partial: { countedFrom: number } | null }> {
+  const countedFrom =
+    filter.code !== undefined && !filter.ids
+      ? await codeCountStart(ch, filter, options.scopes, options.codeCountBudget, signal)
+      : undefined;
+  return countedFrom === undefined
+    ? { counted: filter, partial: null }
+    : { counted: { ...filter, fromMs: countedFrom }, partial: { countedFrom } };
+}
+
 /**
  * The numbers of the runs a filter matches, in one statement: runs per status and timeline
- * bucket (the list's counts, from `run_counts`), finished runs per duration bucket and tool
- * calls per path, outcome and duration bucket (the v11 rollups). A code filter counts back from
- * the range's end while the code-count budget lasts, as the list's counts do.
+ * bucket (the list's counts, from `run_counts`) and finished runs per duration bucket (the v11
+ * rollups). A code filter counts back from the range's end while the code-count budget lasts,
+ * as the list's counts do. Per-tool numbers are their own request (`toolNumbers`): they cost as
+ * much again, and the page asks for them when they are opened.
  */
 export async function executionNumbers(
   ch: ClickHouse,
@@ -244,31 +257,20 @@ export async function executionNumbers(
   signal: AbortSignal,
 ): Promise<ExecutionNumbers> {
   const { scopes } = options;
-  const countedFrom =
-    filter.code !== undefined && !filter.ids
-      ? await codeCountStart(ch, filter, scopes, options.codeCountBudget, signal)
-      : undefined;
-  const counted = countedFrom === undefined ? filter : { ...filter, fromMs: countedFrom };
-  const nowMs = Date.now();
+  const { counted, partial } = await countedFilter(ch, filter, options, signal);
   const fromMs = counted.fromMs ?? counted.ids?.fromMs;
   const toMs =
-    counted.toMs ?? (counted.ids ? Math.max(counted.ids.toMs, counted.ids.fromMs) : nowMs);
+    counted.toMs ?? (counted.ids ? Math.max(counted.ids.toMs, counted.ids.fromMs) : Date.now());
   const step = fromMs === undefined ? null : chartBucketMs(fromMs, toMs);
   const p = new QueryParams();
   const rows = await ch.select<NumbersRow>(
     `SELECT 'runs' AS part, status, trigger_kind, has_elicitation, toInt64(bucket) AS bucket,
-       '' AS tool_path, toInt64(sum(n)) AS n, toInt64(0) AS failures
+       toInt64(sum(n)) AS n
      FROM (${runCountsSource(p, counted, scopes, step)})
      GROUP BY status, trigger_kind, has_elicitation, bucket
      UNION ALL
-     SELECT 'durations', '', '', false, toInt64(bucket), '', toInt64(sum(n)), 0
-     FROM (${durationsSource(p, counted, scopes)}) GROUP BY bucket
-     UNION ALL
-     SELECT 'tools', '', '', false, 0, tool_path, toInt64(sum(calls)), toInt64(sum(failures))
-     FROM (${toolCallsSource(p, counted, scopes)}) GROUP BY tool_path
-     UNION ALL
-     SELECT 'tool_durations', '', '', false, toInt64(bucket), tool_path, toInt64(sum(n)), 0
-     FROM (${toolDurationsSource(p, counted, scopes)}) GROUP BY tool_path, bucket`,
+     SELECT 'durations', '', '', false, toInt64(bucket), toInt64(sum(n))
+     FROM (${durationsSource(p, counted, scopes)}) GROUP BY bucket`,
     p.values,
     { signal },
   );
@@ -279,36 +281,23 @@ export async function executionNumbers(
   let failed = 0;
   const series = new Map<number, { finished: number; failed: number }>();
   const durations = new Map<number, number>();
-  const tools = new Map<
-    string,
-    { calls: number; failures: number; buckets: Map<number, number> }
-  >();
   for (const r of rows) {
     const n = Number(r.n);
-    if (r.part === "runs") {
-      if (!ok.status(r) || !ok.trigger(r) || !ok.elicitation(r)) continue;
-      runs += n;
-      if (!TERMINAL.has(r.status)) continue;
-      const point = series.get(Number(r.bucket)) ?? { finished: 0, failed: 0 };
-      point.finished += n;
-      finished += n;
-      if (r.status === "failed") {
-        point.failed += n;
-        failed += n;
-      }
-      series.set(Number(r.bucket), point);
-    } else if (r.part === "durations") {
+    if (r.part === "durations") {
       durations.set(Number(r.bucket), (durations.get(Number(r.bucket)) ?? 0) + n);
-    } else {
-      const tool = tools.get(r.tool_path) ?? { calls: 0, failures: 0, buckets: new Map() };
-      if (r.part === "tools") {
-        tool.calls += n;
-        tool.failures += Number(r.failures);
-      } else {
-        tool.buckets.set(Number(r.bucket), (tool.buckets.get(Number(r.bucket)) ?? 0) + n);
-      }
-      tools.set(r.tool_path, tool);
+      continue;
     }
+    if (!ok.status(r) || !ok.trigger(r) || !ok.elicitation(r)) continue;
+    runs += n;
+    if (!TERMINAL.has(r.status)) continue;
+    const point = series.get(Number(r.bucket)) ?? { finished: 0, failed: 0 };
+    point.finished += n;
+    finished += n;
+    if (r.status === "failed") {
+      point.failed += n;
+      failed += n;
+    }
+    series.set(Number(r.bucket), point);
   }
   const durationAnswers = bucketQuantiles(durations, [0.5, 0.95]);
   return {
@@ -335,6 +324,57 @@ export async function executionNumbers(
         },
       ),
     },
+    partial,
+  };
+}
+
+/** One row of the per-tool statement. */
+interface ToolRow {
+  part: "tools" | "tool_durations";
+  tool_path: string;
+  bucket: number;
+  n: number;
+  failures: number;
+}
+
+/**
+ * Per tool path, over the runs a filter matches: calls and failed calls (`tool_call_*`) and
+ * calls per duration bucket (`tool_duration_*`, for p95), the 20 paths with the most calls.
+ */
+export async function toolNumbers(
+  ch: ClickHouse,
+  filter: ExecutionFilter,
+  options: NumbersOptions,
+  signal: AbortSignal,
+): Promise<ToolNumbers> {
+  const { scopes } = options;
+  const { counted, partial } = await countedFilter(ch, filter, options, signal);
+  const p = new QueryParams();
+  const rows = await ch.select<ToolRow>(
+    `SELECT 'tools' AS part, tool_path, toInt64(0) AS bucket, toInt64(sum(calls)) AS n,
+       toInt64(sum(failures)) AS failures
+     FROM (${toolCallsSource(p, counted, scopes)}) GROUP BY tool_path
+     UNION ALL
+     SELECT 'tool_durations', tool_path, toInt64(bucket), toInt64(sum(n)), 0
+     FROM (${toolDurationsSource(p, counted, scopes)}) GROUP BY tool_path, bucket`,
+    p.values,
+    { signal },
+  );
+  const tools = new Map<
+    string,
+    { calls: number; failures: number; buckets: Map<number, number> }
+  >();
+  for (const r of rows) {
+    const tool = tools.get(r.tool_path) ?? { calls: 0, failures: 0, buckets: new Map() };
+    if (r.part === "tools") {
+      tool.calls += Number(r.n);
+      tool.failures += Number(r.failures);
+    } else {
+      tool.buckets.set(Number(r.bucket), (tool.buckets.get(Number(r.bucket)) ?? 0) + Number(r.n));
+    }
+    tools.set(r.tool_path, tool);
+  }
+  return {
     tools: [...tools]
       .filter(([, t]) => t.calls > 0)
       .sort((a, b) => b[1].calls - a[1].calls || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -347,6 +387,6 @@ export async function executionNumbers(
         p95: quantile(bucketQuantiles(t.buckets, [0.95]), 0.95),
       })),
     toolPathCount: [...tools.values()].filter((t) => t.calls > 0).length,
-    partial: countedFrom === undefined ? null : { countedFrom },
+    partial,
   };
 }

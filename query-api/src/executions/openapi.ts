@@ -14,6 +14,7 @@ import {
   NumbersQuery,
   pathParam,
   ToolCallList,
+  ToolNumbers,
 } from "../contract/index.ts";
 import { jsonAnswer, v1Errors } from "../http/openapi-parts.ts";
 
@@ -79,11 +80,25 @@ export const executionOpenApiPaths: ZodOpenApiPathsObject = {
       tags: ["executions"],
       operationId: "executionNumbers",
       summary:
-        "Numbers of the filtered runs: count, failure rate, p50/p95 duration, failure rate over time, per-tool calls, failures and p95",
+        "Numbers of the filtered runs: count, failure rate, p50/p95 duration, failure rate over time",
       description:
-        "Over every run the list's filters match (not one page), from the same stored runs as the list's counts. Whole hours are read from rollups that count durations in buckets (8 per doubling), so p50 and p95 are estimates within about 4.4 % of the nearest-rank value, each with its bucket; a code or tool filter or an id search reads the runs' rows instead. The failure rate is failed / finished (completed, failed or cancelled).",
+        "Over every run the list's filters match (not one page), from the same stored runs as the list's counts. Whole days and hours are read from rollups that count durations in buckets (8 per doubling), so p50 and p95 are estimates within about 4.4 % of the nearest-rank value, each with its bucket; a code or tool filter or an id search reads the runs' rows instead. The failure rate is failed / finished (completed, failed or cancelled).",
       requestParams: { query: NumbersQuery },
       responses: { "200": jsonAnswer("The numbers", ExecutionNumbers), ...v1Errors },
+    },
+  },
+  "/v1/executions/numbers/tools": {
+    get: {
+      tags: ["executions"],
+      operationId: "executionToolNumbers",
+      summary: "Per tool path of the filtered runs: calls, failures, failure rate, p95",
+      description:
+        "Over the same runs as `/v1/executions/numbers` (a request of its own: it costs as much again, and the /runs page asks for it when its tools are opened). Whole days and hours come from `tool_call_*` (calls, failures; by scope, status, trigger and elicitation) and `tool_duration_*` (calls per duration bucket, by scope and status: with a trigger or elicitation filter p95 reads the run rows).",
+      requestParams: { query: NumbersQuery },
+      responses: {
+        "200": jsonAnswer("The 20 paths with the most calls", ToolNumbers),
+        ...v1Errors,
+      },
     },
   },
   "/v1/executions/errors": {

@@ -19,7 +19,7 @@ import { parseListRequest } from "./list-params.ts";
 import { followLive } from "./live.ts";
 import { encodeLivePosition, positionAt } from "./live-cursor.ts";
 import { listMeta } from "./meta.ts";
-import { executionNumbers } from "./numbers.ts";
+import { executionNumbers, toolNumbers } from "./numbers.ts";
 
 export interface ExecutionRoutesOptions {
   staleAfterMs: number;
@@ -101,25 +101,24 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
     });
   });
 
-  // Before /:id, as /export.
-  routes.get("/numbers", async (c) => {
-    const query = c.req.query();
-    // A list-only parameter (limit, sort, cursor…) is a 400 naming it.
-    parseQuery(NumbersQuery, query);
-    const req = parseListRequest({ ...query, meta: "false" });
-    const ch = c.get("clickhouse");
-    const signal = c.get("signal");
-    if (req.idValues) req.filter.ids = await runsNamed(ch, req.idValues, signal);
-    const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
-    return c.json(
-      await executionNumbers(
-        ch,
-        req.filter,
-        { scopes, codeCountBudget: options.codeCountBudget },
-        signal,
-      ),
-    );
-  });
+  // Before /:id, as /export: the numbers and the per-tool numbers of the list's filter.
+  for (const [path, read] of [
+    ["/numbers", executionNumbers],
+    ["/numbers/tools", toolNumbers],
+  ] as const) {
+    routes.get(path, async (c) => {
+      const query = c.req.query();
+      // A list-only parameter (limit, sort, cursor…) is a 400 naming it.
+      parseQuery(NumbersQuery, query);
+      const req = parseListRequest({ ...query, meta: "false" });
+      const ch = c.get("clickhouse");
+      const signal = c.get("signal");
+      if (req.idValues) req.filter.ids = await runsNamed(ch, req.idValues, signal);
+      const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
+      const budget = options.codeCountBudget;
+      return c.json(await read(ch, req.filter, { scopes, codeCountBudget: budget }, signal));
+    });
+  }
 
   // Before /:id, as /export.
   routes.get("/errors", async (c) => {

@@ -13,7 +13,7 @@ import { SavedViews } from "./components/SavedViews.tsx";
 import { Timeline } from "./components/Timeline.tsx";
 import { startedText } from "./format.ts";
 import { useColumns, useCompactRows } from "./hooks/useColumns.ts";
-import { useErrorGroups, useNumbers } from "./hooks/useNumbers.ts";
+import { filterParams, useErrorGroups, useNumbers } from "./hooks/useNumbers.ts";
 import { useRunsList } from "./hooks/useRunsList.ts";
 import { isField, type Shortcuts, useShortcuts } from "./hooks/useShortcuts.ts";
 import { useView } from "./hooks/useView.ts";
@@ -242,6 +242,7 @@ export function App() {
           errorGroups={errorGroups.answer}
           errorGroup={view.errorGroup}
           onErrorGroup={(errorGroup) => setView({ errorGroup })}
+          params={list.loadedAt === null ? null : filterParams(view, list.loadedAt).toString()}
         />
         <div className="status-line" data-testid="status-line">
           {meta && (

@@ -27,6 +27,7 @@ import type {
   ExecutionSummary,
   ListMeta,
   ListPage,
+  ToolNumbers,
 } from "../src/api/types.ts";
 import {
   type AllInOneServer,
@@ -1466,11 +1467,14 @@ describe.skipIf(!chromiumPath)(title, () => {
     const answer = await api<ExecutionNumbers>(
       `/v1/executions/numbers?scope=${scope}&from=${Date.now() - DAY_MS}`,
     );
+    const toolAnswer = await api<ToolNumbers>(
+      `/v1/executions/numbers/tools?scope=${scope}&from=${Date.now() - DAY_MS}`,
+    );
     // The API against the test's own record...
     expect(answer).toMatchObject({ runs: sent.runs, finished: sent.runs, failed: sent.failed });
     expect(
       Object.fromEntries(
-        answer.tools.map((t) => [t.toolPath, { calls: t.calls, failures: t.failures }]),
+        toolAnswer.tools.map((t) => [t.toolPath, { calls: t.calls, failures: t.failures }]),
       ),
     ).toEqual(Object.fromEntries(sent.calls));
     // ...and the panel against the API's answer for the same filter.
@@ -1487,6 +1491,8 @@ describe.skipIf(!chromiumPath)(title, () => {
       answer.failureRateSeries.points.length,
     );
     await page.click('[data-testid="numbers-tools-toggle"]');
+    // Read when opened: the popover says so until the answer is there.
+    await page.waitForSelector('[data-testid="numbers-tools"][data-state="shown"]');
     const rows = await page.$$eval('[data-testid="numbers-tool"]', (trs) =>
       trs.map((tr) => ({
         tool: tr.getAttribute("data-tool"),
@@ -1494,8 +1500,8 @@ describe.skipIf(!chromiumPath)(title, () => {
         p95: tr.querySelector("td:last-child")?.getAttribute("data-ms"),
       })),
     );
-    expect(rows.map((r) => r.tool)).toEqual(answer.tools.map((t) => t.toolPath));
-    for (const [i, t] of answer.tools.entries()) {
+    expect(rows.map((r) => r.tool)).toEqual(toolAnswer.tools.map((t) => t.toolPath));
+    for (const [i, t] of toolAnswer.tools.entries()) {
       expect(rows[i]!.cells[1]).toBe(String(t.calls));
       expect(rows[i]!.cells[2]).toContain(String(t.failures));
       expect(Number(rows[i]!.p95)).toBe(t.p95!.ms);

@@ -8,6 +8,7 @@ import type {
   ListPage,
   ToolCall,
   ToolCallList,
+  ToolNumbers,
 } from "./types.ts";
 
 const TOKEN_KEY = "runtrace.token";
@@ -81,6 +82,14 @@ export function getNumbers(
   signal?: AbortSignal,
 ): Promise<ExecutionNumbers> {
   return getJson<ExecutionNumbers>(`/v1/executions/numbers?${params}`, signal);
+}
+
+/** Per tool path of the runs the list's filters match (`/v1/executions/numbers/tools`). */
+export function getToolNumbers(
+  params: URLSearchParams,
+  signal?: AbortSignal,
+): Promise<ToolNumbers> {
+  return getJson<ToolNumbers>(`/v1/executions/numbers/tools?${params}`, signal);
 }
 
 /** The filtered failed runs grouped by error (`/v1/executions/errors`). */

@@ -18,6 +18,7 @@ export type {
   InteractionDetail,
   ToolCall,
   ToolCallList,
+  ToolNumbers,
   TraceSpan,
   Trigger,
 } from "@runtrace/query-api/contract";

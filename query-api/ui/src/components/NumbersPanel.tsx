@@ -1,5 +1,6 @@
-import { useState } from "react";
-import type { DurationQuantile, ErrorGroups, ExecutionNumbers } from "../api/types.ts";
+import { useEffect, useState } from "react";
+import { getToolNumbers } from "../api/client.ts";
+import type { DurationQuantile, ErrorGroups, ExecutionNumbers, ToolNumbers } from "../api/types.ts";
 import { durationText, startedText, stepText } from "../format.ts";
 
 interface Props {
@@ -10,6 +11,83 @@ interface Props {
   /** The error group the list is filtered to, if any. */
   errorGroup: string | null;
   onErrorGroup(errorGroup: string | null): void;
+  /** The filter's query (the numbers' own), for the per-tool numbers read when opened. */
+  params: string | null;
+}
+
+/**
+ * Per tool path: calls, failures and p95, read from `/v1/executions/numbers/tools` when opened
+ * (and again when the filter changes while open): as costly as the numbers themselves, and
+ * not what a first look needs.
+ */
+function ToolsMenu({ params }: { params: string | null }) {
+  const [open, setOpen] = useState(false);
+  const [state, setState] = useState<{ tools: ToolNumbers | null; error: string | null }>({
+    tools: null,
+    error: null,
+  });
+  useEffect(() => {
+    if (!open || params === null) return;
+    const abort = new AbortController();
+    setState({ tools: null, error: null });
+    getToolNumbers(new URLSearchParams(params), abort.signal).then(
+      (tools) => setState({ tools, error: null }),
+      (error: unknown) => {
+        if (!abort.signal.aborted)
+          setState({ tools: null, error: String((error as Error).message) });
+      },
+    );
+    return () => abort.abort();
+  }, [open, params]);
+  const { tools, error } = state;
+  return (
+    <>
+      <button
+        type="button"
+        className="numbers-tools-toggle"
+        aria-expanded={open}
+        data-testid="numbers-tools-toggle"
+        onClick={() => setOpen((o) => !o)}
+      >
+        {tools ? `${tools.toolPathCount} tools` : "Tools"} {open ? "▴" : "▾"}
+      </button>
+      {open && (
+        <div
+          className="numbers-popover"
+          data-testid="numbers-tools"
+          data-state={tools ? "shown" : error ? "failed" : "loading"}
+        >
+          {error && <p className="muted">Tool numbers unavailable: {error}</p>}
+          {!tools && !error && <p className="muted">Reading every tool call of the filter…</p>}
+          {tools && tools.tools.length === 0 && <p className="muted">No tool calls.</p>}
+          {tools && tools.tools.length > 0 && (
+            <table className="numbers-tools">
+              <thead>
+                <tr>
+                  <th>tool</th>
+                  <th>calls</th>
+                  <th>failed</th>
+                  <th>p95</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tools.tools.map((t) => (
+                  <tr key={t.toolPath} data-testid="numbers-tool" data-tool={t.toolPath}>
+                    <td className="mono">{t.toolPath}</td>
+                    <td>{t.calls.toLocaleString("en")}</td>
+                    <td className={t.failures > 0 ? "bad" : ""}>
+                      {t.failures.toLocaleString("en")} ({percent(t.failureRate)})
+                    </td>
+                    <td data-ms={t.p95?.ms ?? ""}>{t.p95 ? `≈${durationText(t.p95.ms)}` : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </>
+  );
 }
 
 /** The filtered failed runs by error: one click filters the list to a group. */
@@ -159,8 +237,8 @@ function FailureLine({ series }: { series: ExecutionNumbers["failureRateSeries"]
 
 /**
  * The numbers of every run the filter matches (the server's, not the loaded page's): count,
- * failure rate with its line over the range, p50/p95 duration, and per tool its calls, failures
- * and p95 (opened on demand).
+ * failure rate with its line over the range, p50/p95 duration, its error groups, and per tool its
+ * calls, failures and p95 (read when opened).
  */
 export function NumbersPanel({
   numbers,
@@ -169,8 +247,8 @@ export function NumbersPanel({
   errorGroups,
   errorGroup,
   onErrorGroup,
+  params,
 }: Props) {
-  const [toolsOpen, setToolsOpen] = useState(false);
   if (error) {
     return (
       <div className="numbers" data-testid="numbers" data-state="failed">
@@ -206,41 +284,7 @@ export function NumbersPanel({
       {errorGroups && (
         <ErrorGroupsMenu groups={errorGroups} current={errorGroup} onSelect={onErrorGroup} />
       )}
-      {numbers.tools.length > 0 && (
-        <button
-          type="button"
-          className="numbers-tools-toggle"
-          aria-expanded={toolsOpen}
-          data-testid="numbers-tools-toggle"
-          onClick={() => setToolsOpen((o) => !o)}
-        >
-          {numbers.toolPathCount} tools {toolsOpen ? "▴" : "▾"}
-        </button>
-      )}
-      {toolsOpen && (
-        <table className="numbers-popover numbers-tools" data-testid="numbers-tools">
-          <thead>
-            <tr>
-              <th>tool</th>
-              <th>calls</th>
-              <th>failed</th>
-              <th>p95</th>
-            </tr>
-          </thead>
-          <tbody>
-            {numbers.tools.map((t) => (
-              <tr key={t.toolPath} data-testid="numbers-tool" data-tool={t.toolPath}>
-                <td className="mono">{t.toolPath}</td>
-                <td>{t.calls.toLocaleString("en")}</td>
-                <td className={t.failures > 0 ? "bad" : ""}>
-                  {t.failures.toLocaleString("en")} ({percent(t.failureRate)})
-                </td>
-                <td data-ms={t.p95?.ms ?? ""}>{t.p95 ? `≈${durationText(t.p95.ms)}` : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ToolsMenu params={params} />
     </div>
   );
 }

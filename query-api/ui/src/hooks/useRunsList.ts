@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, listExecutions } from "../api/client.ts";
 import type { ExecutionSummary, ListMeta } from "../api/types.ts";
 import { filterKey, listParams, type RunsView } from "../view/view.ts";
@@ -33,6 +33,12 @@ export interface RunsList {
   freshIds: ReadonlySet<string>;
   /** When the shown first page was asked for (epoch ms). */
   loadedAt: number | null;
+  /**
+   * When the current filter's first page was asked for (epoch ms), answered or not: what the
+   * whole-filter reads (numbers, error groups) take as "now", so they start with the page
+   * instead of after it and answer the same range.
+   */
+  askedAt: number;
   loadMore(): void;
   refresh(): void;
 }
@@ -110,12 +116,16 @@ export function useRunsList(view: RunsView): RunsList {
   // Aborted whenever a new first page starts, so a late cursor page never lands in a newer list.
   const pageAbort = useRef(new AbortController());
 
+  // The first page's "now", fixed while rendering so the whole-filter reads (numbers, error
+  // groups) start in the same commit as the page, with the same range.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce stand for a new first page
+  const requestedAt = useMemo(() => Date.now(), [key, nonce]);
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce stand for the view's filter
   useEffect(() => {
     pageAbort.current.abort();
     const abort = new AbortController();
     pageAbort.current = abort;
-    const requestedAt = Date.now();
     const params = listParams(viewRef.current, requestedAt);
     setLoading(true);
     setLoadingMore(false);
@@ -326,6 +336,7 @@ export function useRunsList(view: RunsView): RunsList {
     hasMore: cursor !== null,
     freshIds,
     loadedAt: loaded?.requestedAt ?? null,
+    askedAt: requestedAt,
     loadMore,
     refresh,
   };

@@ -13,12 +13,12 @@ import { SavedViews } from "./components/SavedViews.tsx";
 import { Timeline } from "./components/Timeline.tsx";
 import { startedText } from "./format.ts";
 import { useColumns, useCompactRows } from "./hooks/useColumns.ts";
-import { filterParams, useErrorGroups, useNumbers } from "./hooks/useNumbers.ts";
+import { useErrorGroups, useNumbers } from "./hooks/useNumbers.ts";
 import { useRunsList } from "./hooks/useRunsList.ts";
 import { isField, type Shortcuts, useShortcuts } from "./hooks/useShortcuts.ts";
 import { useView } from "./hooks/useView.ts";
 import { DEFAULT_RANGE, relativeMs } from "./view/time.ts";
-import { DEFAULT_VIEW, filterKey, hasFilters, listParams } from "./view/view.ts";
+import { DEFAULT_VIEW, filterKey, filterParams, hasFilters, listParams } from "./view/view.ts";
 
 function TokenForm({ onSaved }: { onSaved(): void }) {
   const [token, setToken] = useState(storedToken() ?? "");

@@ -1,12 +1,23 @@
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { App } from "./App.tsx";
-import "./styles.css";
+/**
+ * The page's entry: a few kilobytes that ask for the first page, its counts and its numbers
+ * at once, then load the app (React and the rest, a separate chunk) while the answers come.
+ * Asking only once the app had loaded and rendered cost about 170 ms of a cold first render.
+ */
+import { fetchJson, getNumberPaths } from "./api/client.ts";
+import { setBootTime, startEarly } from "./api/early.ts";
+import { firstPageParams, parseView } from "./view/view.ts";
 
-const root = document.getElementById("root");
-if (!root) throw new Error("no #root element");
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+const now = Date.now();
+const view = parseView(window.location.search);
+// An open run or live mode start the same way: the list's first page comes first.
+const { page, counts } = firstPageParams(view, now);
+setBootTime(now);
+for (const path of [
+  `/v1/executions?${page}`,
+  `/v1/executions?${counts}`,
+  ...getNumberPaths(view, now),
+  "/v1/about",
+]) {
+  startEarly(path, fetchJson);
+}
+void import("./render.tsx");

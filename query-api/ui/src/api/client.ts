@@ -1,3 +1,5 @@
+import { filterParams, type RunsView } from "../view/view.ts";
+import { takeEarly } from "./early.ts";
 import type {
   About,
   ErrorBody,
@@ -38,6 +40,14 @@ export function storeToken(token: string | null): void {
 }
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  // Asked for already while the page booted (early.ts): that answer, whatever the signal.
+  const early = takeEarly<T>(path);
+  if (early) return early;
+  return fetchJson<T>(path, signal);
+}
+
+/** GET `path` as JSON with the stored token; a non-2xx answer is an {@link ApiError}. */
+export async function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   const token = storedToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -74,6 +84,11 @@ export function getAbout(signal?: AbortSignal): Promise<About> {
 
 export function listExecutions(params: URLSearchParams, signal?: AbortSignal): Promise<ListPage> {
   return getJson<ListPage>(`/v1/executions?${params}`, signal);
+}
+
+/** The paths of the whole-filter reads the first render waits for (the numbers). */
+export function getNumberPaths(view: RunsView, nowMs: number): string[] {
+  return [`/v1/executions/numbers?${filterParams(view, nowMs)}`];
 }
 
 /** The numbers of every run the list's filters match (`/v1/executions/numbers`). */

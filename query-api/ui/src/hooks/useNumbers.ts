@@ -1,20 +1,13 @@
 import { useEffect, useState } from "react";
 import { ApiError, getErrorGroups, getNumbers } from "../api/client.ts";
 import type { ErrorGroups, ExecutionNumbers } from "../api/types.ts";
-import { listParams, type RunsView } from "../view/view.ts";
+import { filterParams, type RunsView } from "../view/view.ts";
 
 export interface FilterAnswer<T> {
   answer: T | null;
   /** The current filter's answer is being read (the one shown, if any, is an earlier one's). */
   loading: boolean;
   error: ApiError | null;
-}
-
-/** The list's filters as the whole-filter routes take them: no sort, page size or chart. */
-export function filterParams(view: RunsView, nowMs: number): URLSearchParams {
-  const q = listParams(view, nowMs);
-  for (const listOnly of ["sort", "limit", "chart"]) q.delete(listOnly);
-  return q;
 }
 
 /**

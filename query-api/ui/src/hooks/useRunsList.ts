@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, listExecutions } from "../api/client.ts";
+import { takeBootTime } from "../api/early.ts";
 import type { ExecutionSummary, ListMeta } from "../api/types.ts";
-import { filterKey, listParams, type RunsView } from "../view/view.ts";
+import { filterKey, firstPageParams, listParams, type RunsView } from "../view/view.ts";
 
 export const LIVE_POLL_MS = 3000;
 /** Pages read in a row while live mode reports more waiting (a burst, or live switched on late). */
@@ -117,24 +118,27 @@ export function useRunsList(view: RunsView): RunsList {
   const pageAbort = useRef(new AbortController());
 
   // The first page's "now", fixed while rendering so the whole-filter reads (numbers, error
-  // groups) start in the same commit as the page, with the same range.
+  // groups) start in the same commit as the page, with the same range. The first one is the
+  // boot's (main.tsx), whose requests are already on their way.
   // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce stand for a new first page
-  const requestedAt = useMemo(() => Date.now(), [key, nonce]);
+  const requestedAt = useMemo(() => takeBootTime() ?? Date.now(), [key, nonce]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce stand for the view's filter
   useEffect(() => {
     pageAbort.current.abort();
     const abort = new AbortController();
     pageAbort.current = abort;
-    const params = listParams(viewRef.current, requestedAt);
+    const {
+      params,
+      page: pageOnly,
+      counts: countsOnly,
+    } = firstPageParams(viewRef.current, requestedAt);
     setLoading(true);
     setLoadingMore(false);
     setMoreError(null);
     // The counts are asked for on their own: the rows never wait for them (a code search's
     // counts can take a second over a large history).
     setCounts("pending");
-    const countsOnly = new URLSearchParams(params);
-    countsOnly.set("meta", "only");
     listExecutions(countsOnly, abort.signal).then(
       (answer) => {
         setMeta(answer.meta ?? null);
@@ -145,8 +149,6 @@ export function useRunsList(view: RunsView): RunsList {
         if (!abort.signal.aborted) setCounts("failed");
       },
     );
-    const pageOnly = new URLSearchParams(params);
-    pageOnly.set("meta", "false");
     listExecutions(pageOnly, abort.signal).then(
       (page) => {
         failures.current = 0;

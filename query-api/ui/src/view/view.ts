@@ -172,3 +172,23 @@ export function listParams(view: RunsView, nowMs: number): URLSearchParams {
   q.set("limit", "50");
   return q;
 }
+
+/** The list's filters as the whole-filter routes take them: no sort, page size or chart. */
+export function filterParams(view: RunsView, nowMs: number): URLSearchParams {
+  const q = listParams(view, nowMs);
+  for (const listOnly of ["sort", "limit", "chart"]) q.delete(listOnly);
+  return q;
+}
+
+/** A first page's two requests: the rows alone and the counts alone (asked side by side). */
+export function firstPageParams(
+  view: RunsView,
+  nowMs: number,
+): { params: URLSearchParams; page: URLSearchParams; counts: URLSearchParams } {
+  const params = listParams(view, nowMs);
+  const page = new URLSearchParams(params);
+  page.set("meta", "false");
+  const counts = new URLSearchParams(params);
+  counts.set("meta", "only");
+  return { params, page, counts };
+}

@@ -106,12 +106,14 @@ describe("GET /v1/executions/errors", () => {
       failed: 0,
       groupCount: 0,
       groups: [],
+      partial: null,
     });
   });
 
   it("errorGroup= filters the list, its counts, the numbers and the export to the group's runs", async () => {
     const body = await get(`/v1/executions/errors?from=${from}`);
     const want = expectedGroups(() => true);
+    expect(body.groups.length).toBeGreaterThan(4);
     for (const g of body.groups as Body[]) {
       const runs = want.find((w) => w.errorType === g.errorType && w.pattern === g.pattern)!.runs;
       const ids = runs

@@ -157,6 +157,16 @@ export const NumbersQuery = ListQuery.omit({
 });
 export type NumbersQuery = z.infer<typeof NumbersQuery>;
 
+/** Set when a code filter's budget cut the runs counted. */
+const CountedPartial = z
+  .strictObject({
+    countedFrom: epochMs.meta({
+      description:
+        "A code filter over more runs than RUNTRACE_CODE_COUNT_BUDGET: every number counts the runs from here to the range's end.",
+    }),
+  })
+  .nullable();
+
 /** A duration quantile, read from counts per duration bucket. */
 export const DurationQuantile = z
   .strictObject({
@@ -207,14 +217,7 @@ export const ExecutionNumbers = z
         ),
       })
       .meta({ description: "Finished and failed runs per bucket of the range (by start time)." }),
-    partial: z
-      .strictObject({
-        countedFrom: epochMs.meta({
-          description:
-            "A code filter over more runs than RUNTRACE_CODE_COUNT_BUDGET: every number counts the runs from here to the range's end.",
-        }),
-      })
-      .nullable(),
+    partial: CountedPartial,
   })
   .meta({ id: "ExecutionNumbers" });
 export type ExecutionNumbers = z.infer<typeof ExecutionNumbers>;
@@ -239,14 +242,7 @@ export const ToolNumbers = z
         description: "The 20 paths with the most calls among the filtered runs (ties by path).",
       }),
     toolPathCount: z.number().int().meta({ description: "Distinct paths called, listed or not." }),
-    partial: z
-      .strictObject({
-        countedFrom: epochMs.meta({
-          description:
-            "A code filter over more runs than RUNTRACE_CODE_COUNT_BUDGET: every number counts the runs from here to the range's end.",
-        }),
-      })
-      .nullable(),
+    partial: CountedPartial,
   })
   .meta({ id: "ToolNumbers" });
 export type ToolNumbers = z.infer<typeof ToolNumbers>;
@@ -278,6 +274,7 @@ export const ErrorGroups = z
         }),
       )
       .meta({ description: `The ${MAX_ERROR_GROUPS} largest groups, then by last seen.` }),
+    partial: CountedPartial,
   })
   .meta({ id: "ErrorGroups" });
 export type ErrorGroups = z.infer<typeof ErrorGroups>;

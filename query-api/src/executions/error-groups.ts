@@ -1,6 +1,7 @@
 import { type ClickHouse, errorPatternSql } from "@runtrace/clickhouse";
 import { type ErrorGroups, MAX_ERROR_GROUPS } from "../contract/index.ts";
 import type { ExecutionFilter } from "./list-params.ts";
+import { countedFilter, type NumbersOptions } from "./numbers.ts";
 import { QueryParams } from "./query-params.ts";
 import { finishedConditions } from "./runs-source.ts";
 
@@ -24,21 +25,24 @@ export function errorGroupId(hash: string): string {
 /**
  * The failed runs a filter matches, grouped by `error_group` (error type and masked message,
  * schema 12): the largest groups with their count, first and last start, and one message.
- * Failed runs are final, so only `executions` is read (each run's current version).
+ * Failed runs are final, so only `executions` is read (each run's current version). The group
+ * is stored (schema 12); the pattern shown is computed again from one message of the group.
  */
 export async function errorGroups(
   ch: ClickHouse,
   filter: ExecutionFilter,
-  scopes: readonly string[] | null,
+  options: NumbersOptions,
   signal: AbortSignal,
 ): Promise<ErrorGroups> {
   if (filter.statuses && !filter.statuses.includes("failed")) {
-    return { failed: 0, groupCount: 0, groups: [] };
+    return { failed: 0, groupCount: 0, groups: [], partial: null };
   }
+  // A code filter counts back from the range's end while its budget lasts, as the counts do.
+  const { counted, partial } = await countedFilter(ch, filter, options, signal);
   const p = new QueryParams();
   const where = finishedConditions(p, {
-    filter: { ...filter, statuses: ["failed"] },
-    scopes,
+    filter: { ...counted, statuses: ["failed"] },
+    scopes: options.scopes,
   }).join(" AND ");
   const rows = await ch.select<GroupRow>(
     `SELECT toString(error_group) AS error_group, any(error_type) AS error_type,
@@ -63,5 +67,6 @@ export async function errorGroups(
       firstSeen: Number(r.first_ms),
       lastSeen: Number(r.last_ms),
     })),
+    partial,
   };
 }

@@ -228,7 +228,7 @@ export interface NumbersOptions {
 }
 
 /** The filter a code filter's budget leaves: the runs from `countedFrom` on, when it cuts. */
-async function countedFilter(
+export async function countedFilter(
   ch: ClickHouse,
   filter: ExecutionFilter,
   options: NumbersOptions,

@@ -1,11 +1,6 @@
 import { readArrivalBoundary } from "@runtrace/clickhouse";
 import { Hono } from "hono";
-import {
-  DEFAULT_EXPORT_ROWS,
-  ErrorGroupsQuery,
-  ExportQuery,
-  NumbersQuery,
-} from "../contract/index.ts";
+import { DEFAULT_EXPORT_ROWS, ExportQuery, NumbersQuery } from "../contract/index.ts";
 import { scopesToRead } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { badParameter } from "../http/errors.ts";
@@ -101,14 +96,16 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
     });
   });
 
-  // Before /:id, as /export: the numbers and the per-tool numbers of the list's filter.
+  // Before /:id, as /export: the numbers, per-tool numbers and error groups of the list's
+  // filter. They take its filters only (a list-only parameter such as limit, sort or cursor
+  // is a 400 naming it; ErrorGroupsQuery is the same schema).
   for (const [path, read] of [
     ["/numbers", executionNumbers],
     ["/numbers/tools", toolNumbers],
+    ["/errors", errorGroups],
   ] as const) {
     routes.get(path, async (c) => {
       const query = c.req.query();
-      // A list-only parameter (limit, sort, cursor…) is a 400 naming it.
       parseQuery(NumbersQuery, query);
       const req = parseListRequest({ ...query, meta: "false" });
       const ch = c.get("clickhouse");
@@ -119,18 +116,6 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
       return c.json(await read(ch, req.filter, { scopes, codeCountBudget: budget }, signal));
     });
   }
-
-  // Before /:id, as /export.
-  routes.get("/errors", async (c) => {
-    const query = c.req.query();
-    parseQuery(ErrorGroupsQuery, query);
-    const req = parseListRequest({ ...query, meta: "false" });
-    const ch = c.get("clickhouse");
-    const signal = c.get("signal");
-    if (req.idValues) req.filter.ids = await runsNamed(ch, req.idValues, signal);
-    const scopes = scopesToRead(c.get("scopes"), req.filter.scopes);
-    return c.json(await errorGroups(ch, req.filter, scopes, signal));
-  });
 
   routes.get("/:id", async (c) => {
     const ch = c.get("clickhouse");

@@ -66,8 +66,9 @@ export function App() {
   // Asked for with the first page (same "now"), not after it: the first render waits for both.
   const numbers = useNumbers(view, list.askedAt);
   const numbersShown = numbers.answer !== null && !numbers.loading;
-  // The error groups wait for the numbers: on two cores a third read in parallel slows both.
-  const errorGroups = useErrorGroups(view, numbersShown ? list.askedAt : null);
+  // The error groups wait for the numbers (answered or failed): on two cores a third read in
+  // parallel slows both.
+  const errorGroups = useErrorGroups(view, numbers.loading ? null : list.askedAt);
   const collectorUrl = useCollectorUrl();
   const [hidden, toggleColumn] = useColumns();
   const [compact, setCompact] = useCompactRows();
@@ -241,7 +242,7 @@ export function App() {
           numbers={numbers.answer}
           loading={numbers.loading}
           error={numbers.error?.message ?? null}
-          errorGroups={errorGroups.answer}
+          errorGroups={errorGroups.loading ? null : errorGroups.answer}
           errorGroup={view.errorGroup}
           onErrorGroup={(errorGroup) => setView({ errorGroup })}
           params={filterParams(view, list.askedAt).toString()}

@@ -5,13 +5,13 @@
  */
 import { fetchJson, getNumberPaths } from "./api/client.ts";
 import { setBootTime, startEarly } from "./api/early.ts";
-import { firstPageParams, parseView } from "./view/view.ts";
+import { filterKey, firstPageParams, parseView } from "./view/view.ts";
 
 const now = Date.now();
 const view = parseView(window.location.search);
 // An open run or live mode start the same way: the list's first page comes first.
 const { page, counts } = firstPageParams(view, now);
-setBootTime(now);
+setBootTime(filterKey(view), now);
 for (const path of [
   `/v1/executions?${page}`,
   `/v1/executions?${counts}`,

@@ -142,7 +142,9 @@ export const v11DurationCounts: Migration = {
       ) ENGINE = SummingMergeTree
       PARTITION BY toYYYYMM(period_start)
       ORDER BY (scope_id, period_start, ${r.key})
-      ${ttl("period_start", retentionDays)}
+      -- A period is dropped once its end is past retention, not its start: a day's row would
+      -- otherwise go up to a day before its last runs.
+      ${ttl(`period_start + toIntervalSecond(${r.periodSeconds})`, retentionDays)}
       SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 1000`,
       `TRUNCATE TABLE ${r.table}`,
       `INSERT INTO ${r.table} ${r.select("executions", "", CURRENT_ROWS)}`,

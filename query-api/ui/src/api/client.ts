@@ -1,5 +1,5 @@
 import { filterParams, type RunsView } from "../view/view.ts";
-import { takeEarly } from "./early.ts";
+import { clearEarly, takeEarly } from "./early.ts";
 import type {
   About,
   ErrorBody,
@@ -35,15 +35,37 @@ export function storedToken(): string | null {
 }
 
 export function storeToken(token: string | null): void {
+  // Answers asked for with the old token are not this token's.
+  clearEarly();
   if (token) localStorage.setItem(TOKEN_KEY, token);
   else localStorage.removeItem(TOKEN_KEY);
 }
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  // Asked for already while the page booted (early.ts): that answer, whatever the signal.
+  // Asked for already while the page booted (early.ts): that answer, unless the caller gave up.
   const early = takeEarly<T>(path);
-  if (early) return early;
+  if (early) return abortable(early, signal);
   return fetchJson<T>(path, signal);
+}
+
+/** `answer`, or an AbortError as soon as `signal` fires (as fetch itself would reject). */
+function abortable<T>(answer: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return answer;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    answer.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** GET `path` as JSON with the stored token; a non-2xx answer is an {@link ApiError}. */

@@ -7,7 +7,6 @@
  */
 
 const started = new Map<string, Promise<unknown>>();
-let bootTime: number | undefined;
 
 /** Starts `read(path)` now and keeps its answer for the first `takeEarly(path)`. */
 export function startEarly(path: string, read: (path: string) => Promise<unknown>): void {
@@ -24,13 +23,23 @@ export function takeEarly<T>(path: string): Promise<T> | undefined {
   return answer as Promise<T> | undefined;
 }
 
-export function setBootTime(ms: number): void {
-  bootTime = ms;
+/** Forgets every answer not taken yet (a new token: they were asked for with the old one). */
+export function clearEarly(): void {
+  started.clear();
+  boot = undefined;
 }
 
-/** The boot's "now" for the first page, once. */
-export function takeBootTime(): number | undefined {
-  const ms = bootTime;
-  bootTime = undefined;
-  return ms;
+let boot: { key: string; at: number } | undefined;
+
+/** The boot's "now", for the first page of the filter `key` it asked for. */
+export function setBootTime(key: string, at: number): void {
+  boot = { key, at };
+}
+
+/**
+ * The boot's "now" when `key` is the filter it asked for (and nothing was asked again since):
+ * read, not taken, so rendering stays free of side effects.
+ */
+export function bootTimeFor(key: string, nonce: number): number | undefined {
+  return nonce === 0 && boot?.key === key ? boot.at : undefined;
 }

@@ -19,7 +19,12 @@ function useFilterAnswer<T>(
   loadedAt: number | null,
   read: (params: URLSearchParams, signal: AbortSignal) => Promise<T>,
 ): FilterAnswer<T> {
-  const [state, setState] = useState<FilterAnswer<T>>({ answer: null, loading: true, error: null });
+  const [state, setState] = useState<FilterAnswer<T> & { query: string | null }>({
+    answer: null,
+    loading: true,
+    error: null,
+    query: null,
+  });
   const query = loadedAt === null ? null : filterParams(view, loadedAt).toString();
   // biome-ignore lint/correctness/useExhaustiveDependencies: `read` is one of the two module functions below
   useEffect(() => {
@@ -27,19 +32,29 @@ function useFilterAnswer<T>(
     const abort = new AbortController();
     setState((s) => ({ ...s, loading: true }));
     read(new URLSearchParams(query), abort.signal).then(
-      (answer) => setState({ answer, loading: false, error: null }),
+      (answer) => {
+        if (!abort.signal.aborted) setState({ answer, loading: false, error: null, query });
+      },
       (error: unknown) => {
         if (abort.signal.aborted) return;
         setState({
           answer: null,
           loading: false,
           error: error instanceof ApiError ? error : new ApiError(0, String(error)),
+          query,
         });
       },
     );
     return () => abort.abort();
   }, [query]);
-  return state;
+  // An answer is shown (dimmed while the next one loads) only for the filter it answers, or
+  // while the same filter's next one is read: never another filter's under a null query.
+  if (query === null) return { answer: null, loading: true, error: null };
+  return {
+    answer: state.answer,
+    loading: state.loading || state.query !== query,
+    error: state.error,
+  };
 }
 
 /** `/v1/executions/numbers` for the list's filter. */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, listExecutions } from "../api/client.ts";
-import { takeBootTime } from "../api/early.ts";
+import { bootTimeFor } from "../api/early.ts";
 import type { ExecutionSummary, ListMeta } from "../api/types.ts";
 import { filterKey, firstPageParams, listParams, type RunsView } from "../view/view.ts";
 
@@ -120,8 +120,7 @@ export function useRunsList(view: RunsView): RunsList {
   // The first page's "now", fixed while rendering so the whole-filter reads (numbers, error
   // groups) start in the same commit as the page, with the same range. The first one is the
   // boot's (main.tsx), whose requests are already on their way.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce stand for a new first page
-  const requestedAt = useMemo(() => takeBootTime() ?? Date.now(), [key, nonce]);
+  const requestedAt = useMemo(() => bootTimeFor(key, nonce) ?? Date.now(), [key, nonce]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce stand for the view's filter
   useEffect(() => {
@@ -141,6 +140,7 @@ export function useRunsList(view: RunsView): RunsList {
     setCounts("pending");
     listExecutions(countsOnly, abort.signal).then(
       (answer) => {
+        if (abort.signal.aborted) return;
         setMeta(answer.meta ?? null);
         setCounts("shown");
       },
@@ -151,6 +151,7 @@ export function useRunsList(view: RunsView): RunsList {
     );
     listExecutions(pageOnly, abort.signal).then(
       (page) => {
+        if (abort.signal.aborted) return;
         failures.current = 0;
         setRetryAt(null);
         setLoaded({ params, requestedAt, liveCursor: page.liveCursor ?? null });

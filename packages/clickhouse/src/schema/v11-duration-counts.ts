@@ -101,8 +101,11 @@ const joinTable = (database: string) =>
  *   hourly one grows with the runs (8 M rows of tool calls per path, outcome and bucket at 1 M
  *   runs, 430 ms to read 30 days). Whole days are read from the daily tables, the whole hours
  *   around them from the hourly ones, the partial hours from the run rows.
- * - Back-fill: rows written before get `tool_call_stats` from their run's stored tool calls;
- *   the rollups count the current version of each run.
+ * - Back-fill: rows written before get `tool_call_stats` from their run's stored tool calls —
+ *   all of them, without the writer's time window (`belongsTo`) and path cap, so an old run's
+ *   numbers may count a stray call the writer would leave out; the rollups stay consistent
+ *   with the rows (a superseded record carries the same stats). The rollups count the current
+ *   version of each run.
  */
 export const v11DurationCounts: Migration = {
   version: 11,

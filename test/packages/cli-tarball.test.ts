@@ -62,7 +62,13 @@ describe("the packed runtrace command", () => {
     expect(script).toBeDefined();
     const asset = await fetch(`${server.queryUrl}${script}`);
     expect(asset.status).toBe(200);
-    expect((await asset.text()).length).toBeGreaterThan(10_000);
+    // The entry is small (it asks for the first data, then loads the app): the app's chunk too.
+    const entry = await asset.text();
+    const app = entry.match(/render-[A-Za-z0-9_-]+\.js/)?.[0];
+    expect(app).toBeDefined();
+    const chunk = await fetch(`${server.queryUrl}/runs/assets/${app}`);
+    expect(chunk.status).toBe(200);
+    expect((await chunk.text()).length).toBeGreaterThan(100_000);
 
     const docs = await fetch(`${server.queryUrl}/docs`);
     expect(docs.status).toBe(200);

@@ -63,12 +63,13 @@ function useCollectorUrl(): string | null {
 export function App() {
   const [view, setView] = useView();
   const list = useRunsList(view);
-  // Asked for with the first page (same "now"), not after it: the first render waits for both.
-  const numbers = useNumbers(view, list.askedAt);
+  // Asked for with the first page (same "now"), not after it: the first render waits for both;
+  // in live mode again with each poll's counts.
+  const numbers = useNumbers(view, list.countedAt);
   const numbersShown = numbers.answer !== null && !numbers.loading;
   // The error groups wait for the numbers (answered or failed): on two cores a third read in
   // parallel slows both.
-  const errorGroups = useErrorGroups(view, numbers.loading ? null : list.askedAt);
+  const errorGroups = useErrorGroups(view, list.countedAt, !numbers.loading);
   const collectorUrl = useCollectorUrl();
   const [hidden, toggleColumn] = useColumns();
   const [compact, setCompact] = useCompactRows();
@@ -242,10 +243,10 @@ export function App() {
           numbers={numbers.answer}
           loading={numbers.loading}
           error={numbers.error?.message ?? null}
-          errorGroups={errorGroups.loading ? null : errorGroups.answer}
+          errorGroups={errorGroups.answer}
           errorGroup={view.errorGroup}
           onErrorGroup={(errorGroup) => setView({ errorGroup })}
-          params={filterParams(view, list.askedAt).toString()}
+          params={filterParams(view, list.countedAt).toString()}
         />
         <div className="status-line" data-testid="status-line">
           {meta && (

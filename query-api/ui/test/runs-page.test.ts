@@ -1042,7 +1042,20 @@ describe.skipIf(!chromiumPath)(title, () => {
       { divider: false, older: false },
       { divider: true, older: true },
     ]);
+    // The numbers follow the live counts: the panel's runs come to equal the list's count.
+    const listed = async () =>
+      Number((await page.textContent('[data-testid="filter-count"]'))?.replace(/\D/g, "") ?? "");
+    const counted = async () =>
+      Number(
+        (await page.textContent('[data-testid="numbers-runs"] .number-value'))?.replace(/\D/g, ""),
+      );
+    await expect
+      .poll(async () => (await counted()) === (await listed()), { timeout: 10_000 })
+      .toBe(true);
     await page.screenshot({ path: `${SHOTS}/live.png` });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: `${SHOTS}/live-1920.png` });
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     // A run that is still waiting shows up as waiting, then the same row turns completed when
     // another process finishes it (updatedSince); nothing is listed twice.

@@ -1,71 +1,71 @@
 import { useEffect, useState } from "react";
 import { ApiError, getErrorGroups, getNumbers } from "../api/client.ts";
 import type { ErrorGroups, ExecutionNumbers } from "../api/types.ts";
-import { filterParams, type RunsView } from "../view/view.ts";
+import { filterKey, filterParams, type RunsView } from "../view/view.ts";
 
 export interface FilterAnswer<T> {
+  /** The last answer for this filter (maybe for an earlier "now": a live poll's is on its way). */
   answer: T | null;
-  /** The current filter's answer is being read (the one shown, if any, is an earlier one's). */
+  /** This filter's answer for the current "now" is being read. */
   loading: boolean;
   error: ApiError | null;
 }
 
 /**
- * An answer over every run of the filter, read whenever the list reads its first page (same
- * filter, same `from` for a relative range), so it and the list answer the same question.
+ * An answer over every run of the filter, read for the "now" of the counts on screen (the first
+ * page's, then each live poll's), so it and the list answer the same question. An answer stays
+ * shown while the same filter is read again, never under another filter. `ready` false holds a
+ * filter's first read back (not its re-reads).
  */
 function useFilterAnswer<T>(
   view: RunsView,
-  loadedAt: number | null,
+  at: number,
   read: (params: URLSearchParams, signal: AbortSignal) => Promise<T>,
+  ready = true,
 ): FilterAnswer<T> {
-  const [state, setState] = useState<FilterAnswer<T> & { query: string | null }>({
-    answer: null,
-    loading: true,
-    error: null,
-    query: null,
-  });
-  const query = loadedAt === null ? null : filterParams(view, loadedAt).toString();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `read` is one of the two module functions below
+  const key = filterKey(view);
+  const [state, setState] = useState<{
+    answer: T | null;
+    error: ApiError | null;
+    key: string | null;
+    query: string | null;
+  }>({ answer: null, error: null, key: null, query: null });
+  const started = ready || state.key === key;
+  const query = started ? filterParams(view, at).toString() : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `read` is one of the module functions below; `key` goes with `query`
   useEffect(() => {
     if (query === null) return;
     const abort = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
     read(new URLSearchParams(query), abort.signal).then(
       (answer) => {
-        if (!abort.signal.aborted) setState({ answer, loading: false, error: null, query });
+        if (!abort.signal.aborted) setState({ answer, error: null, key, query });
       },
       (error: unknown) => {
         if (abort.signal.aborted) return;
-        setState({
-          answer: null,
-          loading: false,
-          error: error instanceof ApiError ? error : new ApiError(0, String(error)),
-          query,
-        });
+        const apiError = error instanceof ApiError ? error : new ApiError(0, String(error));
+        setState({ answer: null, error: apiError, key, query });
       },
     );
     return () => abort.abort();
   }, [query]);
-  // An answer is shown (dimmed while the next one loads) only for the filter it answers, or
-  // while the same filter's next one is read: never another filter's under a null query.
-  if (query === null) return { answer: null, loading: true, error: null };
+  const mine = state.key === key;
   return {
-    answer: state.answer,
-    loading: state.loading || state.query !== query,
-    error: state.error,
+    answer: mine ? state.answer : null,
+    loading: query === null || state.query !== query,
+    error: mine ? state.error : null,
   };
 }
 
 /** `/v1/executions/numbers` for the list's filter. */
-export function useNumbers(
-  view: RunsView,
-  loadedAt: number | null,
-): FilterAnswer<ExecutionNumbers> {
-  return useFilterAnswer(view, loadedAt, getNumbers);
+export function useNumbers(view: RunsView, at: number): FilterAnswer<ExecutionNumbers> {
+  return useFilterAnswer(view, at, getNumbers);
 }
 
-/** `/v1/executions/errors` for the list's filter. */
-export function useErrorGroups(view: RunsView, loadedAt: number | null): FilterAnswer<ErrorGroups> {
-  return useFilterAnswer(view, loadedAt, getErrorGroups);
+/** `/v1/executions/errors` for the list's filter, first read once `ready`. */
+export function useErrorGroups(
+  view: RunsView,
+  at: number,
+  ready: boolean,
+): FilterAnswer<ErrorGroups> {
+  return useFilterAnswer(view, at, getErrorGroups, ready);
 }

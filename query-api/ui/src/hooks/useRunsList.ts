@@ -40,6 +40,11 @@ export interface RunsList {
    * instead of after it and answer the same range.
    */
   askedAt: number;
+  /**
+   * The "now" of the counts on screen: the first page's, then each live poll's. The numbers
+   * and error groups are read for it, so in live mode they follow the counts.
+   */
+  countedAt: number;
   loadMore(): void;
   refresh(): void;
 }
@@ -120,6 +125,7 @@ export function useRunsList(view: RunsView): RunsList {
   // The first page's "now", fixed while rendering so the whole-filter reads (numbers, error
   // groups) start in the same commit as the page, with the same range. The first one is the
   // boot's (main.tsx), whose requests are already on their way.
+  const [polledAt, setPolledAt] = useState<number | null>(null);
   const requestedAt = useMemo(() => bootTimeFor(key, nonce) ?? Date.now(), [key, nonce]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce stand for the view's filter
@@ -278,12 +284,16 @@ export function useRunsList(view: RunsView): RunsList {
         all.delete("status");
         const [changed, nextChanged] = await follow("updatedSince", changedCursor, all);
         // The counts and the timeline follow the clock when the range is relative.
-        const counts = listParams(viewRef.current, Date.now());
+        const countsNow = Date.now();
+        const counts = listParams(viewRef.current, countsNow);
         counts.set("meta", "only");
         const withMeta = await listExecutions(counts, abort.signal);
         arrivedCursor = nextArrived;
         changedCursor = nextChanged;
-        if (withMeta.meta) setMeta(withMeta.meta);
+        if (withMeta.meta) {
+          setMeta(withMeta.meta);
+          setPolledAt(countsNow);
+        }
 
         const shown = byId(rowsRef.current);
         const matches = (r: ExecutionSummary) => statuses.size === 0 || statuses.has(r.status);
@@ -340,6 +350,7 @@ export function useRunsList(view: RunsView): RunsList {
     freshIds,
     loadedAt: loaded?.requestedAt ?? null,
     askedAt: requestedAt,
+    countedAt: polledAt !== null && polledAt > requestedAt ? polledAt : requestedAt,
     loadMore,
     refresh,
   };

@@ -8,8 +8,6 @@ import { finishedConditions } from "./runs-source.ts";
 interface GroupRow {
   error_group: string;
   error_type: string;
-  pattern: string;
-  example: string;
   n: number;
   first_ms: number;
   last_ms: number;
@@ -44,9 +42,10 @@ export async function errorGroups(
     filter: { ...counted, statuses: ["failed"] },
     scopes: options.scopes,
   }).join(" AND ");
+  // The groups first, without their messages: reading every failed run's error text cost about
+  // half of the statement (10M runs, 30 days: 536 → 273 ms in a probe).
   const rows = await ch.select<GroupRow>(
-    `SELECT toString(error_group) AS error_group, any(error_type) AS error_type,
-       any(error) AS example, ${errorPatternSql("example")} AS pattern, count() AS n,
+    `SELECT toString(error_group) AS error_group, any(error_type) AS error_type, count() AS n,
        toUnixTimestamp64Milli(min(created_at)) AS first_ms,
        toUnixTimestamp64Milli(max(created_at)) AS last_ms,
        count() OVER () AS groups, sum(count()) OVER () AS failed
@@ -55,14 +54,37 @@ export async function errorGroups(
     p.values,
     { signal },
   );
+  // Then one message of each listed group: the read stops once each has one (26 ms there).
+  const examples = new Map<string, { example: string; pattern: string }>();
+  if (rows.length > 0) {
+    const q = new QueryParams();
+    const groups = q.add(
+      "Array(UInt64)",
+      rows.map((r) => r.error_group),
+    );
+    // The filter's own runs (each run's current version): the message is one they hold.
+    const runWhere = finishedConditions(q, {
+      filter: { ...counted, statuses: ["failed"] },
+      scopes: options.scopes,
+    }).join(" AND ");
+    const found = await ch.select<{ error_group: string; example: string; pattern: string }>(
+      `SELECT toString(error_group) AS error_group, error AS example,
+         ${errorPatternSql("error")} AS pattern
+       FROM executions WHERE ${runWhere} AND error_group IN ${groups}
+       LIMIT 1 BY error_group LIMIT ${rows.length}`,
+      q.values,
+      { signal },
+    );
+    for (const f of found) examples.set(f.error_group, f);
+  }
   return {
     failed: Number(rows[0]?.failed ?? 0),
     groupCount: Number(rows[0]?.groups ?? 0),
     groups: rows.map((r) => ({
       errorGroup: errorGroupId(r.error_group),
       errorType: r.error_type === "" ? null : r.error_type,
-      pattern: r.pattern,
-      example: r.example,
+      pattern: examples.get(r.error_group)?.pattern ?? "",
+      example: examples.get(r.error_group)?.example ?? "",
       count: Number(r.n),
       firstSeen: Number(r.first_ms),
       lastSeen: Number(r.last_ms),

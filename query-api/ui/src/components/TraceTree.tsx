@@ -12,10 +12,9 @@ import {
   traceWindow,
   visibleRows,
 } from "../view/trace-tree.ts";
+import { AxisLabels } from "./AxisLabels.tsx";
 import "./TraceTree.css";
 
-/** Axis labels: the trace's start, middle and end (room for them in a narrow drawer). */
-const TICKS = [0, 0.5, 1];
 /** How far each level of nesting moves a row's name to the right. */
 const INDENT_PX = 14;
 
@@ -205,21 +204,7 @@ export function TraceTree({ trace }: { trace: ExecutionTrace }) {
       <div className="tt-axis" aria-hidden="true">
         <span />
         <span className="tt-axis-track">
-          {TICKS.map((t) => (
-            <span
-              key={t}
-              // The end labels sit inside the chart's edges.
-              style={
-                t === 0
-                  ? { left: 0, transform: "none" }
-                  : t === 1
-                    ? { right: 0, transform: "none" }
-                    : { left: `${t * 100}%` }
-              }
-            >
-              {durationText(t * total)}
-            </span>
-          ))}
+          <AxisLabels spanMs={total} />
         </span>
         <span />
       </div>

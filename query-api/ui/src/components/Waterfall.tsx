@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from "react";
 import type { InteractionDetail, ToolCall } from "../api/types.ts";
 import { durationText, fullTime, prettyJson, unwrapJson } from "../format.ts";
+import { AxisLabels } from "./AxisLabels.tsx";
 import { InteractionRequest } from "./InteractionRequest.tsx";
 
 /** The interaction a run waits for now (the detail's `pendingInteraction`). */
@@ -158,9 +159,6 @@ function itemsOf(props: Props): Item[] {
   return items;
 }
 
-/** Axis labels: the start, the middle and the end (room for them in a narrow drawer). */
-const TICKS = [0, 0.5, 1];
-
 /** A bar's look: red when failed, hatched amber for a wait, hatched blue while running. */
 function barClass(item: Item): string {
   const classes = ["wf-bar"];
@@ -187,21 +185,7 @@ export function Waterfall(props: Props) {
   return (
     <div className="waterfall" data-testid="waterfall">
       <div className="wf-axis">
-        {TICKS.map((t) => (
-          <span
-            key={t}
-            // The end labels sit inside the chart's edges.
-            style={
-              t === 0
-                ? { left: 0, transform: "none" }
-                : t === 1
-                  ? { right: 0, transform: "none" }
-                  : { left: `${t * 100}%` }
-            }
-          >
-            {durationText(t * span)}
-          </span>
-        ))}
+        <AxisLabels spanMs={span} />
       </div>
       {items.map((item) => {
         const to = item.to ?? nowMs;

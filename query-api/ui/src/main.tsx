@@ -3,9 +3,9 @@
  * at once, then load the app (React and the rest, a separate chunk) while the answers come.
  * Asking only once the app had loaded and rendered cost about 170 ms of a cold first render.
  */
-import { fetchJson, getNumberPaths } from "./api/client.ts";
+import { ABOUT_PATH, fetchJson, listPath, numbersPath } from "./api/client.ts";
 import { setBootTime, startEarly } from "./api/early.ts";
-import { filterKey, firstPageParams, parseView } from "./view/view.ts";
+import { filterKey, filterParams, firstPageParams, parseView } from "./view/view.ts";
 
 const now = Date.now();
 const view = parseView(window.location.search);
@@ -13,10 +13,10 @@ const view = parseView(window.location.search);
 const { page, counts } = firstPageParams(view, now);
 setBootTime(filterKey(view), now);
 for (const path of [
-  `/v1/executions?${page}`,
-  `/v1/executions?${counts}`,
-  ...getNumberPaths(view, now),
-  "/v1/about",
+  listPath(page),
+  listPath(counts),
+  numbersPath(filterParams(view, now)),
+  ABOUT_PATH,
 ]) {
   startEarly(path, fetchJson);
 }

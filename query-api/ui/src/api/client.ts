@@ -1,4 +1,3 @@
-import { filterParams, type RunsView } from "../view/view.ts";
 import { clearEarly, takeEarly } from "./early.ts";
 import type {
   About,
@@ -99,18 +98,21 @@ async function apiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, message, parameter);
 }
 
+/**
+ * The paths the page reads, built in one place: the boot's early requests (main.tsx) are taken
+ * by the app's first requests only when the paths are the same strings.
+ */
+export const ABOUT_PATH = "/v1/about";
+export const listPath = (params: URLSearchParams) => `/v1/executions?${params}`;
+export const numbersPath = (params: URLSearchParams) => `/v1/executions/numbers?${params}`;
+
 /** What the query API tells about its setup: where runtimes send telemetry, when it knows. */
 export function getAbout(signal?: AbortSignal): Promise<About> {
-  return getJson<About>("/v1/about", signal);
+  return getJson<About>(ABOUT_PATH, signal);
 }
 
 export function listExecutions(params: URLSearchParams, signal?: AbortSignal): Promise<ListPage> {
-  return getJson<ListPage>(`/v1/executions?${params}`, signal);
-}
-
-/** The paths of the whole-filter reads the first render waits for (the numbers). */
-export function getNumberPaths(view: RunsView, nowMs: number): string[] {
-  return [`/v1/executions/numbers?${filterParams(view, nowMs)}`];
+  return getJson<ListPage>(listPath(params), signal);
 }
 
 /** The numbers of every run the list's filters match (`/v1/executions/numbers`). */
@@ -118,7 +120,7 @@ export function getNumbers(
   params: URLSearchParams,
   signal?: AbortSignal,
 ): Promise<ExecutionNumbers> {
-  return getJson<ExecutionNumbers>(`/v1/executions/numbers?${params}`, signal);
+  return getJson<ExecutionNumbers>(numbersPath(params), signal);
 }
 
 /** Per tool path of the runs the list's filters match (`/v1/executions/numbers/tools`). */

@@ -35,12 +35,6 @@ export interface RunsList {
   /** When the shown first page was asked for (epoch ms). */
   loadedAt: number | null;
   /**
-   * When the current filter's first page was asked for (epoch ms), answered or not: what the
-   * whole-filter reads (numbers, error groups) take as "now", so they start with the page
-   * instead of after it and answer the same range.
-   */
-  askedAt: number;
-  /**
    * The "now" of the counts on screen: the first page's, then each live poll's. The numbers
    * and error groups are read for it, so in live mode they follow the counts.
    */
@@ -349,7 +343,6 @@ export function useRunsList(view: RunsView): RunsList {
     hasMore: cursor !== null,
     freshIds,
     loadedAt: loaded?.requestedAt ?? null,
-    askedAt: requestedAt,
     countedAt: polledAt !== null && polledAt > requestedAt ? polledAt : requestedAt,
     loadMore,
     refresh,

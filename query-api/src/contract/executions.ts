@@ -117,15 +117,18 @@ export const ListQuery = z.strictObject({
 export const DEFAULT_EXPORT_ROWS = 10_000;
 export const MAX_EXPORT_ROWS = 100_000;
 
-/** `GET /v1/executions/export`: the list's filters and sort, a format and a row limit. */
-export const ExportQuery = ListQuery.omit({
+/** The list's filters and sort without its paging, live mode and counts. */
+const SortedFilterQuery = ListQuery.omit({
   limit: true,
   cursor: true,
   after: true,
   updatedSince: true,
   meta: true,
   chart: true,
-}).extend({
+});
+
+/** `GET /v1/executions/export`: the list's filters and sort, a format and a row limit. */
+export const ExportQuery = SortedFilterQuery.extend({
   format: z.enum(["csv", "jsonl"]).optional().meta({
     description:
       "`csv` (default; a header row, RFC 4180 quoting) or `jsonl` (one run per line, as the list's rows).",
@@ -146,15 +149,7 @@ export const ExportQuery = ListQuery.omit({
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
 /** `GET /v1/executions/numbers`: the list's filters, no page, sort or cursor. */
-export const NumbersQuery = ListQuery.omit({
-  limit: true,
-  cursor: true,
-  after: true,
-  updatedSince: true,
-  meta: true,
-  chart: true,
-  sort: true,
-});
+export const NumbersQuery = SortedFilterQuery.omit({ sort: true });
 export type NumbersQuery = z.infer<typeof NumbersQuery>;
 
 /** Set when a code filter's budget cut the runs counted. */
@@ -246,9 +241,6 @@ export const ToolNumbers = z
   })
   .meta({ id: "ToolNumbers" });
 export type ToolNumbers = z.infer<typeof ToolNumbers>;
-
-/** `GET /v1/executions/errors`: the list's filters, no page, sort or cursor. */
-export const ErrorGroupsQuery = NumbersQuery;
 
 export const MAX_ERROR_GROUPS = 20;
 

@@ -4,7 +4,6 @@ import {
   About,
   ErrorBody,
   ErrorGroups,
-  ErrorGroupsQuery,
   ExecutionDetail,
   ExecutionList,
   ExecutionNumbers,
@@ -108,7 +107,7 @@ export const executionOpenApiPaths: ZodOpenApiPathsObject = {
       summary: "The filtered failed runs grouped by error type and message pattern",
       description:
         "Every failed run the list's filters match, grouped by its error type and its message with quoted values, numbers and ids masked (computed as the run row is stored, schema 12); per group its count, first and last start and one message. `errorGroup=<id>` on the list (and on numbers, export and this route) filters to a group.",
-      requestParams: { query: ErrorGroupsQuery },
+      requestParams: { query: NumbersQuery },
       responses: { "200": jsonAnswer("The largest groups", ErrorGroups), ...v1Errors },
     },
   },

@@ -98,7 +98,7 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
 
   // Before /:id, as /export: the numbers, per-tool numbers and error groups of the list's
   // filter. They take its filters only (a list-only parameter such as limit, sort or cursor
-  // is a 400 naming it; ErrorGroupsQuery is the same schema).
+  // is a 400 naming it).
   for (const [path, read] of [
     ["/numbers", executionNumbers],
     ["/numbers/tools", toolNumbers],

@@ -10,7 +10,13 @@ import {
 import { TERMINAL_STATUSES } from "@runtrace/semconv";
 import type { ExecutionNumbers, ToolNumbers } from "../contract/index.ts";
 import type { ExecutionFilter } from "./list-params.ts";
-import { codeCountStart, groupTests, runCountsSource, wholePeriods } from "./meta.ts";
+import {
+  codeCountStart,
+  groupTests,
+  periodConditions,
+  runCountsSource,
+  wholePeriods,
+} from "./meta.ts";
 import { QueryParams } from "./query-params.ts";
 import {
   currentFinishedRows,
@@ -53,9 +59,6 @@ function toolDurationRollupAnswers(filter: ExecutionFilter): boolean {
   return rollupAnswers(filter) && !filter.triggers && filter.elicitation === undefined;
 }
 
-const dateTime = (p: QueryParams, ms: number) =>
-  `toDateTime(${p.add("Int64", Math.min(ms / 1000, 4_000_000_000))}, 'UTC')`;
-
 /**
  * How a range is read from a pair of rollups: whole days from the daily table, the whole hours
  * around them from the hourly one, what is left (the partial hours at either bound) from the
@@ -65,8 +68,9 @@ function layers(
   p: QueryParams,
   filter: ExecutionFilter,
 ): { days: string | null; hours: string | null; outside: string | null } | null {
+  // A rollup's periods [start, end), and what lies outside them, as the list's counts read them.
   const inRange = (r: { start: number; end: number }) =>
-    `(period_start >= ${dateTime(p, r.start)} AND period_start < ${dateTime(p, r.end)})`;
+    `(${periodConditions(p, null, r, {}).where.join(" AND ")})`;
   const days = wholePeriods(filter.fromMs, filter.toMs, DAY_MS);
   const hours = days
     ? [
@@ -76,15 +80,15 @@ function layers(
     : [wholePeriods(filter.fromMs, filter.toMs, HOUR_MS)].filter((h) => h !== null);
   const all = [...(days ? [days] : []), ...hours];
   if (all.length === 0) return null;
-  const start = Math.min(...all.map((r) => r.start));
-  const end = Math.max(...all.map((r) => r.end));
-  const edges: string[] = [];
-  if (filter.fromMs !== undefined) edges.push(`created_at < ${dateTime(p, start)}`);
-  if (filter.toMs !== undefined) edges.push(`created_at >= ${dateTime(p, end)}`);
+  // The whole periods are contiguous: the run rows are read outside [first start, last end).
+  const covered = {
+    start: Math.min(...all.map((r) => r.start)),
+    end: Math.max(...all.map((r) => r.end)),
+  };
   return {
     days: days ? inRange(days) : null,
     hours: hours.length > 0 ? `(${hours.map(inRange).join(" OR ")})` : null,
-    outside: edges.length > 0 ? `(${edges.join(" OR ")})` : null,
+    outside: periodConditions(p, null, covered, filter).outside,
   };
 }
 

@@ -57,22 +57,17 @@ export async function errorGroups(
   // Then one message of each listed group: the read stops once each has one (26 ms there).
   const examples = new Map<string, { example: string; pattern: string }>();
   if (rows.length > 0) {
-    const q = new QueryParams();
-    const groups = q.add(
+    // The same runs as the groups (the filter's, each run's current version), and a group listed.
+    const groups = p.add(
       "Array(UInt64)",
       rows.map((r) => r.error_group),
     );
-    // The filter's own runs (each run's current version): the message is one they hold.
-    const runWhere = finishedConditions(q, {
-      filter: { ...counted, statuses: ["failed"] },
-      scopes: options.scopes,
-    }).join(" AND ");
     const found = await ch.select<{ error_group: string; example: string; pattern: string }>(
       `SELECT toString(error_group) AS error_group, error AS example,
          ${errorPatternSql("error")} AS pattern
-       FROM executions WHERE ${runWhere} AND error_group IN ${groups}
+       FROM executions WHERE ${where} AND error_group IN ${groups}
        LIMIT 1 BY error_group LIMIT ${rows.length}`,
-      q.values,
+      p.values,
       { signal },
     );
     for (const f of found) examples.set(f.error_group, f);

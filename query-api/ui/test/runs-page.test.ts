@@ -1562,5 +1562,17 @@ describe.skipIf(!chromiumPath)(title, () => {
     expect(await page.inputValue('[data-testid="filter-bar"]')).toContain(
       `error:${picked.errorGroup}`,
     );
+
+    // A new sort or timeline window reads a new page, not new numbers: over a fixed range the
+    // panel keeps them (and the error groups) on screen.
+    const fixed = `from=${new Date(base - 60_000).toISOString()}&to=${new Date(Date.now()).toISOString()}`;
+    await open(`/runs?scope=${scope}&${fixed}`);
+    await page.waitForSelector('[data-testid="numbers"][data-state="shown"]');
+    await page.click('[data-testid="sort-durationMs"]');
+    await expect.poll(() => search().get("sort")).toBe("durationMs,desc");
+    await countsSettled();
+    await expect.poll(() => text("numbers-runs")).toBe(String(sent.runs));
+    expect(await page.getAttribute('[data-testid="numbers"]', "data-state")).toBe("shown");
+    await page.waitForSelector('[data-testid="error-groups-toggle"]');
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { ApiError, getErrorGroups, getNumbers } from "../api/client.ts";
 import type { ErrorGroups, ExecutionNumbers } from "../api/types.ts";
-import { filterKey, filterParams, type RunsView } from "../view/view.ts";
+import { filterParams, type RunsView } from "../view/view.ts";
 
 export interface FilterAnswer<T> {
   /** The last answer for this filter (maybe for an earlier "now": a live poll's is on its way). */
@@ -23,7 +23,10 @@ function useFilterAnswer<T>(
   read: (params: URLSearchParams, signal: AbortSignal) => Promise<T>,
   ready = true,
 ): FilterAnswer<T> {
-  const key = filterKey(view);
+  // The filter the answer is for, whatever its "now": a relative range read at 0, so a live
+  // poll's re-read keeps the same key, and a sort or timeline change (not a filter) changes
+  // nothing here.
+  const key = filterParams(view, 0).toString();
   const [state, setState] = useState<{
     answer: T | null;
     error: ApiError | null;

@@ -110,6 +110,8 @@ interface StateRow {
   tool_path: string;
 }
 
+// tool_call_stats as plain tuples with the Bool as 0/1: JSON output would give named tuples as
+// objects and Bools as true/false, and the UNION's placeholder branches have no names.
 const RUN_COLUMNS = `execution_id, scope_id, toString(row_id) AS row_id, toString(version) AS version,
   span_id, status, trigger_kind, has_elicitation, tool_paths, tool_path_calls,
   arrayMap(t -> (t.1, toUInt8(t.2), t.3, t.4), tool_call_stats) AS tool_call_stats,

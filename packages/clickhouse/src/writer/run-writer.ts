@@ -437,7 +437,10 @@ async function recordRepeats(lane: WriteLane, records: readonly SupersededRow[])
     // The duration rollups count it back from its record in superseded_repeats, with their own
     // views' SQL (tokens as above).
     const repeatRow = `superseded_repeats FINAL`;
-    const which = `row_id = ${repeat.rowId} AND record_id = ${repeat.recordId}`;
+    // Its run's key first, so the primary key finds the record without scanning the table.
+    const which = `scope_id = ${quoteString(repeat.scopeId)}
+      AND created_at = fromUnixTimestamp64Milli(${Math.trunc(repeat.createdAt)})
+      AND row_id = ${repeat.rowId} AND record_id = ${repeat.recordId}`;
     for (const rollup of DURATION_ROLLUPS) {
       await lane.command(
         `INSERT INTO ${rollup.table} ${rollup.select(repeatRow, "", which)}

@@ -162,9 +162,17 @@ describe("GET /v1/executions/numbers", () => {
     );
   });
 
-  it("a tool filter and a code filter, read from the run rows", async () => {
+  it("a tool filter (durations per tool-filter value, v13) and a code filter (the run rows)", async () => {
     const github = recorded((r) => r.tools.some((t) => t.path.startsWith("github.")));
     expectNumbers(await numbers(`from=${from}&to=${to}&tool=github.*`), github);
+    expectNumbers(
+      await numbers(`from=${from}&to=${to}&tool=slack.chat.postMessage&status=completed,failed`),
+      recorded(
+        (r) =>
+          r.tools.some((t) => t.path === "slack.chat.postMessage") &&
+          ["completed", "failed"].includes(r.status),
+      ),
+    );
     const marked = recorded((r) => r.code.includes("Marker1_Value"));
     expectNumbers(await numbers(`from=${from}&to=${to}&code=marker1_value`), marked);
   });
@@ -183,6 +191,26 @@ describe("GET /v1/executions/numbers", () => {
     expectNumbers(
       await numbers(`from=${start}&to=${to}&trigger=mcp&elicitation=false`),
       all.filter((r) => r.trigger === "mcp" && !r.elicitation),
+    );
+    // One tool-filter value reads the durations per value by day and hour; with a trigger, or
+    // two values, the run rows.
+    const calls = (r: RecordedRun, prefix: string) =>
+      r.tools.some((t) => t.path.startsWith(prefix));
+    expectNumbers(
+      await numbers(`from=${start}&to=${to}&tool=github.*`),
+      all.filter((r) => calls(r, "github.")),
+    );
+    expectNumbers(
+      await numbers(`from=${start}&to=${to}&tool=github.repos.get&status=failed`),
+      all.filter((r) => r.status === "failed" && calls(r, "github.repos.get")),
+    );
+    expectNumbers(
+      await numbers(`from=${start}&to=${to}&tool=github.*&trigger=cli`),
+      all.filter((r) => r.trigger === "cli" && calls(r, "github.")),
+    );
+    expectNumbers(
+      await numbers(`from=${start}&to=${to}&tool=github.issues.create,slack.*`),
+      all.filter((r) => calls(r, "github.issues.create") || calls(r, "slack.")),
     );
   });
 

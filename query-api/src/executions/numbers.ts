@@ -24,6 +24,8 @@ import {
   finishedConditions,
   readsRunRows,
   runConditions,
+  singleToolMatcher,
+  toolCondition,
 } from "./runs-source.ts";
 import { bucketStarts, chartBucketMs } from "./timeline.ts";
 
@@ -121,6 +123,38 @@ function layered(
   return parts.join("\nUNION ALL\n");
 }
 
+/**
+ * Which duration rollup pair answers this filter, and its conditions: v11's without a tool
+ * filter; with one tool-filter value, v13's, keyed by the value and status alone.
+ */
+function durationRollup(
+  p: QueryParams,
+  filter: ExecutionFilter,
+): { name: string; columns: string; where: string[] } | null {
+  const columns = "bucket, runs AS n";
+  if (rollupAnswers(filter)) {
+    return { name: "run_duration", columns, where: dimensionConditions(p, filter) };
+  }
+  const matcher = singleToolMatcher(filter.tools);
+  if (
+    matcher === null ||
+    readsRunRows(filter) ||
+    filter.ids ||
+    filter.triggers ||
+    filter.elicitation !== undefined
+  ) {
+    return null;
+  }
+  return {
+    name: "run_duration_match",
+    columns,
+    where: [
+      `matcher = ${p.add("String", matcher)}`,
+      ...dimensionConditions(p, { statuses: filter.statuses }),
+    ],
+  };
+}
+
 /** Finished runs per duration bucket, as rows (bucket, n) that pass every filter. */
 function durationsSource(
   p: QueryParams,
@@ -129,24 +163,23 @@ function durationsSource(
 ): string {
   const bucket = durationBucketSql("greatest(assumeNotNull(duration_ms), 0) * 1000");
   const perRun = `${bucket} AS bucket, toInt64(1) AS n`;
-  const dimensions = dimensionConditions(p, filter);
-  return layered(
-    p,
-    filter,
-    scopes,
-    rollupAnswers(filter)
-      ? { name: "run_duration", columns: "bucket, runs AS n", where: dimensions }
-      : null,
-    (outside) =>
-      outside === null
-        ? `SELECT ${perRun} FROM executions
-           WHERE ${finishedConditions(p, { filter, scopes }).join(" AND ")} AND duration_ms IS NOT NULL`
-        : `SELECT ${perRun} FROM ${currentFinishedRows(
-            p,
-            { filter, scopes, keyExtra: [outside] },
-            "status, trigger_kind, has_elicitation, duration_ms",
-          )} WHERE ${[...dimensions, "duration_ms IS NOT NULL"].join(" AND ")}`,
-  );
+  return layered(p, filter, scopes, durationRollup(p, filter), (outside) => {
+    if (outside === null) {
+      return `SELECT ${perRun} FROM executions
+        WHERE ${finishedConditions(p, { filter, scopes }).join(" AND ")} AND duration_ms IS NOT NULL`;
+    }
+    // The partial hours: each run's current version, then the filters on it.
+    const kept = [
+      ...dimensionConditions(p, filter),
+      ...(filter.tools ? [toolCondition(p, filter.tools)] : []),
+      "duration_ms IS NOT NULL",
+    ];
+    return `SELECT ${perRun} FROM ${currentFinishedRows(
+      p,
+      { filter, scopes, keyExtra: [outside] },
+      "status, trigger_kind, has_elicitation, duration_ms, tool_paths",
+    )} WHERE ${kept.join(" AND ")}`;
+  });
 }
 
 /**

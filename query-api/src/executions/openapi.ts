@@ -81,7 +81,7 @@ export const executionOpenApiPaths: ZodOpenApiPathsObject = {
       summary:
         "Numbers of the filtered runs: count, failure rate, p50/p95 duration, failure rate over time",
       description:
-        "Over every run the list's filters match (not one page), from the same stored runs as the list's counts. Whole days and hours are read from rollups that count durations in buckets (8 per doubling), so p50 and p95 are estimates within about 4.4 % of the nearest-rank value, each with its bucket; a code or tool filter or an id search reads the runs' rows instead. The failure rate is failed / finished (completed, failed or cancelled).",
+        "Over every run the list's filters match (not one page), from the same stored runs as the list's counts. Whole days and hours are read from rollups that count durations in buckets (8 per doubling), so p50 and p95 are estimates within about 4.4 % of the nearest-rank value, each with its bucket; under a tool filter of one value they come from rollups keyed by that value and the status (schema 13); a code filter, several tool values, a tool filter with a trigger or elicitation filter, or an id search read the runs' rows instead. The failure rate is failed / finished (completed, failed or cancelled).",
       requestParams: { query: NumbersQuery },
       responses: { "200": jsonAnswer("The numbers", ExecutionNumbers), ...v1Errors },
     },

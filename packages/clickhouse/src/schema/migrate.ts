@@ -13,6 +13,7 @@ import { v9VerticalMerges } from "./v9-vertical-merges.ts";
 import { v10SnapshotOrder } from "./v10-snapshot-order.ts";
 import { v11DurationCounts } from "./v11-duration-counts.ts";
 import { v12ErrorGroups } from "./v12-error-groups.ts";
+import { v13MatchDurations } from "./v13-match-durations.ts";
 
 /** Every schema version, oldest first. Append only: a released version never changes. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   v10SnapshotOrder,
   v11DurationCounts,
   v12ErrorGroups,
+  v13MatchDurations,
 ];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

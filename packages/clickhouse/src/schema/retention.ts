@@ -25,6 +25,8 @@ export const TTL_TABLES: Readonly<Record<string, string>> = {
   tool_call_days: "period_start + toIntervalSecond(86400)",
   tool_duration_hours: "period_start + toIntervalSecond(3600)",
   tool_duration_days: "period_start + toIntervalSecond(86400)",
+  run_duration_match_hours: "period_start + toIntervalSecond(3600)",
+  run_duration_match_days: "period_start + toIntervalSecond(86400)",
   superseded_executions: "toDateTime(created_at)",
   superseded_repeats: "toDateTime(created_at)",
   execution_snapshots: "toDateTime(ended_at)",

@@ -19,6 +19,7 @@ import {
   toolMatchCountsLines,
 } from "../rows/tables.ts";
 import { DURATION_ROLLUPS } from "../schema/v11-duration-counts.ts";
+import { MATCH_DURATION_ROLLUPS } from "../schema/v13-match-durations.ts";
 import {
   bestRoot,
   childrenOf,
@@ -441,7 +442,7 @@ async function recordRepeats(lane: WriteLane, records: readonly SupersededRow[])
     const which = `scope_id = ${quoteString(repeat.scopeId)}
       AND created_at = fromUnixTimestamp64Milli(${Math.trunc(repeat.createdAt)})
       AND row_id = ${repeat.rowId} AND record_id = ${repeat.recordId}`;
-    for (const rollup of DURATION_ROLLUPS) {
+    for (const rollup of [...DURATION_ROLLUPS, ...MATCH_DURATION_ROLLUPS]) {
       await lane.command(
         `INSERT INTO ${rollup.table} ${rollup.select(repeatRow, "", which)}
          SETTINGS insert_deduplication_token = ${quoteString(`${token}-${rollup.table}`)}`,

@@ -270,6 +270,18 @@ describe("two writers on the same runs at once", () => {
       expect(Object.fromEntries(matches.map((m) => [m.matcher, Number(m.runs)]))).toEqual(
         Object.fromEntries([...wantMatches].sort()),
       );
+      // The same runs' durations per value (schema 13), by hour and by day.
+      for (const width of ["hours", "days"]) {
+        const durations = await a.select<{ matcher: string; runs: number }>(
+          `SELECT matcher, sum(runs) AS runs FROM run_duration_match_${width}
+           WHERE scope_id = {scope:String} GROUP BY matcher HAVING runs != 0 ORDER BY matcher`,
+          { scope },
+        );
+        expect(
+          Object.fromEntries(durations.map((m) => [m.matcher, Number(m.runs)])),
+          width,
+        ).toEqual(Object.fromEntries([...wantMatches].sort()));
+      }
 
       const superseded = await num(
         "SELECT count() AS n FROM superseded_executions WHERE scope_id = {scope:String}",

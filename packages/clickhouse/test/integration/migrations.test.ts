@@ -130,6 +130,24 @@ describe("migrations and persistence", () => {
           { tool_path: "slack.chat.postMessage", n: 2 },
         ]);
       }
+      // Version 13 counted the finished runs' durations under every tool-filter value their
+      // paths answer (the run without calls under none).
+      const matched = await ch.select<{ matcher: string; bucket: number; n: number }>(
+        `SELECT matcher, bucket, toUInt32(sum(runs)) AS n FROM run_duration_match_${width}
+         WHERE scope_id = 'upgrade' GROUP BY matcher, bucket ORDER BY matcher`,
+      );
+      expect(matched, width).toEqual(
+        [
+          "github.*",
+          "github.issues.*",
+          "github.issues.create",
+          "github.issues.create.*",
+          "slack.*",
+          "slack.chat.*",
+          "slack.chat.postMessage",
+          "slack.chat.postMessage.*",
+        ].map((matcher) => ({ matcher, bucket: durationBucket(1_500_000), n: 1 })),
+      );
     }
   });
 

@@ -149,8 +149,35 @@ describe.skipIf(!chromiumPath)(title, () => {
   }, 60_000);
 
   it("renders the newest runs with their counts and timeline, and scrolls to the rest", async () => {
+    // Who asked for each API path while the page loaded: the browser's own record.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    const askedBy: { path: string; by: string | undefined }[] = [];
+    cdp.on("Network.requestWillBeSent", (e) => {
+      const url = new URL(e.request.url);
+      if (!url.pathname.startsWith("/v1/")) return;
+      const frames = e.initiator.stack?.callFrames ?? [];
+      askedBy.push({ path: url.pathname + url.search, by: frames.at(-1)?.url });
+    });
     await page.goto(`${server.queryUrl}/runs`);
     const firstDataMs = await waitForFirstData(page);
+    await cdp.detach();
+    // The first page, its counts, its numbers and /v1/about were asked for by the script
+    // inlined in the HTML (vite.config.ts), before any script file had loaded, once each: the
+    // app took those answers instead of asking again.
+    const boot = askedBy.filter((a) =>
+      /^\/v1\/(executions\?.*meta=(false|only)|executions\/numbers\?|about$)/.test(a.path),
+    );
+    expect(boot.map((a) => a.path.replace(/\?.*meta=(false|only).*/, "?meta=$1"))).toEqual(
+      expect.arrayContaining([
+        "/v1/executions?meta=false",
+        "/v1/executions?meta=only",
+        "/v1/about",
+      ]),
+    );
+    expect(boot).toHaveLength(4);
+    expect(new Set(boot.map((a) => a.path)).size).toBe(4);
+    for (const a of boot) expect(a.by, a.path).toBe(`${server.queryUrl}/runs`);
     const timings = await pageTimings(page);
     console.info(
       `first render with data (demo, ${all.meta.totalRowCount} runs): ${firstDataMs.toFixed(0)} ms ` +

@@ -42,9 +42,8 @@ export function storeToken(token: string | null): void {
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   // Asked for already while the page booted (early.ts): that answer, unless the caller gave up.
-  const early = takeEarly<T>(path);
-  if (early) return abortable(early, signal);
-  return fetchJson<T>(path, signal);
+  const early = takeEarly(path);
+  return readJson<T>(early ? abortable(early, signal) : fetchResponse(path, signal), signal);
 }
 
 /** `answer`, or an AbortError as soon as `signal` fires (as fetch itself would reject). */
@@ -67,14 +66,19 @@ function abortable<T>(answer: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-/** GET `path` as JSON with the stored token; a non-2xx answer is an {@link ApiError}. */
-export async function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+/** GET `path` with the stored token: fetch's own answer (the boot keeps it, early.ts). */
+export function fetchResponse(path: string, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
   const token = storedToken();
   if (token) headers.authorization = `Bearer ${token}`;
+  return fetch(path, { headers, signal });
+}
+
+/** An answer's JSON; a non-2xx answer is an {@link ApiError}, no answer at all too. */
+async function readJson<T>(answer: Promise<Response>, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { headers, signal });
+    response = await answer;
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ApiError(0, "the query API did not answer (is runtrace running?)");

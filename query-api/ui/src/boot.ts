@@ -1,0 +1,38 @@
+/**
+ * The page's first requests: the list's first page, its counts, its numbers and `/v1/about`,
+ * asked for at once with one "now" (early.ts keeps the answers for the app). The build inlines
+ * this into index.html (`inlineBoot` in vite.config.ts), so they leave while the HTML is
+ * parsed, before any script file has loaded; without it (the dev server) main.tsx runs it.
+ */
+import { ABOUT_PATH, fetchResponse, listPath, numbersPath } from "./api/client.ts";
+import { booted, setBootTime, startEarly } from "./api/early.ts";
+import { filterKey, filterParams, firstPageParams, parseView } from "./view/view.ts";
+
+/**
+ * fetch's answer with its body read already: the request completes whether or not the app
+ * takes it (an unread body would hold its connection open, and an unfinished request).
+ */
+async function fetchWhole(path: string): Promise<Response> {
+  const answer = await fetchResponse(path);
+  const { status, statusText, headers } = answer;
+  // A status that has no body (204, 304) cannot be given one, not even an empty one.
+  const body = [101, 204, 205, 304].includes(status) ? null : await answer.arrayBuffer();
+  return new Response(body, { status, statusText, headers });
+}
+
+export function boot(): void {
+  if (booted()) return;
+  const now = Date.now();
+  const view = parseView(window.location.search);
+  // An open run or live mode start the same way: the list's first page comes first.
+  const { page, counts } = firstPageParams(view, now);
+  setBootTime(filterKey(view), now);
+  for (const path of [
+    listPath(page),
+    listPath(counts),
+    numbersPath(filterParams(view, now)),
+    ABOUT_PATH,
+  ]) {
+    startEarly(path, fetchWhole);
+  }
+}

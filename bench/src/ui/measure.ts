@@ -69,10 +69,14 @@ export async function navigate(
 ): Promise<Navigation> {
   const base = new URL(url).origin;
   const answers: Promise<{ url: string; status: number; ms: number }>[] = [];
+  const navigatedAt = Date.now();
   const onResponse = (response: Response) => {
     if (!isApi(response.url(), base)) return;
+    // A request of the page this navigation replaces (a poll, the error groups) can answer
+    // after it began, and its body is then never read: waiting for it hung the benchmark.
+    if (response.request().timing().startTime < navigatedAt) return;
     answers.push(
-      response.finished().then(() => ({
+      finishedWithin(response, timeoutMillis).then(() => ({
         url: response.url(),
         status: response.status(),
         ms: response.request().timing().responseEnd,
@@ -142,4 +146,18 @@ function apiRequest(
     encodedBodySize: r.encodedBodySize,
     playwrightMs: seen?.ms ?? Number.NaN,
   };
+}
+
+/** The response's body has arrived; an error naming it after `timeoutMillis`. */
+function finishedWithin(response: Response, timeoutMillis: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${response.url()}: no end of its body within ${timeoutMillis} ms`)),
+      timeoutMillis,
+    );
+  });
+  return Promise.race([response.finished().then(() => undefined), late]).finally(() =>
+    clearTimeout(timer),
+  );
 }

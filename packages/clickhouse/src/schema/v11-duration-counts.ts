@@ -6,7 +6,8 @@ import { ttl } from "./retention.ts";
 export const HOUR_SECONDS = 3600;
 export const DAY_SECONDS = 86_400;
 
-const periodOf = (seconds: number) =>
+/** The start of the period of `seconds` a run's `created_at` falls in. */
+export const periodOf = (seconds: number) =>
   `toDateTime(intDiv(toUnixTimestamp(created_at), ${seconds}) * ${seconds}, 'UTC')`;
 
 const TOOL_CALL_STATS_TYPE = "Array(Tuple(path String, failed Bool, bucket UInt16, calls UInt32))";
@@ -137,24 +138,38 @@ export const v11DurationCounts: Migration = {
       SETTINGS mutations_sync = 2, allow_nondeterministic_mutations = 1`,
     ),
     `DROP TABLE IF EXISTS v11_tool_call_stats`,
-    ...DURATION_ROLLUPS.flatMap((r) => [
-      `CREATE TABLE IF NOT EXISTS ${r.table} (
+    ...DURATION_ROLLUPS.flatMap((r) =>
+      rollupStatements(r, `scope_id, period_start, ${r.key}`, retentionDays),
+    ),
+  ],
+};
+
+/**
+ * A rollup's table (sorted by `sortingKey`), its back-fill from the current run rows, and the
+ * views that add each row written to `executions` and take each superseded row back out.
+ */
+export function rollupStatements(
+  r: DurationRollup,
+  sortingKey: string,
+  retentionDays: number,
+): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${r.table} (
         scope_id LowCardinality(String),
         period_start DateTime('UTC'),
         ${r.columns}
       ) ENGINE = SummingMergeTree
       PARTITION BY toYYYYMM(period_start)
-      ORDER BY (scope_id, period_start, ${r.key})
+      ORDER BY (${sortingKey})
       -- A period is dropped once its end is past retention, not its start: a day's row would
       -- otherwise go up to a day before its last runs.
       ${ttl(`period_start + toIntervalSecond(${r.periodSeconds})`, retentionDays)}
       SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 1000`,
-      `TRUNCATE TABLE ${r.table}`,
-      `INSERT INTO ${r.table} ${r.select("executions", "", CURRENT_ROWS)}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${r.table}_mv TO ${r.table}
+    `TRUNCATE TABLE ${r.table}`,
+    `INSERT INTO ${r.table} ${r.select("executions", "", CURRENT_ROWS)}`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${r.table}_mv TO ${r.table}
         AS ${r.select("executions", "")}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS superseded_${r.table}_mv TO ${r.table}
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS superseded_${r.table}_mv TO ${r.table}
         AS ${r.select("superseded_executions", "-")}`,
-    ]),
-  ],
-};
+  ];
+}

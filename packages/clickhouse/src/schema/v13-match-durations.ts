@@ -1,11 +1,13 @@
 import { durationBucketSql } from "../rows/duration-buckets.ts";
 import { toolMatchersSql } from "../rows/tool-matchers.ts";
 import type { Migration } from "./migration.ts";
-import { ttl } from "./retention.ts";
-import { DAY_SECONDS, type DurationRollup, HOUR_SECONDS } from "./v11-duration-counts.ts";
-
-const periodOf = (seconds: number) =>
-  `toDateTime(intDiv(toUnixTimestamp(created_at), ${seconds}) * ${seconds}, 'UTC')`;
+import {
+  DAY_SECONDS,
+  type DurationRollup,
+  HOUR_SECONDS,
+  periodOf,
+  rollupStatements,
+} from "./v11-duration-counts.ts";
 
 const matchDurations = (table: string, seconds: number): DurationRollup => ({
   table,
@@ -30,9 +32,6 @@ export const MATCH_DURATION_ROLLUPS: readonly DurationRollup[] = [
   matchDurations("run_duration_match_days", DAY_SECONDS),
 ];
 
-/** Rows of `executions` that are their run's current version (the back-fill's view). */
-const CURRENT_ROWS = "row_id NOT IN (SELECT row_id FROM superseded_executions)";
-
 /**
  * Schema version 13: run durations per tool-filter value, for the numbers of a tool filter.
  *
@@ -48,21 +47,7 @@ export const v13MatchDurations: Migration = {
   version: 13,
   name: "run durations per tool-filter value",
   statements: ({ retentionDays }) =>
-    MATCH_DURATION_ROLLUPS.flatMap((r) => [
-      `CREATE TABLE IF NOT EXISTS ${r.table} (
-        scope_id LowCardinality(String),
-        period_start DateTime('UTC'),
-        ${r.columns}
-      ) ENGINE = SummingMergeTree
-      PARTITION BY toYYYYMM(period_start)
-      ORDER BY (scope_id, matcher, period_start, status, bucket)
-      ${ttl(`period_start + toIntervalSecond(${r.periodSeconds})`, retentionDays)}
-      SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 1000`,
-      `TRUNCATE TABLE ${r.table}`,
-      `INSERT INTO ${r.table} ${r.select("executions", "", CURRENT_ROWS)}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${r.table}_mv TO ${r.table}
-        AS ${r.select("executions", "")}`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS superseded_${r.table}_mv TO ${r.table}
-        AS ${r.select("superseded_executions", "-")}`,
-    ]),
+    MATCH_DURATION_ROLLUPS.flatMap((r) =>
+      rollupStatements(r, "scope_id, matcher, period_start, status, bucket", retentionDays),
+    ),
 };

@@ -135,16 +135,9 @@ function durationRollup(
   if (rollupAnswers(filter)) {
     return { name: "run_duration", columns, where: dimensionConditions(p, filter) };
   }
+  // Keyed by status alone, as the tool-duration rollups are: the same test without the tool.
   const matcher = singleToolMatcher(filter.tools);
-  if (
-    matcher === null ||
-    readsRunRows(filter) ||
-    filter.ids ||
-    filter.triggers ||
-    filter.elicitation !== undefined
-  ) {
-    return null;
-  }
+  if (matcher === null || !toolDurationRollupAnswers({ ...filter, tools: undefined })) return null;
   return {
     name: "run_duration_match",
     columns,

@@ -103,7 +103,7 @@ async function apiError(response: Response): Promise<ApiError> {
 }
 
 /**
- * The paths the page reads, built in one place: the boot's early requests (main.tsx) are taken
+ * The paths the page reads, built in one place: the boot's early requests (boot.ts) are taken
  * by the app's first requests only when the paths are the same strings.
  */
 export const ABOUT_PATH = "/v1/about";

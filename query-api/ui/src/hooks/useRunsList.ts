@@ -118,7 +118,7 @@ export function useRunsList(view: RunsView): RunsList {
 
   // The first page's "now", fixed while rendering so the whole-filter reads (numbers, error
   // groups) start in the same commit as the page, with the same range. The first one is the
-  // boot's (main.tsx), whose requests are already on their way.
+  // boot's (boot.ts), whose requests are already on their way.
   const [polledAt, setPolledAt] = useState<number | null>(null);
   const requestedAt = useMemo(() => bootTimeFor(key, nonce) ?? Date.now(), [key, nonce]);
 

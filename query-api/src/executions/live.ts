@@ -197,7 +197,9 @@ function versionArrivals(p: QueryParams, o: SourceOptions, c: Candidates) {
 /**
  * The current row of each run meeting `restrict`, then the list's filters on it: a run briefly
  * has two rows (its final row, and a snapshot its writer has not covered with the final row's
- * copy yet), and the newer one alone decides whether the run matches and what it shows.
+ * copy yet), and the newer one alone decides whether the run matches and what it shows. Every
+ * finished version is read and the newest kept (`everyVersion`): no look-up of superseded
+ * versions, whose rows a statement may see newer than the table's.
  */
 function currentRuns(
   p: QueryParams,
@@ -208,7 +210,7 @@ function currentRuns(
   const { fromMs, toMs } = o.filter;
   const all = runsUnion(
     p,
-    { filter: { fromMs, toMs }, scopes: o.scopes, ...restrict },
+    { filter: { fromMs, toMs }, scopes: o.scopes, ...restrict, everyVersion: true },
     (final) => `${columns(final)}, created_at, code, tool_paths`,
   );
   const filters = runConditions(p, { filter: o.filter, scopes: o.scopes });

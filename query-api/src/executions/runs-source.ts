@@ -22,6 +22,14 @@ export interface SourceOptions {
    * bound the lookup of superseded versions.
    */
   keyExtra?: string[];
+  /**
+   * Every stored version of each finished run, superseded or not: the caller keeps each run's
+   * newest row itself (by version, span id, row id — the order the writers supersede by). A
+   * statement reads `superseded_executions` apart from `executions`, and may see a version
+   * recorded as superseded without the row that replaced it (written a moment before the
+   * record): the run would have no current row in that answer. Live mode reads this way.
+   */
+  everyVersion?: boolean;
 }
 
 /**
@@ -195,7 +203,7 @@ export function runsUnion(
   const select = typeof columns === "string" ? () => columns : columns;
   const runWhere = runConditions(p, o).join(" AND ") || "1";
   if (!page) {
-    const where = finishedConditions(p, o).join(" AND ");
+    const where = (o.everyVersion ? runConditions(p, o) : finishedConditions(p, o)).join(" AND ");
     return `(SELECT ${select(1)}, 1 AS final FROM executions WHERE ${where})
     UNION ALL
     (SELECT ${select(0)}, 0 AS final FROM execution_states FINAL

@@ -317,6 +317,26 @@ describe("GET /v1/executions", () => {
     expect(none.executions).toEqual([]);
   });
 
+  it("never sets a live cursor back, even to a boundary earlier than the position asked from", async () => {
+    // A boundary can be read earlier than the one before it (an insert that started just
+    // before that one was read): a cursor set back to it returns again what was returned.
+    const ahead = Date.now() + 60_000;
+    const cursors = new Map<string, string>();
+    for (const order of ["after", "updatedSince"]) {
+      const page = await list(`scope=scope-d&${order}=${ahead}`);
+      expect(page.executions).toEqual([]);
+      expect(parseLivePosition(page.nextCursor, order).atUs).toBeGreaterThanOrEqual(ahead * 1000);
+      cursors.set(order, page.nextCursor);
+    }
+    // Stored now: before the position asked from, so not from the cursor it gave.
+    await fx.run(310, Date.now() - 1000, "completed", "scope-d");
+    await fx.flush();
+    for (const [order, cursor] of cursors) {
+      const page = await list(`scope=scope-d&${order}=${cursor}`);
+      expect(page.executions, order).toEqual([]);
+    }
+  });
+
   it("marks a run that stopped reporting as stale", async () => {
     const body = await list("scope=scope-a&status=running&limit=200");
     const stale = body.executions.find((e: Body) => e.id === staleRun.id);

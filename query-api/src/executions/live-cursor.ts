@@ -20,6 +20,17 @@ export function positionAt(atUs: number): LivePosition {
   return { atUs, id: AFTER_EVERY_ID };
 }
 
+/**
+ * The later of two positions. A poll's cursor never moves back: the boundary read for an
+ * answer can be earlier than the one before it (an insert that started just before that one
+ * was read, less the margin, or not yet listed then), and a cursor set back to it would return
+ * again what the poll before returned.
+ */
+export function laterPosition(a: LivePosition, b: LivePosition): LivePosition {
+  if (a.atUs !== b.atUs) return a.atUs > b.atUs ? a : b;
+  return a.id >= b.id ? a : b;
+}
+
 export function encodeLivePosition(p: LivePosition): string {
   return Buffer.from(JSON.stringify({ live: p.atUs, i: p.id })).toString("base64url");
 }

@@ -2,7 +2,7 @@ import { type ClickHouse, readArrivalBoundary, UNFINISHED_SNAPSHOT } from "@runt
 import type { ExecutionSummary } from "../contract/index.ts";
 import { type SummaryRow, summaryColumns, toSummary } from "./list.ts";
 import type { ListRequest } from "./list-params.ts";
-import { encodeLivePosition, type LivePosition, positionAt } from "./live-cursor.ts";
+import { encodeLivePosition, type LivePosition, laterPosition, positionAt } from "./live-cursor.ts";
 import { QueryParams } from "./query-params.ts";
 import { keyConditions, runConditions, runsUnion, type SourceOptions } from "./runs-source.ts";
 
@@ -224,15 +224,13 @@ function currentRuns(
 /**
  * A page of live rows (`sql` has one row per run and its `position_us`, below `upTo`). The
  * next cursor is the last row's position while more wait, else `upTo` (what was looked at and
- * did not match is not looked at again).
+ * did not match is not looked at again), never earlier than `from`.
  */
 async function livePage(
   ch: ClickHouse,
-  p: QueryParams,
+  { p, c, from, upTo }: LiveRead,
   sql: string,
   limit: number,
-  upTo: number,
-  capped: boolean,
   signal: AbortSignal,
 ): Promise<LivePage> {
   const rows = await ch.select<PositionedRow>(
@@ -244,19 +242,21 @@ async function livePage(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next =
-    full && last ? { atUs: Number(last.position_us), id: last.execution_id } : positionAt(upTo - 1);
+    full && last
+      ? { atUs: Number(last.position_us), id: last.execution_id }
+      : laterPosition(from, positionAt(upTo - 1));
   return {
     executions: page.map(toSummary),
     nextCursor: encodeLivePosition(next),
-    hasMore: full || capped,
+    hasMore: full || c.capUs !== undefined,
   };
 }
 
-/** Nothing waits: the cursor moves up to the boundary. */
-function emptyPage(boundary: number): LivePage {
+/** Nothing waits: the cursor moves up to the boundary (if that is later). */
+function emptyPage(from: LivePosition, boundary: number): LivePage {
   return {
     executions: [],
-    nextCursor: encodeLivePosition(positionAt(boundary - 1)),
+    nextCursor: encodeLivePosition(laterPosition(from, positionAt(boundary - 1))),
     hasMore: false,
   };
 }
@@ -329,9 +329,9 @@ export async function followLive(
   const o: SourceOptions = { filter: req.filter, scopes };
   const stale = order === "updatedSince" ? staleAfterMs : undefined;
   const c = await findCandidates(ch, o, from, boundary, signal, cap, stale);
-  if (!c) return emptyPage(boundary);
+  if (!c) return emptyPage(from, boundary);
   const upTo = Math.min(boundary, c.capUs ?? boundary);
   const read: LiveRead = { p: new QueryParams(), o, c, from, boundary, upTo, staleAfterMs };
   const sql = order === "after" ? arrivalsSql(read) : changesSql(read);
-  return livePage(ch, read.p, sql, req.limit, upTo, c.capUs !== undefined, signal);
+  return livePage(ch, read, sql, req.limit, signal);
 }

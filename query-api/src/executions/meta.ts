@@ -12,6 +12,7 @@ import {
   currentFinishedRows,
   dimensionConditions,
   finishedConditions,
+  onKeyAlone,
   readsRunRows,
   runConditions,
   runsUnion,
@@ -194,7 +195,10 @@ export async function listMeta(
     const [r] = await ch.select<{ lo: number | null; hi: number | null; n: number }>(
       `SELECT min(created_ms) AS lo, max(created_ms) AS hi, count() AS n FROM (${runsUnion(
         p,
-        { filter: counted, scopes },
+        // A superseded version shares its run's key with the current one: on the key alone,
+        // it moves no bound (`n` then counts versions: only "none" matters), and the look-up
+        // is skipped (27 → 10 ms at 1M runs over 24 hours).
+        { filter: counted, scopes, everyVersion: onKeyAlone(counted) },
         "toUnixTimestamp64Milli(created_at) AS created_ms",
       )})`,
       p.values,

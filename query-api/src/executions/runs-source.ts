@@ -109,6 +109,18 @@ export function dimensionConditions(
   return where;
 }
 
+/** Whether a filter has conditions on the run key alone (scope, time, ids): none on values. */
+export function onKeyAlone(filter: ExecutionFilter): boolean {
+  return (
+    !filter.statuses &&
+    !filter.triggers &&
+    !filter.tools &&
+    filter.code === undefined &&
+    filter.elicitation === undefined &&
+    filter.errorGroup === undefined
+  );
+}
+
 /**
  * Whether the rollups cannot count this filter: they have no code and no error group, so such
  * a filter counts the run rows themselves.
@@ -203,7 +215,8 @@ export function runsUnion(
   const select = typeof columns === "string" ? () => columns : columns;
   const runWhere = runConditions(p, o).join(" AND ") || "1";
   if (!page) {
-    const where = (o.everyVersion ? runConditions(p, o) : finishedConditions(p, o)).join(" AND ");
+    const conditions = o.everyVersion ? runConditions(p, o) : finishedConditions(p, o);
+    const where = conditions.join(" AND ") || "1";
     return `(SELECT ${select(1)}, 1 AS final FROM executions WHERE ${where})
     UNION ALL
     (SELECT ${select(0)}, 0 AS final FROM execution_states FINAL

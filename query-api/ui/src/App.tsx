@@ -11,7 +11,7 @@ import { RunDrawer } from "./components/RunDrawer.tsx";
 import { RunTable } from "./components/RunTable.tsx";
 import { SavedViews } from "./components/SavedViews.tsx";
 import { Timeline } from "./components/Timeline.tsx";
-import { startedText } from "./format.ts";
+import { integerText, startedText } from "./format.ts";
 import { useColumns, useCompactRows } from "./hooks/useColumns.ts";
 import { useErrorGroups, useNumbers } from "./hooks/useNumbers.ts";
 import { useRunsList } from "./hooks/useRunsList.ts";
@@ -252,8 +252,8 @@ export function App() {
           {meta && (
             <span data-testid="filter-count">
               {meta.partial ? "≥ " : ""}
-              {meta.filterRowCount.toLocaleString("en")} runs
-              {hasFilters(view) ? ` (of ${meta.totalRowCount.toLocaleString("en")})` : ""}
+              {integerText(meta.filterRowCount)} runs
+              {hasFilters(view) ? ` (of ${integerText(meta.totalRowCount)})` : ""}
               {meta.partial ? ` · counted back to ${startedText(meta.partial.countedFrom)}` : ""}
             </span>
           )}

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { exportRuns } from "../api/client.ts";
+import { integerText } from "../format.ts";
 
 /**
  * Downloads every run of the current filter and range as CSV — the server streams them all, not
@@ -24,8 +25,8 @@ export function ExportButton({ params }: { params: () => URLSearchParams }) {
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      const limit = rowLimit === null ? "" : ` (at most ${rowLimit.toLocaleString("en")})`;
-      setState(`${rows.toLocaleString("en")} runs exported${limit}`);
+      const limit = rowLimit === null ? "" : ` (at most ${integerText(rowLimit)})`;
+      setState(`${integerText(rows)} runs exported${limit}`);
     } catch (error) {
       setState(`export failed: ${(error as Error).message}`);
     }

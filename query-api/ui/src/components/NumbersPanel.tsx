@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { getToolNumbers } from "../api/client.ts";
 import type { DurationQuantile, ErrorGroups, ExecutionNumbers, ToolNumbers } from "../api/types.ts";
-import { durationText, startedText, stepText } from "../format.ts";
+import { durationText, integerText, startedText, stepText } from "../format.ts";
 
 interface Props {
   numbers: ExecutionNumbers | null;
@@ -74,9 +74,9 @@ function ToolsMenu({ params }: { params: string | null }) {
                 {tools.tools.map((t) => (
                   <tr key={t.toolPath} data-testid="numbers-tool" data-tool={t.toolPath}>
                     <td className="mono">{t.toolPath}</td>
-                    <td>{t.calls.toLocaleString("en")}</td>
+                    <td>{integerText(t.calls)}</td>
                     <td className={t.failures > 0 ? "bad" : ""}>
-                      {t.failures.toLocaleString("en")} ({percent(t.failureRate)})
+                      {integerText(t.failures)} ({percent(t.failureRate)})
                     </td>
                     <td data-ms={t.p95?.ms ?? ""}>{t.p95 ? `≈${durationText(t.p95.ms)}` : "—"}</td>
                   </tr>
@@ -111,8 +111,8 @@ function ErrorGroupsMenu({
         data-testid="error-groups-toggle"
         onClick={() => setOpen((o) => !o)}
       >
-        {groups.groupCount.toLocaleString("en")} error{" "}
-        {groups.groupCount === 1 ? "group" : "groups"} {open ? "▴" : "▾"}
+        {integerText(groups.groupCount)} error {groups.groupCount === 1 ? "group" : "groups"}{" "}
+        {open ? "▴" : "▾"}
       </button>
       {open && (
         <div className="numbers-popover error-groups" data-testid="error-groups">
@@ -141,7 +141,7 @@ function ErrorGroupsMenu({
                   }}
                 >
                   <span className="error-group-count" data-testid="error-group-count">
-                    {g.count.toLocaleString("en")}
+                    {integerText(g.count)}
                   </span>
                   <span className="error-group-text">
                     {g.errorType && <span className="error-group-type">{g.errorType}</span>}
@@ -156,7 +156,7 @@ function ErrorGroupsMenu({
           </ul>
           {groups.groupCount > groups.groups.length && (
             <p className="muted">
-              The {groups.groups.length} largest of {groups.groupCount.toLocaleString("en")} groups.
+              The {groups.groups.length} largest of {integerText(groups.groupCount)} groups.
             </p>
           )}
         </div>
@@ -265,13 +265,13 @@ export function NumbersPanel({
         <span className="number-label">runs</span>
         <span className="number-value">
           {numbers.partial ? "≥ " : ""}
-          {numbers.runs.toLocaleString("en")}
+          {integerText(numbers.runs)}
         </span>
       </span>
       <span
         className="number"
         data-testid="numbers-failure-rate"
-        title={`${numbers.failed.toLocaleString("en")} failed of ${numbers.finished.toLocaleString("en")} finished`}
+        title={`${integerText(numbers.failed)} failed of ${integerText(numbers.finished)} finished`}
       >
         <span className="number-label">failed</span>
         <span className={`number-value${numbers.failed > 0 ? " bad" : ""}`}>

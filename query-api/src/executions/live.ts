@@ -224,11 +224,11 @@ function currentRuns(
 /**
  * A page of live rows (`sql` has one row per run and its `position_us`, below `upTo`). The
  * next cursor is the last row's position while more wait, else `upTo` (what was looked at and
- * did not match is not looked at again), never earlier than `from`.
+ * did not match is not looked at again; past `from`, since a candidate lies between them).
  */
 async function livePage(
   ch: ClickHouse,
-  { p, c, from, upTo }: LiveRead,
+  { p, c, upTo }: LiveRead,
   sql: string,
   limit: number,
   signal: AbortSignal,
@@ -242,9 +242,7 @@ async function livePage(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next =
-    full && last
-      ? { atUs: Number(last.position_us), id: last.execution_id }
-      : laterPosition(from, positionAt(upTo - 1));
+    full && last ? { atUs: Number(last.position_us), id: last.execution_id } : positionAt(upTo - 1);
   return {
     executions: page.map(toSummary),
     nextCursor: encodeLivePosition(next),

@@ -883,3 +883,39 @@ describe("bad requests", () => {
     }
   });
 });
+
+describe("a first page after a quiet spell", () => {
+  it("comes from the newest runs before it, a run with a clock ahead first, page after page", async () => {
+    // Scope q: twelve runs three hours ago (nothing since), and one whose clock is 20 min
+    // ahead. The page's windows end at the newest run started by now, not at now.
+    const scope = "scope-q";
+    const start = Math.floor((Date.now() - 3 * HOUR) / MIN) * MIN;
+    for (let i = 0; i < 12; i++) await fx.run(100 + i, start + i * MIN, "completed", scope);
+    await fx.run(112, Date.now() + 20 * MIN, "completed", scope);
+    await fx.flush();
+    const want = [...fx.runs.values()].filter((r) => r.scope === scope).sort(newestFirst);
+    expect(want).toHaveLength(13);
+    const from = Date.now() - 24 * HOUR;
+    const first = await list(`scope=${scope}&from=${from}&limit=5`);
+    expect(ids(first.executions)).toEqual(ids(want.slice(0, 5)));
+    expect(first.nextCursor).not.toBeNull();
+    const rest: string[] = [];
+    let cursor: string | null = first.nextCursor;
+    while (cursor) {
+      const page = await list(`scope=${scope}&from=${from}&limit=5&cursor=${cursor}`);
+      rest.push(...ids(page.executions));
+      cursor = page.nextCursor;
+    }
+    expect([...ids(first.executions), ...rest]).toEqual(ids(want));
+    // The range's end bounds where the windows end too: only the runs started by it.
+    const to = start + 8 * MIN;
+    const ended = await list(`scope=${scope}&from=${from}&to=${to}&limit=3`);
+    expect(ids(ended.executions)).toEqual(ids(want.filter((r) => r.createdAt <= to).slice(0, 3)));
+    // Newest first over every scope: the other scopes' newer runs come before scope q's.
+    const everyScope = [...fx.runs.values()]
+      .filter((r) => r.createdAt >= from)
+      .sort(newestFirst)
+      .slice(0, 5);
+    expect(ids((await list(`from=${from}&limit=5`)).executions)).toEqual(ids(everyScope));
+  });
+});

@@ -139,14 +139,21 @@ const PROBE_WINDOWS_MS = [3_600_000, 86_400_000];
  * every part; a window of an hour or a day touches one or two. A window that holds less than
  * a page is dropped for the next, and finally for the whole range.
  */
-function probeWindows(p: QueryParams, req: ListRequest, sort: Sort): string[] {
+function probeWindows(
+  p: QueryParams,
+  req: ListRequest,
+  sort: Sort,
+  newestMs: number | null | undefined,
+): string[] {
   // An id search is bounded by its runs' own start times already.
   if (sort.field !== "createdAt" || req.filter.ids) return [];
   const { fromMs, toMs } = req.filter;
+  const end = toMs ?? Date.now();
   const windows: string[] = [];
   for (const width of PROBE_WINDOWS_MS) {
     if (sort.direction === "desc") {
-      const start = (req.cursor?.createdAt ?? toMs ?? Date.now()) - width;
+      const start =
+        (req.cursor?.createdAt ?? (newestMs != null ? Math.min(newestMs, end) : end)) - width;
       if (fromMs !== undefined && start <= fromMs) break;
       windows.push(`created_at >= fromUnixTimestamp64Milli(${p.add("Int64", start)})`);
     } else {
@@ -169,6 +176,41 @@ function probeWindows(p: QueryParams, req: ListRequest, sort: Sort): string[] {
  */
 const EXTRA_CANDIDATES = 16;
 
+/**
+ * The start of the newest stored run of the range (and scopes) that started by the range's end
+ * (or now), for a first page by newest first: its windows end there rather than at now. After a
+ * quiet hour the hour before now holds nothing, and probing it cost a statement for nothing
+ * (at 1M runs, 17–25 ms of a 70 ms page). A window bounds start times from below only, so runs
+ * this misses (unfinished ones, a clock ahead, an insert since) are inside it all the same.
+ * Undefined when the page does not probe windows from its end; null when the range is empty.
+ */
+export async function newestStart(
+  ch: ClickHouse,
+  req: ListRequest,
+  scopes: readonly string[] | null,
+  signal: AbortSignal,
+): Promise<number | null | undefined> {
+  const { filter, sort, cursor } = req;
+  if (sort.field !== "createdAt" || sort.direction !== "desc" || cursor || filter.ids) {
+    return undefined;
+  }
+  const p = new QueryParams();
+  const where = [
+    `created_at <= fromUnixTimestamp64Milli(${p.add("Int64", filter.toMs ?? Date.now())})`,
+  ];
+  if (filter.fromMs !== undefined) {
+    where.push(`created_at >= fromUnixTimestamp64Milli(${p.add("Int64", filter.fromMs)})`);
+  }
+  if (scopes !== null) where.push(`scope_id IN ${p.add("Array(String)", scopes)}`);
+  const [row] = await ch.select<{ newest: number; runs: number }>(
+    `SELECT toInt64(toUnixTimestamp64Milli(max(created_at))) AS newest, toUInt8(count() > 0) AS runs
+     FROM executions WHERE ${where.join(" AND ")}`,
+    p.values,
+    { signal },
+  );
+  return row && row.runs > 0 ? row.newest : null;
+}
+
 export interface ListPage {
   executions: ExecutionSummary[];
   nextCursor: string | null;
@@ -181,6 +223,8 @@ export async function listExecutions(
   scopes: readonly string[] | null,
   staleAfterMs: number,
   signal: AbortSignal,
+  /** A first page by newest first: {@link newestStart}'s answer, where its windows end. */
+  newestMs?: number | null,
 ): Promise<ListPage> {
   const p = new QueryParams();
   const extra: string[] = [];
@@ -211,7 +255,7 @@ export async function listExecutions(
     return finishedRowsShort(rows, req.limit + 1) ? select(window, true) : rows;
   };
   let rows: SummaryRow[] | undefined;
-  for (const window of probeWindows(p, req, sort)) {
+  for (const window of probeWindows(p, req, sort, newestMs)) {
     const probed = await read([window]);
     if (probed.length > req.limit) {
       rows = probed;

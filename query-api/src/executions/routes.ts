@@ -9,7 +9,7 @@ import { executionDetail, findRun, toolCalls, traceTree } from "./detail.ts";
 import { errorGroups } from "./error-groups.ts";
 import { exportStream } from "./export.ts";
 import { runsNamed } from "./find-ids.ts";
-import { listExecutions } from "./list.ts";
+import { listExecutions, newestStart } from "./list.ts";
 import { parseListRequest } from "./list-params.ts";
 import { followLive } from "./live.ts";
 import { encodeLivePosition, positionAt } from "./live-cursor.ts";
@@ -65,8 +65,12 @@ export function executionRoutes(options: ExecutionRoutesOptions): Hono<AppEnv> {
       // so every run placed before it is on the page or sorted beyond it.
       req.cursor
         ? listExecutions(ch, req, scopes, options.staleAfterMs, signal)
-        : readArrivalBoundary(ch, { signal }).then(async (boundary) => ({
-            ...(await listExecutions(ch, req, scopes, options.staleAfterMs, signal)),
+        : Promise.all([
+            readArrivalBoundary(ch, { signal }),
+            // Beside the boundary: where the page's windows end.
+            newestStart(ch, req, scopes, signal),
+          ]).then(async ([boundary, newest]) => ({
+            ...(await listExecutions(ch, req, scopes, options.staleAfterMs, signal, newest)),
             liveCursor: encodeLivePosition(positionAt(boundary - 1)),
           })),
       req.meta ? listMeta(ch, req.filter, metaOptions, signal) : undefined,

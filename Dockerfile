@@ -12,8 +12,9 @@
 # native library), is one of them, even when the image only ever talks to a ClickHouse server.
 
 # The build: a full install (dev dependencies included: Vite, esbuild), then the /runs page
-# (`npm run build`, into query-api/ui/dist) and the CLI's tarball (`npm pack`, whose prepack
-# script bundles cli/dist/runtrace.js and copies the page beside it).
+# (`npm run build`, into query-api/ui/dist, its first screen's renderer into dist-server) and
+# the CLI's tarball (`npm pack`, whose prepack script bundles cli/dist/runtrace.js and copies
+# both beside it).
 FROM node:20.20.2-bookworm-slim AS build
 
 WORKDIR /app
@@ -41,6 +42,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 
 COPY . .
 RUN npm run build && test -f query-api/ui/dist/index.html \
+ && test -f query-api/ui/dist-server/first-screen.js \
  && mkdir -p /pack && npm pack --workspace @runtrace/cli --pack-destination /pack \
  && mv /pack/runtrace-cli-*.tgz /pack/runtrace-cli.tgz
 

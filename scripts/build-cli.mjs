@@ -3,7 +3,7 @@
 // their sources, which are not on the npm registry; the packages they use from the registry stay
 // imports and must be the CLI's declared dependencies, at the versions this repository installs
 // (checked here). Beside it, runs-page/: the built /runs page (`npm run build`, run first when
-// missing). `npm pack -w @runtrace/cli` runs this (its `prepack` script).
+// missing), and runs-first-screen/, what the query API renders into it. `npm pack -w @runtrace/cli` runs this (its `prepack` script).
 import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -12,6 +12,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = `${ROOT}cli/`;
 const DIST = `${CLI}dist/`;
 const UI_DIST = `${ROOT}query-api/ui/dist/`;
+const FIRST_SCREEN_DIST = `${ROOT}query-api/ui/dist-server/`;
 
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
 function packageName(specifier) {
@@ -77,11 +78,12 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
-if (!existsSync(`${UI_DIST}index.html`)) {
+if (!existsSync(`${UI_DIST}index.html`) || !existsSync(`${FIRST_SCREEN_DIST}first-screen.js`)) {
   const { execFileSync } = await import("node:child_process");
   execFileSync(process.execPath, [`${ROOT}scripts/build-ui.mjs`], { stdio: ["ignore", 2, 2] });
 }
 cpSync(UI_DIST, `${DIST}runs-page/`, { recursive: true });
+cpSync(FIRST_SCREEN_DIST, `${DIST}runs-first-screen/`, { recursive: true });
 console.error(
-  `built: cli/dist/runtrace.js (imports ${[...imported].sort().join(", ")}), cli/dist/runs-page/`,
+  `built: cli/dist/runtrace.js (imports ${[...imported].sort().join(", ")}), cli/dist/runs-page/, cli/dist/runs-first-screen/`,
 );

@@ -1,5 +1,5 @@
 // Builds the /runs page (query-api/ui, a Vite + React app) into query-api/ui/dist, which the
-// query API serves. `npm run build` runs it, and so does `npm install` / `npm ci` (the root
+// query API serves, and the first screen it renders into the page into query-api/ui/dist-server. `npm run build` runs it, and so does `npm install` / `npm ci` (the root
 // `prepare` script), so a checkout has the page after its first install.
 //
 // Vite is a dev dependency: a production install (`npm ci --omit=dev`) has no Vite, and failing
@@ -33,13 +33,22 @@ if (!bin) {
   );
   process.exit(0);
 }
-// Run through this Node rather than node_modules/.bin, which is a shell shim on Windows.
-const child = spawn(process.execPath, [bin, "build"], { cwd: UI_DIR, stdio: "inherit" });
-child.once("error", (error) => {
-  console.error(`runtrace: could not run vite: ${error.message}`);
-  process.exit(1);
-});
-child.once("exit", (code, signal) => {
-  if (signal) console.error(`runtrace: vite build was stopped by ${signal}`);
-  process.exit(code ?? 1);
-});
+/** Runs vite with `args` through this Node (node_modules/.bin is a shell shim on Windows). */
+function vite(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: UI_DIR, stdio: "inherit" });
+    child.once("error", (error) => {
+      console.error(`runtrace: could not run vite: ${error.message}`);
+      resolve(1);
+    });
+    child.once("exit", (code, signal) => {
+      if (signal) console.error(`runtrace: vite ${args.join(" ")} was stopped by ${signal}`);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+// The page (dist), then the first screen the query API renders into it (dist-server).
+let code = await vite(["build"]);
+if (code === 0) code = await vite(["build", "--ssr", "src/first-screen/server.tsx"]);
+process.exit(code);

@@ -26,6 +26,11 @@ export interface Installation {
    * @default the query API's `ui/dist` in this repository
    */
   uiDir?: string;
+  /**
+   * The renderer of the page's first screen. The installed package carries its own copy.
+   * @default the query API's `ui/dist-server` in this repository
+   */
+  firstScreenDir?: string;
   /** Whether this is a checkout of the repository (its hints name `npm run demo`). */
   repository?: boolean;
 }

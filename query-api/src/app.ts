@@ -30,6 +30,12 @@ export interface QueryApiOptions {
    */
   uiDir?: string;
   /**
+   * The renderer of the page's first screen (`dist-server/first-screen.js`, built with the
+   * page). Missing: the page renders everything itself. Not used with `apiTokens`.
+   * @default the `query-api/ui/dist-server` folder of this checkout
+   */
+  firstScreenDir?: string;
+  /**
    * Where runtimes send their telemetry (OTLP/HTTP), for the page to say so on an empty
    * database: `runtrace start` passes its collector's; else `RUNTRACE_COLLECTOR_URL`.
    */
@@ -113,7 +119,20 @@ export function createQueryApiApp(options: QueryApiOptions): Hono<AppEnv> {
   app.route("/api", jaegerRoutes());
   app.route("/tempo", tempoRoutes());
   // The page holds no data, so it is outside the token guard; its API calls carry the token.
-  app.route("/", runsPageRoutes({ dir: options.uiDir }));
+  app.route(
+    "/",
+    runsPageRoutes({
+      dir: options.uiDir,
+      // With tokens the page comes without data: its request carries none.
+      firstScreen: options.apiTokens
+        ? undefined
+        : {
+            ...(options.firstScreenDir === undefined ? {} : { dir: options.firstScreenDir }),
+            read: async (path, signal) =>
+              app.request(path, { headers: { accept: "application/json" }, signal }),
+          },
+    }),
+  );
   app.notFound((c) =>
     c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404),
   );

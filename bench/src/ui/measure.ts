@@ -3,6 +3,7 @@ import {
   type ResourceTiming,
   RUN_ROW_SELECTOR,
   waitForFirstData,
+  waitForInteractive,
 } from "@runtrace/testkit-harness/runs-page";
 import type { Page, Response } from "playwright-core";
 
@@ -23,6 +24,11 @@ export interface ApiRequest {
 export interface Navigation {
   /** `runs:first-data` (ms since the navigation started). */
   firstDataMs: number;
+  /**
+   * `runs:interactive`: the app itself on screen (later than the first data when the query API
+   * rendered a first screen, which the app then replaces).
+   */
+  interactiveMs: number;
   responseEndMs: number;
   domContentLoadedMs: number;
   /** `/v1/…` requests that ended before the first data was on screen, in start order. */
@@ -100,6 +106,8 @@ export async function navigate(
       );
     }
     const rows = await page.locator(RUN_ROW_SELECTOR).count();
+    // The next navigation starts from a page in the app's hands, as a reload by a user would.
+    const interactiveMs = await waitForInteractive(page, timeoutMillis);
     await page.waitForLoadState("domcontentloaded");
     const timings = await pageTimings(page);
     const played = await Promise.all(answers);
@@ -115,6 +123,7 @@ export async function navigate(
     const lastEnd = Math.max(...api.map((r) => r.responseEnd));
     return {
       firstDataMs,
+      interactiveMs,
       responseEndMs: timings.responseEndMs,
       domContentLoadedMs: timings.domContentLoadedMs,
       api,

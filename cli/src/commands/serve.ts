@@ -66,6 +66,9 @@ export async function serveCommand(
         collectorUrl: collectorUrl ?? queryApi.collectorUrl,
         ...(queryApi.jaegerUiUrl === undefined ? {} : { jaegerUiUrl: queryApi.jaegerUiUrl }),
         ...(installation.uiDir === undefined ? {} : { uiDir: installation.uiDir }),
+        ...(installation.firstScreenDir === undefined
+          ? {}
+          : { firstScreenDir: installation.firstScreenDir }),
       });
       const server = await listen(app, queryApi.port, queryApi.host);
       servers.push(server);

@@ -3,9 +3,21 @@ import { gzipSync } from "node:zlib";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { type DistFile, DistFolder } from "./dist-folder.ts";
+import {
+  canServeFirstScreen,
+  type FirstScreenModule,
+  firstScreenPage,
+  loadFirstScreen,
+  type ReadApi,
+} from "./first-screen.ts";
 
 /** Where `npm run build` puts the page: `query-api/ui/dist`, found from this module. */
 export const DEFAULT_UI_DIR = fileURLToPath(new URL("../../ui/dist", import.meta.url));
+
+/** Where `npm run build` puts the first screen's renderer: `query-api/ui/dist-server`. */
+export const DEFAULT_FIRST_SCREEN_DIR = fileURLToPath(
+  new URL("../../ui/dist-server", import.meta.url),
+);
 
 export interface RunsPageOptions {
   /**
@@ -13,6 +25,16 @@ export interface RunsPageOptions {
    * @default DEFAULT_UI_DIR
    */
   dir?: string;
+  /**
+   * Render the first screen into the page (first-screen.ts), reading the API in-process with
+   * `read`. Only for an API without tokens: a page request carries none, and the page must
+   * not hold data its viewer could not read.
+   */
+  firstScreen?: {
+    read: ReadApi;
+    /** @default DEFAULT_FIRST_SCREEN_DIR */
+    dir?: string;
+  };
 }
 
 /** Hashed names (`assets/index-abc123.js`) change with their content: cache them for good. */
@@ -41,6 +63,16 @@ dev dependencies), then reload.</p>
  */
 export function runsPageRoutes(options: RunsPageOptions = {}): Hono<AppEnv> {
   const folder = new DistFolder(options.dir ?? DEFAULT_UI_DIR);
+  const firstScreen = options.firstScreen;
+  // Loaded once, on the first page request; a build without it serves the plain page.
+  let renderer: Promise<FirstScreenModule | undefined> | undefined;
+  const firstScreenModule = () => {
+    renderer ??= loadFirstScreen(firstScreen?.dir ?? DEFAULT_FIRST_SCREEN_DIR).catch((error) => {
+      console.error(`runtrace query-api: no /runs first screen: ${String(error)}`);
+      return undefined;
+    });
+    return renderer;
+  };
   const routes = new Hono<AppEnv>();
   // Gzipped assets, compressed once: a hashed name never changes its content.
   const gzipped = new Map<string, Uint8Array>();
@@ -69,6 +101,24 @@ export function runsPageRoutes(options: RunsPageOptions = {}): Hono<AppEnv> {
     if (isAsset) return c.notFound();
     const index = await folder.read("index.html");
     if (!index) return notBuilt();
+    const module = firstScreen ? await firstScreenModule() : undefined;
+    const html = new TextDecoder().decode(index.body);
+    if (firstScreen && module && canServeFirstScreen(html)) {
+      return servedOrPlain(
+        () =>
+          firstScreenPage(
+            html,
+            module,
+            {
+              search: new URL(c.req.url).search,
+              cookie: c.req.header("cookie"),
+              signal: c.req.raw.signal,
+            },
+            firstScreen.read,
+          ),
+        () => send(index, REVALIDATE),
+      );
+    }
     return send(index, REVALIDATE);
   };
 
@@ -97,6 +147,16 @@ export function pagePath(urlPath: string): string | undefined {
     segments.push(segment);
   }
   return segments.join("/");
+}
+
+/** The page with its first screen; the plain page if that could not even start. */
+function servedOrPlain(served: () => Response, plain: () => Response): Response {
+  try {
+    return served();
+  } catch (error) {
+    console.error(`runtrace query-api: the /runs first screen did not start: ${String(error)}`);
+    return plain();
+  }
 }
 
 function notBuilt(): Response {

@@ -3,10 +3,15 @@
  * asked for at once with one "now" (early.ts keeps the answers for the app). The build inlines
  * this into index.html (`inlineBoot` in vite.config.ts), so they leave while the HTML is
  * parsed, before any script file has loaded; without it (the dev server) main.tsx runs it.
+ *
+ * When the query API renders the first screen itself (first-screen/), it has read those
+ * answers already and sends them inside the page: the boot then waits for them instead.
  */
-import { ABOUT_PATH, fetchResponse, listPath, numbersPath } from "./api/client.ts";
+import { fetchResponse } from "./api/client.ts";
 import { booted, setBootTime, startEarly } from "./api/early.ts";
-import { filterKey, filterParams, firstPageParams, parseView } from "./view/view.ts";
+import { firstPaths } from "./api/first-paths.ts";
+import { servedAnswer, servedNow } from "./first-screen/served.ts";
+import { filterKey, parseView } from "./view/view.ts";
 
 /**
  * fetch's answer with its body read already: the request completes whether or not the app
@@ -22,17 +27,12 @@ async function fetchWhole(path: string): Promise<Response> {
 
 export function boot(): void {
   if (booted()) return;
-  const now = Date.now();
+  const served = servedNow();
+  const now = served ?? Date.now();
   const view = parseView(window.location.search);
-  // An open run or live mode start the same way: the list's first page comes first.
-  const { page, counts } = firstPageParams(view, now);
   setBootTime(filterKey(view), now);
-  for (const path of [
-    listPath(page),
-    listPath(counts),
-    numbersPath(filterParams(view, now)),
-    ABOUT_PATH,
-  ]) {
-    startEarly(path, fetchWhole);
+  const paths = firstPaths(view, now);
+  for (const path of [paths.page, paths.counts, paths.numbers, paths.about]) {
+    startEarly(path, served === undefined ? fetchWhole : servedAnswer);
   }
 }

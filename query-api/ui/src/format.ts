@@ -65,6 +65,21 @@ export function relativeText(ms: number, nowMs = Date.now()): string {
   return d >= 0 ? `${text} ago` : `in ${text}`;
 }
 
+/**
+ * A run's start as the list shows it: local time, how long ago, and the tooltip (the list,
+ * and a first screen the query API rendered in its own time zone, first-screen/served.ts).
+ */
+export function startedCell(
+  ms: number,
+  nowMs: number,
+): { text: string; ago: string; title: string } {
+  return {
+    text: startedText(ms),
+    ago: ` · ${relativeText(ms, nowMs)}`,
+    title: timeTitle(ms, nowMs),
+  };
+}
+
 /** UTC, to the millisecond: `2026-12-05 03:09:26.424 UTC`. */
 export function utcText(ms: number): string {
   return `${new Date(ms).toISOString().replace("T", " ").replace("Z", "")} UTC`;

@@ -41,6 +41,7 @@ import {
   startAllInOne,
   submitRun,
   waitForFirstData,
+  waitForInteractive,
 } from "./harness/index.ts";
 
 const UI_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -161,23 +162,15 @@ describe.skipIf(!chromiumPath)(title, () => {
     });
     await page.goto(`${server.queryUrl}/runs`);
     const firstDataMs = await waitForFirstData(page);
+    await waitForInteractive(page);
     await cdp.detach();
-    // The first page, its counts, its numbers and /v1/about were asked for by the script
-    // inlined in the HTML (vite.config.ts), before any script file had loaded, once each: the
-    // app took those answers instead of asking again.
-    const boot = askedBy.filter((a) =>
+    // The first page, its counts, its numbers and /v1/about came inside the HTML with the
+    // first screen the query API rendered (first-screen.ts): the page asked for none of them,
+    // and the app, taking over, started from those answers instead of asking again.
+    const firstReads = askedBy.filter((a) =>
       /^\/v1\/(executions\?.*meta=(false|only)|executions\/numbers\?|about$)/.test(a.path),
     );
-    expect(boot.map((a) => a.path.replace(/\?.*meta=(false|only).*/, "?meta=$1"))).toEqual(
-      expect.arrayContaining([
-        "/v1/executions?meta=false",
-        "/v1/executions?meta=only",
-        "/v1/about",
-      ]),
-    );
-    expect(boot).toHaveLength(4);
-    expect(new Set(boot.map((a) => a.path)).size).toBe(4);
-    for (const a of boot) expect(a.by, a.path).toBe(`${server.queryUrl}/runs`);
+    expect(firstReads).toEqual([]);
     const timings = await pageTimings(page);
     console.info(
       `first render with data (demo, ${all.meta.totalRowCount} runs): ${firstDataMs.toFixed(0)} ms ` +
@@ -963,23 +956,98 @@ describe.skipIf(!chromiumPath)(title, () => {
     }
   });
 
+  it("paints the first screen from the HTML, in this browser's time zone, then hands over to the app", async () => {
+    // A zone no server runs in by accident: the first screen's times are the browser's.
+    const timeZone = "Asia/Kathmandu";
+    const want = await expected("");
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      timezoneId: timeZone,
+    });
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      // Without any script at all, the HTML holds the first page's rows.
+      const bare = await noScript.newPage();
+      await bare.goto(`${server.queryUrl}/runs`);
+      const bareIds = await bare.$$eval(RUN_ROW_SELECTOR, (rows) =>
+        rows.map((r) => r.getAttribute("data-id")),
+      );
+      expect(bareIds).toEqual(want.executions.map((r) => r.id));
+
+      // The app's code held back: the first screen stays, inert, the app's root empty.
+      const p = await context.newPage();
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await p.route("**/runs/assets/render-*.js", async (route) => {
+        await held;
+        await route.continue();
+      });
+      await p.goto(`${server.queryUrl}/runs`);
+      await waitForFirstData(p);
+      const rowsNow = () =>
+        p.$$eval(RUN_ROW_SELECTOR, (rows) =>
+          rows.map((r) => ({
+            id: r.getAttribute("data-id"),
+            started: r.querySelector('[data-testid="started"]')?.textContent ?? null,
+            title: r.querySelector('[data-testid="started"]')?.getAttribute("title") ?? null,
+          })),
+        );
+      const first = await rowsNow();
+      expect(first.map((r) => r.id)).toEqual(want.executions.map((r) => r.id));
+      expect(await p.$eval("#first-screen", (e) => e.hasAttribute("inert"))).toBe(true);
+      expect(await p.$eval("#root", (e) => e.childElementCount)).toBe(0);
+      // Each start as a clock in Kathmandu reads it (UTC+05:45), and the tooltip's full time.
+      const clock = new Intl.DateTimeFormat("en-GB", {
+        timeZone,
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+        hourCycle: "h23",
+      });
+      for (const [i, run] of want.executions.entries()) {
+        expect(first[i]?.started).toContain(clock.format(run.createdAt));
+        expect(first[i]?.title).toContain("+05:45 local");
+      }
+      // The app takes over with the same rows and the same times, and answers clicks.
+      release();
+      await waitForInteractive(p);
+      expect(await p.$("#first-screen")).toBeNull();
+      const app = await rowsNow();
+      expect(app.map((r) => r.id)).toEqual(first.map((r) => r.id));
+      expect(app.map((r) => r.started?.split(" · ")[0])).toEqual(
+        first.map((r) => r.started?.split(" · ")[0]),
+      );
+      await p.click(RUN_ROW_SELECTOR);
+      await p.waitForSelector('[data-testid="drawer"]');
+      expect(new URL(p.url()).searchParams.get("executionId")).toBe(want.executions[0]?.id);
+    } finally {
+      await context.close();
+      await noScript.close();
+    }
+  });
+
   it("shows the rows without waiting for the counts", async () => {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    // The counts are slow (a code search over a long history): hold them back.
+    // The first page and its counts came with the HTML; a filter changed in the page asks for
+    // both again. The counts are slow (a code search over a long history): hold them back.
+    await open("/runs");
     await page.route("**/v1/executions?**meta=only**", async (route) => {
       await held;
       await route.continue();
     });
     try {
-      await page.goto(`${server.queryUrl}/runs?status=failed`);
-      await page.waitForSelector(RUN_ROW_SELECTOR);
+      await page.click('[data-testid="facet-status-failed"] .facet-main');
+      await expect.poll(() => search().get("status")).toBe("failed");
       const want = await expected("status=failed");
-      expect(await shownIds()).toEqual(want.executions.map((r) => r.id));
+      await expect.poll(shownIds).toEqual(want.executions.map((r) => r.id));
+      // The rows are this filter's; the counts on screen still the last filter's, dimmed.
       expect(await page.getAttribute('[data-testid="app"]', "data-counts")).toBe("pending");
-      expect(await page.textContent('[data-testid="totals"]')).toContain("counting…");
+      expect(await page.getAttribute('[data-testid="app"]', "class")).toContain("counts-stale");
       release();
       await countsSettled();
       expect(await page.textContent('[data-testid="totals"]')).toContain(
@@ -1310,8 +1378,38 @@ describe.skipIf(!chromiumPath)(title, () => {
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     try {
       const p = await fresh.newPage();
+      const cdp = await fresh.newCDPSession(p);
+      await cdp.send("Network.enable");
+      const askedBy: { path: string; by: string | undefined }[] = [];
+      cdp.on("Network.requestWillBeSent", (e) => {
+        const url = new URL(e.request.url);
+        if (!url.pathname.startsWith("/v1/")) return;
+        askedBy.push({
+          path: url.pathname + url.search,
+          by: e.initiator.stack?.callFrames.at(-1)?.url,
+        });
+      });
+      const html = await (await fetch(`${guarded.queryUrl}/runs`)).text();
+      // With tokens the page comes without data (its request carries none)...
+      expect(html).not.toContain("__runtraceServed=");
+      expect(html).not.toContain('id="first-screen"');
       await p.goto(`${guarded.queryUrl}/runs`);
       await p.waitForSelector('[data-testid="token-input"]');
+      // ...and its first requests leave from the script inlined in the HTML (vite.config.ts),
+      // before any script file has loaded, once each.
+      const boot = askedBy.filter((a) =>
+        /^\/v1\/(executions\?.*meta=(false|only)|executions\/numbers\?|about$)/.test(a.path),
+      );
+      expect(boot.map((a) => a.path.replace(/\?.*meta=(false|only).*/, "?meta=$1")).sort()).toEqual(
+        [
+          "/v1/about",
+          expect.stringMatching(/^\/v1\/executions\/numbers\?/),
+          "/v1/executions?meta=false",
+          "/v1/executions?meta=only",
+        ],
+      );
+      for (const a of boot) expect(a.by, a.path).toBe(`${guarded.queryUrl}/runs`);
+      await cdp.detach();
       expect(await p.textContent('[data-testid="error"]')).toContain("wants an API token");
       await p.fill('[data-testid="token-input"]', "tok-acme");
       await p.keyboard.press("Enter");

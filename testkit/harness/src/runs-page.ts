@@ -13,6 +13,13 @@ import type { Page } from "playwright-core";
 /** The performance mark the page sets when its first page of runs with data is on screen. */
 export const FIRST_DATA_MARK = "runs:first-data";
 
+/**
+ * The mark the page sets once the app itself is on screen and answers clicks and keys: when the
+ * query API rendered a first screen into the page, that is later than the first data (the app
+ * replaces the first screen when its own first page and numbers are settled).
+ */
+export const INTERACTIVE_MARK = "runs:interactive";
+
 /** One row of the runs list. */
 export const RUN_ROW_SELECTOR = '[data-testid="run-row"]';
 
@@ -28,6 +35,22 @@ export async function waitForFirstData(page: Page, timeoutMillis = 60_000): Prom
       return entry === undefined ? false : Math.max(entry.startTime, 0.001);
     },
     FIRST_DATA_MARK,
+    { timeout: timeoutMillis },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/**
+ * Waits until the page has set {@link INTERACTIVE_MARK} (the app has replaced any first
+ * screen); resolves to its `startTime`. After every navigation a test that clicks or types.
+ */
+export async function waitForInteractive(page: Page, timeoutMillis = 60_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    (name) => {
+      const entry = performance.getEntriesByName(name)[0];
+      return entry === undefined ? false : Math.max(entry.startTime, 0.001);
+    },
+    INTERACTIVE_MARK,
     { timeout: timeoutMillis },
   );
   return (await handle.jsonValue()) as number;

@@ -1,13 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { ExecutionSummary } from "../api/types.ts";
-import {
-  durationText,
-  elapsedMs,
-  fullTime,
-  relativeText,
-  startedText,
-  timeTitle,
-} from "../format.ts";
+import { durationText, elapsedMs, fullTime, startedCell } from "../format.ts";
 import type { ColumnId } from "../hooks/useColumns.ts";
 import { useNow } from "../hooks/useNow.ts";
 import { StatusText } from "./StatusDot.tsx";
@@ -66,6 +59,17 @@ function SortHeader(props: {
         {direction === "asc" ? "↑" : direction === "desc" ? "↓" : ""}
       </span>
     </button>
+  );
+}
+
+/** `data-local-time`: a first screen rendered by the query API rewrites it in local time. */
+function StartedCell({ ms, now }: { ms: number; now: number }) {
+  const { text, ago, title } = startedCell(ms, now);
+  return (
+    <span className="td col-started" title={title} data-testid="started" data-local-time={ms}>
+      {text}
+      <span className="ago">{ago}</span>
+    </span>
   );
 }
 
@@ -178,16 +182,7 @@ export function RunTable(props: Props) {
                     <StatusText status={run.status} stale={run.stale} />
                   </span>
                 )}
-                {show("started") && (
-                  <span
-                    className="td col-started"
-                    title={timeTitle(run.createdAt, now)}
-                    data-testid="started"
-                  >
-                    {startedText(run.createdAt)}
-                    <span className="ago"> · {relativeText(run.createdAt, now)}</span>
-                  </span>
-                )}
+                {show("started") && <StartedCell ms={run.createdAt} now={now} />}
                 {show("duration") &&
                   (elapsed === null ? (
                     <span

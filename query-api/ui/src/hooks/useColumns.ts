@@ -12,7 +12,8 @@ export const COLUMNS = [
 export type ColumnId = (typeof COLUMNS)[number]["id"];
 
 const KEY = "runs.columns";
-const DEFAULT_HIDDEN: ColumnId[] = ["scope"];
+/** Hidden until the user shows them. */
+export const DEFAULT_HIDDEN_COLUMNS: readonly ColumnId[] = ["scope"];
 
 function load(): Set<ColumnId> {
   try {
@@ -21,7 +22,7 @@ function load(): Set<ColumnId> {
   } catch {
     // unreadable: defaults
   }
-  return new Set(DEFAULT_HIDDEN);
+  return new Set(DEFAULT_HIDDEN_COLUMNS);
 }
 
 /** Replaces the hidden columns kept for the next load (a saved view being opened). */

@@ -18,9 +18,11 @@ export {
 export type { PageTimings, ResourceTiming } from "@runtrace/testkit-harness/runs-page";
 export {
   FIRST_DATA_MARK,
+  INTERACTIVE_MARK,
   pageTimings,
   RUN_ROW_SELECTOR,
   waitForFirstData,
+  waitForInteractive,
 } from "@runtrace/testkit-harness/runs-page";
 /** `runtrace start` / `runtrace query-api` processes. */
 export type {

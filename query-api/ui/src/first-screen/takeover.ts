@@ -1,0 +1,34 @@
+/**
+ * The app taking over from a first screen the query API rendered (server.tsx): the app renders
+ * into a hidden #root beside it, from the same answers, and once its own first page and numbers
+ * are settled it removes the first screen and shows itself in one step — never a loading state
+ * in between.
+ */
+import { FIRST_DATA_MARK, FIRST_SCREEN_ID, INTERACTIVE_MARK } from "./marks.ts";
+
+/** Whether the page came with a first screen the app has not replaced yet. */
+export function hasFirstScreen(): boolean {
+  return document.getElementById(FIRST_SCREEN_ID) !== null;
+}
+
+/** Hides `root` while a first screen is shown (the app renders into it unseen meanwhile). */
+export function holdBehindFirstScreen(root: HTMLElement): void {
+  if (hasFirstScreen()) root.hidden = true;
+}
+
+/**
+ * The app's first page and numbers are settled (answered or failed): it replaces the first
+ * screen if there was one; the marks for the UI benchmark are set on the next frame — first
+ * data too when no first screen had set it (the app then showed the first rows itself).
+ */
+export function takeOver(root: HTMLElement, showsRows: boolean): void {
+  const screen = document.getElementById(FIRST_SCREEN_ID);
+  screen?.remove();
+  root.hidden = false;
+  requestAnimationFrame(() => {
+    if (!screen && showsRows && performance.getEntriesByName(FIRST_DATA_MARK).length === 0) {
+      performance.mark(FIRST_DATA_MARK);
+    }
+    performance.mark(INTERACTIVE_MARK);
+  });
+}

@@ -66,7 +66,7 @@ async function page(server: Listening, path = "/runs", cookie?: string): Promise
   const res = await fetch(`${server.url}${path}`, cookie ? { headers: { cookie } } : {});
   expect(res.status).toBe(200);
   const html = await res.text();
-  const now = Number(/__runtraceServed=\{now:(\d+)\}/.exec(html)?.[1] ?? Number.NaN);
+  const now = Number(/__runtraceServed=\{now:(\d+)[,}]/.exec(html)?.[1] ?? Number.NaN);
   const answers = [...html.matchAll(/__runtraceDeliver\(("[^"]*"),(\d+),(.*?)\)<\/script>/g)].map(
     (m) => ({
       path: JSON.parse(m[1]!) as string,
@@ -75,9 +75,10 @@ async function page(server: Listening, path = "/runs", cookie?: string): Promise
       at: m.index,
     }),
   );
-  const screen = /<div id="first-screen" inert>([\s\S]*?)<\/div><script>__runtraceFirstScreen/.exec(
-    html,
-  )?.[1];
+  const screen =
+    /<div id="first-screen" inert>([\s\S]*?)<\/div><div id="root"><\/div><script>__runtraceFirstScreen/.exec(
+      html,
+    )?.[1];
   const rows = [
     ...(screen ?? "").matchAll(
       /data-testid="run-row" data-id="([^"]+)"[\s\S]*?data-local-time="(\d+)"/g,
@@ -137,12 +138,19 @@ describe("the /runs page with its first screen", () => {
     expect({ ...list.body, liveCursor: null }).toEqual({ ...again, liveCursor: null });
     expect(numbers.body).toEqual(await api(numbers.path));
     expect(counts.body).toEqual(await api(counts.path));
-    // In the document: the first screen, then its answers, the counts last, then the app's root.
+    // In the document: the first screen (saying it shows rows) and the app's root (the app can
+    // start before the counts are here), its answers, then the counts.
     const screenAt = served.html.indexOf('<div id="first-screen" inert>');
     expect(screenAt).toBeGreaterThan(served.html.indexOf("</head>"));
-    expect(screenAt).toBeLessThan(list.at);
-    expect(list.at).toBeLessThan(counts.at);
-    expect(counts.at).toBeLessThan(served.html.indexOf('<div id="root">'));
+    expect(served.html).toContain('<div id="root"></div><script>__runtraceFirstScreen(true)');
+    const rootAt = served.html.indexOf('<div id="root"></div>');
+    expect(screenAt).toBeLessThan(rootAt);
+    expect(rootAt).toBeLessThan(list.at);
+    expect(about.at).toBeLessThan(counts.at);
+    // The app's entry, which the first screen imports once painted, is the page's module script.
+    const entry = /<script type="module" crossorigin src="([^"]+)"/.exec(served.html)?.[1];
+    expect(entry).toMatch(/^\/runs\/assets\/index-.+\.js$/);
+    expect(served.html).toContain(`__runtraceServed={now:${served.now},app:"${entry}"}`);
     // Before the boot script, which waits for these answers instead of asking.
     expect(served.html.indexOf("__runtraceServed=")).toBeLessThan(
       served.html.indexOf("__runtraceEarly"),
@@ -199,6 +207,30 @@ describe("the /runs page with its first screen", () => {
     expect(html).not.toContain('id="first-screen"');
     // The app's root and scripts are all there: it shows the refusal itself.
     expect(html).toContain('<div id="root"></div>');
+  });
+
+  it("sends no first screen for what it cannot render as the browser would", async () => {
+    // A date without a zone is the browser's own day; nothing matches: the counts would say why.
+    for (const path of [
+      "/runs?from=2026-04-10",
+      "/runs?from=2026-04-10T08:00",
+      "/runs?status=failed&scope=nobody",
+    ]) {
+      const html = await (await fetch(`${open.url}${path}`)).text();
+      expect(html, path).not.toContain('id="first-screen"');
+    }
+    expect(await (await fetch(`${open.url}/runs?from=2026-04-10`)).text()).not.toContain(
+      "__runtraceServed=",
+    );
+    // A time with its zone, or epoch ms, is the same everywhere.
+    for (const from of [`${Date.now() - DAY}`, new Date(Date.now() - DAY).toISOString()]) {
+      const served = await page(open, `/runs?from=${encodeURIComponent(from)}`);
+      expect(served.rows.length, from).toBe(50);
+    }
+    // HEAD: the plain page's headers, no reads behind them.
+    const head = await fetch(`${open.url}/runs`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("cache-control")).toBe("no-cache");
   });
 
   it("comes without data when the API wants tokens, and without a renderer as the plain page", async () => {

@@ -305,7 +305,10 @@ describe("docker-compose.yml", () => {
     expect(scripts.build).toBe("node scripts/build-ui.mjs");
     expect(existsSync(join(ROOT, "scripts/build-ui.mjs"))).toBe(true);
     const ui = JSON.parse(read("query-api/ui/package.json")) as { scripts: Record<string, string> };
-    expect(ui.scripts.build).toBe("vite build");
+    // The page, then the renderer of its first screen (dist-server), which the CLI carries too.
+    expect(ui.scripts.build).toBe("vite build && vite build --ssr src/first-screen/server.tsx");
+    expect(read("scripts/build-ui.mjs")).toContain('"--ssr", "src/first-screen/server.tsx"');
+    expect(read("scripts/build-cli.mjs")).toContain("runs-first-screen/");
     const cli = JSON.parse(read("cli/package.json")) as { scripts: Record<string, string> };
     expect(cli.scripts.prepack).toBe("node ../scripts/build-cli.mjs");
     expect(existsSync(join(ROOT, "scripts/build-cli.mjs"))).toBe(true);

@@ -26,7 +26,8 @@ interface ServedAnswer {
 
 /** What `dist-server/first-screen.js` exports. */
 export interface FirstScreenModule {
-  firstScreenPaths(search: string, nowMs: number): FirstScreenPaths;
+  /** Null when the view depends on the browser's time zone (a date without one in the URL). */
+  firstScreenPaths(search: string, nowMs: number): FirstScreenPaths | null;
   renderFirstScreen(input: {
     search: string;
     now: number;
@@ -96,18 +97,24 @@ function delivery(path: string, answer: ServedAnswer | undefined): string {
 /**
  * The page with its first screen, streamed: the head at once (its style and scripts load
  * while the answers are read), then the first screen as soon as the first page and its
- * numbers are read, then the counts, which the first screen never waits for.
+ * numbers are read, with those answers and the app's root, then the counts, which the first
+ * screen never waits for, and the end of the page. Undefined when this view gets no first
+ * screen (its times depend on the browser's time zone): the plain page then.
  */
 export function firstScreenPage(
   index: string,
   module: FirstScreenModule,
   request: { search: string; cookie: string | undefined; signal: AbortSignal },
   readApi: ReadApi,
-): Response {
+): Response | undefined {
   const now = Date.now();
   const paths = module.firstScreenPaths(request.search, now);
+  if (!paths) return undefined;
+  // The app's entry, which the first screen imports once it has been painted.
+  const app = /<script type="module"[^>]*\ssrc="(\/[^"]+)"/.exec(index)?.[1];
+  const served = `{now:${now}${app ? `,app:${scriptJson(JSON.stringify(app))}` : ""}}`;
   const [head, rest] = splitAt(
-    index.replace(SERVED_MARKER, `<script>window.__runtraceServed={now:${now}}</script>`),
+    index.replace(SERVED_MARKER, `<script>window.__runtraceServed=${served}</script>`),
     ROOT,
   );
   const abort = new AbortController();
@@ -131,11 +138,16 @@ export function firstScreenPage(
         ]);
         const markup =
           page && numbers ? render(module, { ...request, now, page, numbers, about }) : null;
+        // The app's root before the first screen's script, which may start the app (below).
         if (markup !== null) {
+          // Whether it shows rows and their numbers: the first-data mark, then.
+          const shown = hasRows(page) && numbers?.status === 200;
           // Inert: clicks and keys do nothing before the app is there, so none lands on it.
           write(
-            `<div id="first-screen" inert>${markup}</div><script>__runtraceFirstScreen()</script>`,
+            `<div id="first-screen" inert>${markup}</div>${ROOT}<script>__runtraceFirstScreen(${shown})</script>`,
           );
+        } else {
+          write(ROOT);
         }
         write(
           delivery(paths.page, page) +
@@ -143,11 +155,12 @@ export function firstScreenPage(
             delivery(paths.about, about),
         );
         // The counts after the first screen (read beside it, the first data came later: cold
-        // p50 156–191 ms against 138–159). The page stays open until they are here, so the
-        // app's scripts, which run once it has been parsed, wait for the first screen's paint
-        // (a page ending before the counts, its app beside the first paint: 200–211 against 141).
+        // p50 156–191 ms against 138–159). The page stays open until they are here, and the
+        // app's scripts wait for its paint (a page that ended before the counts ran them beside
+        // it: 160–169 against 136–146), but not for the counts: the first screen imports the
+        // app's entry once painted.
         write(delivery(paths.counts, await read(readApi, paths.counts, abort.signal)));
-        write(rest);
+        write(rest.slice(ROOT.length));
         controller.close();
       } catch (error) {
         controller.error(error);
@@ -181,6 +194,11 @@ function render(
     console.error(`runtrace query-api: the /runs first screen did not render: ${String(error)}`);
     return null;
   }
+}
+
+function hasRows(page: ServedAnswer | undefined): boolean {
+  const body = page?.status === 200 ? (JSON.parse(page.body) as { executions?: unknown[] }) : {};
+  return (body.executions?.length ?? 0) > 0;
 }
 
 function splitAt(text: string, marker: string): [string, string] {

@@ -103,7 +103,8 @@ export function runsPageRoutes(options: RunsPageOptions = {}): Hono<AppEnv> {
     if (!index) return notBuilt();
     const module = firstScreen ? await firstScreenModule() : undefined;
     const html = new TextDecoder().decode(index.body);
-    if (firstScreen && module && canServeFirstScreen(html)) {
+    // HEAD: the headers alone, not four reads whose answers would be dropped.
+    if (firstScreen && module && canServeFirstScreen(html) && c.req.method !== "HEAD") {
       return servedOrPlain(
         () =>
           firstScreenPage(
@@ -149,10 +150,10 @@ export function pagePath(urlPath: string): string | undefined {
   return segments.join("/");
 }
 
-/** The page with its first screen; the plain page if that could not even start. */
-function servedOrPlain(served: () => Response, plain: () => Response): Response {
+/** The page with its first screen; the plain page without one, or if it could not start. */
+function servedOrPlain(served: () => Response | undefined, plain: () => Response): Response {
   try {
-    return served();
+    return served() ?? plain();
   } catch (error) {
     console.error(`runtrace query-api: the /runs first screen did not start: ${String(error)}`);
     return plain();

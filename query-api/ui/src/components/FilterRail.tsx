@@ -90,6 +90,8 @@ function CustomRange({ view, setView }: { view: RunsView; setView: SetView }) {
   return (
     <form
       className="custom-range"
+      // Local times: a first screen from the query API does not show them (styles.css).
+      data-zone-local={view.from !== null || view.to !== null ? "" : undefined}
       onSubmit={(e) => {
         e.preventDefault();
         if (invalid || (fromMs === null && toMs === null)) return;
@@ -214,7 +216,7 @@ export function FilterRail(props: {
           ))}
         </div>
         {view.range === null && (
-          <div className="range-note" data-testid="custom-range-label">
+          <div className="range-note" data-testid="custom-range-label" data-zone-local="">
             custom: {view.from !== null ? localSecond(view.from) : "…"} →{" "}
             {view.to !== null ? localSecond(view.to) : "now"}{" "}
             <span className="muted" title="The from/to fields are in this time zone too">

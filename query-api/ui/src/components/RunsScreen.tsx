@@ -206,7 +206,11 @@ export function RunsScreen(props: RunsScreenProps) {
           {view.live && (
             <span className="live-note" data-testid="live-note">
               live · polling every 3 s
-              {list.loadedAt ? ` · since ${startedText(list.loadedAt)}` : ""}
+              {list.loadedAt ? (
+                <span data-zone-local="">{` · since ${startedText(list.loadedAt)}`}</span>
+              ) : (
+                ""
+              )}
             </span>
           )}
         </div>

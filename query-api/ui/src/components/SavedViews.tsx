@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { prefsCookie, prefsFromCookie } from "../first-screen/prefs.ts";
 import { type ColumnId, storeHiddenColumns } from "../hooks/useColumns.ts";
 import { useDismiss } from "../hooks/useDismiss.ts";
 import { deleteView, loadViews, type SavedView, saveView, viewLink } from "../view/saved-views.ts";
@@ -21,6 +22,12 @@ export function SavedViews({ hidden }: { hidden: ReadonlySet<ColumnId> }) {
   };
   const openView = (view: SavedView) => {
     storeHiddenColumns(view.hidden as ColumnId[]);
+    // The query API lays out the next page's first screen by the cookie: the view's columns.
+    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser yet
+    document.cookie = prefsCookie({
+      ...prefsFromCookie(document.cookie),
+      hidden: view.hidden as ColumnId[],
+    });
     window.location.assign(`/runs${view.search}`);
   };
   const copy = async (view: SavedView) => {

@@ -4,22 +4,26 @@
  * script that calls in here as it is parsed. Part of the boot, inlined into index.html.
  *
  * The protocol, in the order the query API writes it:
- * 1. `window.__runtraceServed = { now }` in <head>, before the boot: the "now" the answers were
- *    read for. The boot then waits for answers instead of asking (`servedAnswer`).
- * 2. `#first-screen` with the markup, then `__runtraceFirstScreen()`: local times are written
- *    in this browser's time zone and the first-data mark is set on the next frame.
- * 3. `__runtraceDeliver(path, status, body)` for every path the boot waits for (the counts
- *    last: the first screen never waits for them).
- * An answer the page ends without (a broken stream) is asked for as usual.
+ * 1. `window.__runtraceServed = { now, app }` in <head>, before the boot: the "now" the answers
+ *    were read for, and the app's entry script. The boot then waits for the answers instead of
+ *    asking (`servedAnswer`).
+ * 2. `#first-screen` with the markup, then `__runtraceFirstScreen(shown)`: local times are
+ *    written in this browser's time zone, the first-data mark is set on the next frame when it
+ *    shows rows and numbers, and the app's entry is imported once it has been painted — not when
+ *    the page ends, which waits for the counts.
+ * 3. `__runtraceDeliver(path, status, body)`: the first page, its numbers, `/v1/about`, then —
+ *    after the app's root — the counts.
+ * An answer the page ends without (none rendered, a broken stream) is asked for as usual.
  */
 import { fetchResponse } from "../api/client.ts";
 import { startedCell } from "../format.ts";
+import { afterPaint } from "./after-paint.ts";
 import { FIRST_DATA_MARK, FIRST_SCREEN_ID } from "./marks.ts";
 
 interface ServedGlobals {
-  __runtraceServed?: { now?: unknown };
+  __runtraceServed?: { now?: unknown; app?: unknown };
   __runtraceDeliver?: (path: string, status: number, body: unknown) => void;
-  __runtraceFirstScreen?: () => void;
+  __runtraceFirstScreen?: (shown: boolean) => void;
 }
 
 const globals = globalThis as unknown as ServedGlobals;
@@ -35,6 +39,12 @@ export function servedNow(): number | undefined {
 export function servedAnswer(path: string): Promise<Response> {
   install();
   return new Promise((resolve) => waiting.set(path, resolve));
+}
+
+function ask(path: string): void {
+  const resolve = waiting.get(path);
+  waiting.delete(path);
+  resolve?.(fetchResponse(path));
 }
 
 let installed = false;
@@ -54,14 +64,16 @@ function install(): void {
       ),
     );
   };
-  globals.__runtraceFirstScreen = () => {
+  globals.__runtraceFirstScreen = (shown) => {
     const screen = document.getElementById(FIRST_SCREEN_ID);
     if (screen) writeLocalTimes(screen, Date.now());
-    requestAnimationFrame(() => performance.mark(FIRST_DATA_MARK));
+    if (shown) requestAnimationFrame(() => performance.mark(FIRST_DATA_MARK));
+    const app = globals.__runtraceServed?.app;
+    // The same URL as the page's module script: the module runs once, whichever comes first.
+    if (typeof app === "string") afterPaint(() => void import(/* @vite-ignore */ app));
   };
   document.addEventListener("DOMContentLoaded", () => {
-    for (const [path, resolve] of waiting) resolve(fetchResponse(path));
-    waiting.clear();
+    for (const path of [...waiting.keys()]) ask(path);
   });
 }
 

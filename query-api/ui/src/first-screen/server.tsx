@@ -13,16 +13,28 @@ import type { About, ErrorBody, ExecutionNumbers, ListPage } from "../api/types.
 import { RunsScreen } from "../components/RunsScreen.tsx";
 import type { FilterAnswer } from "../hooks/useNumbers.ts";
 import type { RunsList } from "../hooks/useRunsList.ts";
-import { parseView } from "../view/view.ts";
+import { hasFilters, parseView } from "../view/view.ts";
 import { prefsFromCookie } from "./prefs.ts";
 
 export { FIRST_SCREEN_ID } from "./marks.ts";
 export type { FirstPaths };
 
-/** The paths the page at `search` reads first, for `now` (ms); the same the boot asks for. */
-export function firstScreenPaths(search: string, nowMs: number): FirstPaths {
+/**
+ * The paths the page at `search` reads first, for `now` (ms): the same the boot asks for. Null
+ * when a time in the URL is a date or a time of day without a zone (`from=2026-04-10`): the
+ * browser reads it in its own zone, which the server does not know.
+ */
+export function firstScreenPaths(search: string, nowMs: number): FirstPaths | null {
+  const q = new URLSearchParams(search);
+  for (const name of ["from", "to"]) {
+    const value = q.get(name);
+    if (value !== null && !ZONE_FREE.test(value)) return null;
+  }
   return firstPaths(parseView(search), nowMs);
 }
+
+/** Epoch milliseconds, or a time with its zone (`Z`, `+05:45`). */
+const ZONE_FREE = /^(\d{10,}|.*T.*(Z|[+-]\d{2}:?\d{2}))$/;
 
 /** An API answer as the query API read it in-process. */
 export interface ServedAnswer {
@@ -63,6 +75,9 @@ export function renderFirstScreen(input: FirstScreenInput): string | null {
   if (input.page.status !== 200) return null;
   const view = parseView(input.search);
   const page = JSON.parse(input.page.body) as ListPage;
+  // Nothing matches: whether the filters or the range are why takes the counts, which the
+  // first screen does not wait for. The app says which.
+  if (page.executions.length === 0 && hasFilters(view)) return null;
   const numbers: FilterAnswer<ExecutionNumbers> =
     input.numbers.status === 200
       ? { answer: JSON.parse(input.numbers.body) as ExecutionNumbers, loading: false, error: null }

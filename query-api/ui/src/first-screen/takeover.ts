@@ -11,6 +11,11 @@ export function hasFirstScreen(): boolean {
   return document.getElementById(FIRST_SCREEN_ID) !== null;
 }
 
+/** Whether the first data is on screen already (a first screen's mark, set before its paint). */
+export function firstDataShown(): boolean {
+  return performance.getEntriesByName(FIRST_DATA_MARK).length > 0;
+}
+
 /** Hides `root` while a first screen is shown (the app renders into it unseen meanwhile). */
 export function holdBehindFirstScreen(root: HTMLElement): void {
   if (hasFirstScreen()) root.hidden = true;
@@ -18,17 +23,20 @@ export function holdBehindFirstScreen(root: HTMLElement): void {
 
 /**
  * The app's first page and numbers are settled (answered or failed): it replaces the first
- * screen if there was one; the marks for the UI benchmark are set on the next frame — first
- * data too when no first screen had set it (the app then showed the first rows itself).
+ * screen if there was one, and shows itself; the interactive mark is set on the next frame.
  */
-export function takeOver(root: HTMLElement, showsRows: boolean): void {
-  const screen = document.getElementById(FIRST_SCREEN_ID);
-  screen?.remove();
+export function takeOver(root: HTMLElement): void {
+  document.getElementById(FIRST_SCREEN_ID)?.remove();
   root.hidden = false;
+  requestAnimationFrame(() => performance.mark(INTERACTIVE_MARK));
+}
+
+/** Sets the first-data mark unless the first screen did (the app shows the first rows itself). */
+export function markFirstData(): void {
+  if (performance.getEntriesByName(FIRST_DATA_MARK).length > 0) return;
   requestAnimationFrame(() => {
-    if (!screen && showsRows && performance.getEntriesByName(FIRST_DATA_MARK).length === 0) {
+    if (performance.getEntriesByName(FIRST_DATA_MARK).length === 0) {
       performance.mark(FIRST_DATA_MARK);
     }
-    performance.mark(INTERACTIVE_MARK);
   });
 }

@@ -4,7 +4,7 @@
  * loopback. Runs come through the real OpenTelemetry SDK; what the page must hold is worked out
  * from the fixture's own record of them.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -233,7 +233,7 @@ describe("the /runs page with its first screen", () => {
     expect(head.headers.get("cache-control")).toBe("no-cache");
   });
 
-  it("comes without data when the API wants tokens, and without a renderer as the plain page", async () => {
+  it("comes without data when the API wants tokens, and without a renderer as the plain page until one is built", async () => {
     for (const server of [guarded, unrendered]) {
       const res = await fetch(`${server.url}/runs`);
       const html = await res.text();
@@ -246,5 +246,8 @@ describe("the /runs page with its first screen", () => {
       expect(html).toContain("__runtraceEarly");
       expect(res.headers.get("cache-control")).toBe("no-cache");
     }
+    // A renderer built while the server runs is found on the next request.
+    copyFileSync(RENDERER, join(emptyDir, "first-screen.js"));
+    expect((await page(unrendered)).rows).toHaveLength(50);
   });
 });

@@ -64,14 +64,18 @@ dev dependencies), then reload.</p>
 export function runsPageRoutes(options: RunsPageOptions = {}): Hono<AppEnv> {
   const folder = new DistFolder(options.dir ?? DEFAULT_UI_DIR);
   const firstScreen = options.firstScreen;
-  // Loaded once, on the first page request; a build without it serves the plain page.
-  let renderer: Promise<FirstScreenModule | undefined> | undefined;
-  const firstScreenModule = () => {
+  // Loaded once found, on a page request; a build without it serves the plain page (and
+  // looks again on the next request: `npm run build` may come while the server runs).
+  // A renderer that does not load is said once and not tried again.
+  let renderer: Promise<FirstScreenModule | undefined | null> | undefined;
+  const firstScreenModule = async () => {
     renderer ??= loadFirstScreen(firstScreen?.dir ?? DEFAULT_FIRST_SCREEN_DIR).catch((error) => {
       console.error(`runtrace query-api: no /runs first screen: ${String(error)}`);
-      return undefined;
+      return null;
     });
-    return renderer;
+    const module = await renderer;
+    if (module === undefined) renderer = undefined;
+    return module ?? undefined;
   };
   const routes = new Hono<AppEnv>();
   // Gzipped assets, compressed once: a hashed name never changes its content.

@@ -998,6 +998,7 @@ describe.skipIf(!chromiumPath)(title, () => {
       expect(first.map((r) => r.id)).toEqual(want.executions.map((r) => r.id));
       expect(await p.$eval("#first-screen", (e) => e.hasAttribute("inert"))).toBe(true);
       expect(await p.$eval("#root", (e) => e.childElementCount)).toBe(0);
+      await p.screenshot({ path: `${SHOTS}/first-screen-1280.png` });
       // Each start as a clock in Kathmandu reads it (UTC+05:45), and the tooltip's full time.
       const clock = new Intl.DateTimeFormat("en-GB", {
         timeZone,

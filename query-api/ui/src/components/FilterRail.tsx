@@ -228,7 +228,7 @@ export function FilterRail(props: {
       </Section>
 
       <Section title="Scope" testId="rail-scope">
-        {scopes.length === 0 && <div className="muted small">no runs in this range</div>}
+        {scopes.length === 0 && meta && <div className="muted small">no runs in this range</div>}
         {scopes.map((scope) => (
           <Facet
             key={scope}
@@ -291,7 +291,9 @@ export function FilterRail(props: {
       </Section>
 
       <Section title="Tools" testId="rail-tools">
-        {tools.length === 0 && <div className="muted small">no tool calls in this range</div>}
+        {tools.length === 0 && meta && (
+          <div className="muted small">no tool calls in this range</div>
+        )}
         {tools.map((t) => (
           <Facet
             key={t}

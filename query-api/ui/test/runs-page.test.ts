@@ -19,7 +19,7 @@ import {
 import { createExecutionRecorder } from "@runtrace/sdk";
 import { SPAN_EXECUTION_STATE } from "@runtrace/semconv";
 import { maskErrorMessage } from "@runtrace/testkit/error-mask";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type {
   ErrorGroups,
@@ -43,6 +43,28 @@ import {
   waitForFirstData,
   waitForInteractive,
 } from "./harness/index.ts";
+
+/**
+ * Every `/v1/` request `page` sends from now on (the browser's own record, through the Chrome
+ * DevTools Protocol), with the script that asked: the last frame of its initiator's stack.
+ */
+async function recordApiRequests(
+  context: BrowserContext,
+  page: Page,
+): Promise<{ askedBy: { path: string; by: string | undefined }[]; cdp: CDPSession }> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const askedBy: { path: string; by: string | undefined }[] = [];
+  cdp.on("Network.requestWillBeSent", (e) => {
+    const url = new URL(e.request.url);
+    if (!url.pathname.startsWith("/v1/")) return;
+    askedBy.push({
+      path: url.pathname + url.search,
+      by: e.initiator.stack?.callFrames.at(-1)?.url,
+    });
+  });
+  return { askedBy, cdp };
+}
 
 const UI_DIR = fileURLToPath(new URL("..", import.meta.url));
 const SHOTS = `${UI_DIR}test/screenshots`;
@@ -151,15 +173,7 @@ describe.skipIf(!chromiumPath)(title, () => {
 
   it("renders the newest runs with their counts and timeline, and scrolls to the rest", async () => {
     // Who asked for each API path while the page loaded: the browser's own record.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    const askedBy: { path: string; by: string | undefined }[] = [];
-    cdp.on("Network.requestWillBeSent", (e) => {
-      const url = new URL(e.request.url);
-      if (!url.pathname.startsWith("/v1/")) return;
-      const frames = e.initiator.stack?.callFrames ?? [];
-      askedBy.push({ path: url.pathname + url.search, by: frames.at(-1)?.url });
-    });
+    const { askedBy, cdp } = await recordApiRequests(context, page);
     await page.goto(`${server.queryUrl}/runs`);
     const firstDataMs = await waitForFirstData(page);
     await waitForInteractive(page);
@@ -1379,17 +1393,7 @@ describe.skipIf(!chromiumPath)(title, () => {
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     try {
       const p = await fresh.newPage();
-      const cdp = await fresh.newCDPSession(p);
-      await cdp.send("Network.enable");
-      const askedBy: { path: string; by: string | undefined }[] = [];
-      cdp.on("Network.requestWillBeSent", (e) => {
-        const url = new URL(e.request.url);
-        if (!url.pathname.startsWith("/v1/")) return;
-        askedBy.push({
-          path: url.pathname + url.search,
-          by: e.initiator.stack?.callFrames.at(-1)?.url,
-        });
-      });
+      const { askedBy, cdp } = await recordApiRequests(fresh, p);
       const html = await (await fetch(`${guarded.queryUrl}/runs`)).text();
       // With tokens the page comes without data (its request carries none)...
       expect(html).not.toContain("__runtraceServed=");

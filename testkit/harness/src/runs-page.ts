@@ -23,37 +23,34 @@ export const INTERACTIVE_MARK = "runs:interactive";
 /** One row of the runs list. */
 export const RUN_ROW_SELECTOR = '[data-testid="run-row"]';
 
-/**
- * Waits until the page has set {@link FIRST_DATA_MARK}; resolves to its `startTime` (ms since
- * the navigation started).
- */
-export async function waitForFirstData(page: Page, timeoutMillis = 60_000): Promise<number> {
+/** Waits until the page has set the performance mark `name`; resolves to its `startTime`. */
+async function waitForMark(page: Page, name: string, timeoutMillis: number): Promise<number> {
   const handle = await page.waitForFunction(
-    (name) => {
-      const entry = performance.getEntriesByName(name)[0];
+    (mark) => {
+      const entry = performance.getEntriesByName(mark)[0];
       // `startTime` 0 would read as "not yet": report at least 1 µs.
       return entry === undefined ? false : Math.max(entry.startTime, 0.001);
     },
-    FIRST_DATA_MARK,
+    name,
     { timeout: timeoutMillis },
   );
   return (await handle.jsonValue()) as number;
 }
 
 /**
+ * Waits until the page has set {@link FIRST_DATA_MARK}; resolves to its `startTime` (ms since
+ * the navigation started).
+ */
+export function waitForFirstData(page: Page, timeoutMillis = 60_000): Promise<number> {
+  return waitForMark(page, FIRST_DATA_MARK, timeoutMillis);
+}
+
+/**
  * Waits until the page has set {@link INTERACTIVE_MARK} (the app has replaced any first
  * screen); resolves to its `startTime`. After every navigation a test that clicks or types.
  */
-export async function waitForInteractive(page: Page, timeoutMillis = 60_000): Promise<number> {
-  const handle = await page.waitForFunction(
-    (name) => {
-      const entry = performance.getEntriesByName(name)[0];
-      return entry === undefined ? false : Math.max(entry.startTime, 0.001);
-    },
-    INTERACTIVE_MARK,
-    { timeout: timeoutMillis },
-  );
-  return (await handle.jsonValue()) as number;
+export function waitForInteractive(page: Page, timeoutMillis = 60_000): Promise<number> {
+  return waitForMark(page, INTERACTIVE_MARK, timeoutMillis);
 }
 
 /** One resource the page fetched (Resource Timing), ms since the navigation started. */

@@ -191,17 +191,8 @@ describe("the /runs page with its first screen", () => {
   });
 
   it("sends a refusal of the filter inside the page for the app to show, without a first screen", async () => {
-    const res = await fetch(`${open.url}/runs?status=bogus`);
-    const html = await res.text();
-    expect(res.status).toBe(200);
-    const delivered = [
-      ...html.matchAll(/__runtraceDeliver\(("[^"]*"),(\d+),(.*?)\)<\/script>/g),
-    ].map((m) => ({
-      path: JSON.parse(m[1]!) as string,
-      status: Number(m[2]),
-      body: JSON.parse(m[3]!),
-    }));
-    const refused = delivered.find((d) => d.path.includes("meta=false"));
+    const { html, answers } = await page(open, "/runs?status=bogus");
+    const refused = answers.find((d) => d.path.includes("meta=false"));
     expect(refused?.status).toBe(400);
     expect(refused?.body.parameter).toBe("status");
     expect(html).not.toContain('id="first-screen"');

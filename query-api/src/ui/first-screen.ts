@@ -24,6 +24,11 @@ interface ServedAnswer {
   body: string;
 }
 
+/** An answer read in-process: its JSON text, and that text parsed (it must parse to be sent). */
+interface ReadAnswer extends ServedAnswer {
+  value: unknown;
+}
+
 /** What `dist-server/first-screen.js` exports. */
 export interface FirstScreenModule {
   /** Null when the view depends on the browser's time zone (a date without one in the URL). */
@@ -74,14 +79,13 @@ async function read(
   readApi: ReadApi,
   path: string,
   signal: AbortSignal,
-): Promise<ServedAnswer | undefined> {
+): Promise<ReadAnswer | undefined> {
   try {
     const answer = await readApi(path, signal);
     const body = await answer.text();
     // Only JSON goes into the page as it is; anything else the browser asks for itself.
     if (!(answer.headers.get("content-type") ?? "").includes("application/json")) return undefined;
-    JSON.parse(body);
-    return { status: answer.status, body };
+    return { status: answer.status, body, value: JSON.parse(body) };
   } catch {
     return undefined;
   }
@@ -139,9 +143,9 @@ export function firstScreenPage(
         const markup =
           page && numbers ? render(module, { ...request, now, page, numbers, about }) : null;
         // The app's root before the first screen's script, which may start the app (below).
-        if (markup !== null) {
+        if (page && numbers && markup !== null) {
           // Whether it shows rows and their numbers: the first-data mark, then.
-          const shown = hasRows(page) && numbers?.status === 200;
+          const shown = hasRows(page) && numbers.status === 200;
           // Inert: clicks and keys do nothing before the app is there, so none lands on it.
           write(
             `<div id="first-screen" inert>${markup}</div>${ROOT}<script>__runtraceFirstScreen(${shown})</script>`,
@@ -196,9 +200,9 @@ function render(
   }
 }
 
-function hasRows(page: ServedAnswer | undefined): boolean {
-  const body = page?.status === 200 ? (JSON.parse(page.body) as { executions?: unknown[] }) : {};
-  return (body.executions?.length ?? 0) > 0;
+function hasRows(page: ReadAnswer): boolean {
+  const list = page.status === 200 ? (page.value as { executions?: unknown[] }) : {};
+  return (list.executions?.length ?? 0) > 0;
 }
 
 function splitAt(text: string, marker: string): [string, string] {

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { getAbout, storedToken, storeToken } from "./api/client.ts";
 import { RunsScreen } from "./components/RunsScreen.tsx";
-import { prefsCookie } from "./first-screen/prefs.ts";
+import { storePrefs } from "./first-screen/prefs.ts";
 import { markFirstData, takeOver } from "./first-screen/takeover.ts";
 import { useColumns, useCompactRows } from "./hooks/useColumns.ts";
 import { useErrorGroups, useNumbers } from "./hooks/useNumbers.ts";
@@ -94,8 +94,7 @@ export function App() {
 
   // The query API renders a first screen the way this browser shows the list.
   useEffect(() => {
-    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser yet
-    document.cookie = prefsCookie({ hidden: [...hidden], compact, railOpen });
+    storePrefs({ hidden: [...hidden], compact, railOpen });
   }, [hidden, compact, railOpen]);
 
   useEffect(() => {

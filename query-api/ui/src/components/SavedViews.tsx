@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { prefsCookie, prefsFromCookie } from "../first-screen/prefs.ts";
+import { prefsFromCookie, storePrefs } from "../first-screen/prefs.ts";
 import { type ColumnId, storeHiddenColumns } from "../hooks/useColumns.ts";
 import { useDismiss } from "../hooks/useDismiss.ts";
 import { deleteView, loadViews, type SavedView, saveView, viewLink } from "../view/saved-views.ts";
@@ -23,8 +23,7 @@ export function SavedViews({ hidden }: { hidden: ReadonlySet<ColumnId> }) {
   const openView = (view: SavedView) => {
     storeHiddenColumns(view.hidden as ColumnId[]);
     // The query API lays out the next page's first screen by the cookie: the view's columns.
-    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser yet
-    document.cookie = prefsCookie({
+    storePrefs({
       ...prefsFromCookie(document.cookie),
       hidden: view.hidden as ColumnId[],
     });

@@ -25,6 +25,12 @@ export function prefsCookie(prefs: ScreenPrefs): string {
   return `${PREFS_COOKIE}=${value}; path=/runs; max-age=31536000; samesite=lax`;
 }
 
+/** Keeps `prefs` in the cookie for the query API's next first screen. */
+export function storePrefs(prefs: ScreenPrefs): void {
+  // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser yet
+  document.cookie = prefsCookie(prefs);
+}
+
 const COLUMN_IDS = new Set<string>(COLUMNS.map((c) => c.id));
 
 /** The prefs in a `Cookie` header; the defaults when it holds none or they do not read. */

@@ -41,10 +41,11 @@ export function servedAnswer(path: string): Promise<Response> {
   return new Promise((resolve) => waiting.set(path, resolve));
 }
 
-function ask(path: string): void {
+/** Gives the boot's promise for `path` its answer, once. */
+function settle(path: string, answer: Promise<Response>): void {
   const resolve = waiting.get(path);
   waiting.delete(path);
-  resolve?.(fetchResponse(path));
+  resolve?.(answer);
 }
 
 let installed = false;
@@ -53,16 +54,8 @@ function install(): void {
   if (installed) return;
   installed = true;
   globals.__runtraceDeliver = (path, status, body) => {
-    const resolve = waiting.get(path);
-    waiting.delete(path);
-    resolve?.(
-      Promise.resolve(
-        new Response(JSON.stringify(body), {
-          status,
-          headers: { "content-type": "application/json" },
-        }),
-      ),
-    );
+    const headers = { "content-type": "application/json" };
+    settle(path, Promise.resolve(new Response(JSON.stringify(body), { status, headers })));
   };
   globals.__runtraceFirstScreen = (shown) => {
     const screen = document.getElementById(FIRST_SCREEN_ID);
@@ -73,7 +66,7 @@ function install(): void {
     if (typeof app === "string") afterPaint(() => void import(/* @vite-ignore */ app));
   };
   document.addEventListener("DOMContentLoaded", () => {
-    for (const path of [...waiting.keys()]) ask(path);
+    for (const path of [...waiting.keys()]) settle(path, fetchResponse(path));
   });
 }
 

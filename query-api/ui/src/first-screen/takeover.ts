@@ -33,10 +33,8 @@ export function takeOver(root: HTMLElement): void {
 
 /** Sets the first-data mark unless the first screen did (the app shows the first rows itself). */
 export function markFirstData(): void {
-  if (performance.getEntriesByName(FIRST_DATA_MARK).length > 0) return;
+  if (firstDataShown()) return;
   requestAnimationFrame(() => {
-    if (performance.getEntriesByName(FIRST_DATA_MARK).length === 0) {
-      performance.mark(FIRST_DATA_MARK);
-    }
+    if (!firstDataShown()) performance.mark(FIRST_DATA_MARK);
   });
 }

@@ -88,6 +88,20 @@ export function finishedConditions(p: QueryParams, o: SourceOptions): string[] {
 }
 
 /**
+ * {@link finishedConditions} as the clauses of an aggregate over `executions`: the filter as
+ * PREWHERE, the current-version test as WHERE, so only the rows the filter keeps are looked
+ * up among the superseded ids. Left to place them itself, ClickHouse tested every row of the
+ * range (1M runs, the failed ones of a day: 29–33 ms against 15–18).
+ */
+export function finishedClauses(p: QueryParams, o: SourceOptions): string {
+  const filter = runConditions(p, o);
+  const current = currentVersion(keyConditions(p, o).join(" AND "));
+  return filter.length > 0
+    ? `PREWHERE ${filter.join(" AND ")} WHERE ${current}`
+    : `WHERE ${current}`;
+}
+
+/**
  * The status, trigger and elicitation filters (less those omitted), over columns the run
  * tables and the count tables share.
  */

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Listening, listen } from "@runtrace/collector";
+import { maskErrorMessage } from "@runtrace/testkit/error-mask";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQueryApiApp } from "../src/app.ts";
 import { contractCheck } from "./contract-check.ts";
@@ -110,9 +111,11 @@ describe("the /runs page with its first screen", () => {
       `/v1/executions/numbers?from=${from}`,
       "/v1/about",
       `/v1/executions?from=${from}&chart=runs&limit=50&meta=only`,
+      `/v1/executions/errors?from=${from}`,
     ]);
     expect(served.answers.every((a) => a.status === 200)).toBe(true);
-    const [list, numbers, about, counts] = served.answers as [
+    const [list, numbers, about, counts, errors] = served.answers as [
+      Served["answers"][0],
       Served["answers"][0],
       Served["answers"][0],
       Served["answers"][0],
@@ -132,12 +135,22 @@ describe("the /runs page with its first screen", () => {
     expect(numbers.body.runs).toBe(60);
     expect(numbers.body.failed).toBe(failed);
     expect(counts.body.meta.filterRowCount).toBe(60);
+    // The error groups: the failed runs by error type and masked message, as recorded.
+    const groups = new Set(
+      want
+        .filter((r) => r.status === "failed")
+        .map((r) => `${r.errorType}\u0000${maskErrorMessage(r.error!)}`),
+    );
+    expect(errors.body.failed).toBe(failed);
+    expect(errors.body.groupCount).toBe(groups.size);
+    expect(errors.body.groups.reduce((n: number, g: Body) => n + g.count, 0)).toBe(failed);
     expect(about.body).toEqual({ collectorUrl: null, jaegerUiUrl: null });
     // The same answers the API gives for those paths (the live cursor aside: a new boundary).
     const again = await api(list.path);
     expect({ ...list.body, liveCursor: null }).toEqual({ ...again, liveCursor: null });
     expect(numbers.body).toEqual(await api(numbers.path));
     expect(counts.body).toEqual(await api(counts.path));
+    expect(errors.body).toEqual(await api(errors.path));
     // In the document: the first screen (saying it shows rows) and the app's root (the app can
     // start before the counts are here), its answers, then the counts.
     const screenAt = served.html.indexOf('<div id="first-screen" inert>');
@@ -147,6 +160,7 @@ describe("the /runs page with its first screen", () => {
     expect(screenAt).toBeLessThan(rootAt);
     expect(rootAt).toBeLessThan(list.at);
     expect(about.at).toBeLessThan(counts.at);
+    expect(counts.at).toBeLessThan(errors.at);
     // The app's entry, which the first screen imports once painted, is the page's module script.
     const entry = /<script type="module" crossorigin src="([^"]+)"/.exec(served.html)?.[1];
     expect(entry).toMatch(/^\/runs\/assets\/index-.+\.js$/);

@@ -17,6 +17,8 @@ export interface FirstScreenPaths {
   counts: string;
   numbers: string;
   about: string;
+  /** The error groups, read once the counts are sent (older renderers: none, the app asks). */
+  errors?: string;
 }
 
 interface ServedAnswer {
@@ -102,7 +104,7 @@ function delivery(path: string, answer: ServedAnswer | undefined): string {
  * The page with its first screen, streamed: the head at once (its style and scripts load
  * while the answers are read), then the first screen as soon as the first page and its
  * numbers are read, with those answers and the app's root, then the counts, which the first
- * screen never waits for, and the end of the page. Undefined when this view gets no first
+ * screen never waits for, the error groups, and the end of the page. Undefined when this view gets no first
  * screen (its times depend on the browser's time zone): the plain page then.
  */
 export function firstScreenPage(
@@ -164,6 +166,12 @@ export function firstScreenPage(
         // it: 160–169 against 136–146), but not for the counts: the first screen imports the
         // app's entry once painted.
         write(delivery(paths.counts, await read(readApi, paths.counts, abort.signal)));
+        // Then the error groups, which the app would ask for once it has taken over: read here,
+        // after everything on screen, they no longer run beside a reload of the page (the
+        // engine cannot stop a statement whose request is gone) nor beside the counts.
+        if (paths.errors) {
+          write(delivery(paths.errors, await read(readApi, paths.errors, abort.signal)));
+        }
         write(rest.slice(ROOT.length));
         controller.close();
       } catch (error) {

@@ -5,7 +5,8 @@
  * parsed, before any script file has loaded; without it (the dev server) main.tsx runs it.
  *
  * When the query API renders the first screen itself (first-screen/), it has read those
- * answers already and sends them inside the page: the boot then waits for them instead.
+ * answers already and sends them inside the page, and the error groups after them: the boot
+ * then waits for them instead.
  */
 import { fetchResponse } from "./api/client.ts";
 import { booted, setBootTime, startEarly } from "./api/early.ts";
@@ -32,7 +33,14 @@ export function boot(): void {
   const view = parseView(window.location.search);
   setBootTime(filterKey(view), now);
   const paths = firstPaths(view, now);
-  for (const path of [paths.page, paths.counts, paths.numbers, paths.about]) {
-    startEarly(path, served === undefined ? fetchWhole : servedAnswer);
+  if (served === undefined) {
+    for (const path of [paths.page, paths.counts, paths.numbers, paths.about]) {
+      startEarly(path, fetchWhole);
+    }
+    return;
+  }
+  // The query API sends the error groups too, once the counts are sent (first-screen.ts).
+  for (const path of [paths.page, paths.counts, paths.numbers, paths.about, paths.errors]) {
+    startEarly(path, servedAnswer);
   }
 }

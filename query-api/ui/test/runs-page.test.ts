@@ -177,12 +177,16 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.goto(`${server.queryUrl}/runs`);
     const firstDataMs = await waitForFirstData(page);
     await waitForInteractive(page);
+    // Every answer the boot waited for was taken by the app (early.ts), the error groups too.
+    await expect
+      .poll(() => page.evaluate("[...globalThis.__runtraceEarly.started.keys()]"))
+      .toEqual([]);
     await cdp.detach();
-    // The first page, its counts, its numbers and /v1/about came inside the HTML with the
-    // first screen the query API rendered (first-screen.ts): the page asked for none of them,
-    // and the app, taking over, started from those answers instead of asking again.
+    // The first page, its counts, its numbers, /v1/about and the error groups came inside the
+    // HTML with the first screen the query API rendered (first-screen.ts): the page asked for
+    // none of them, and the app, taking over, started from those answers instead of asking again.
     const firstReads = askedBy.filter((a) =>
-      /^\/v1\/(executions\?.*meta=(false|only)|executions\/numbers\?|about$)/.test(a.path),
+      /^\/v1\/(executions\?.*meta=(false|only)|executions\/(numbers|errors)\?|about$)/.test(a.path),
     );
     expect(firstReads).toEqual([]);
     const timings = await pageTimings(page);

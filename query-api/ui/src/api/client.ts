@@ -109,6 +109,7 @@ async function apiError(response: Response): Promise<ApiError> {
 export const ABOUT_PATH = "/v1/about";
 export const listPath = (params: URLSearchParams) => `/v1/executions?${params}`;
 export const numbersPath = (params: URLSearchParams) => `/v1/executions/numbers?${params}`;
+export const errorGroupsPath = (params: URLSearchParams) => `/v1/executions/errors?${params}`;
 
 /** What the query API tells about its setup: where runtimes send telemetry, when it knows. */
 export function getAbout(signal?: AbortSignal): Promise<About> {
@@ -140,7 +141,7 @@ export function getErrorGroups(
   params: URLSearchParams,
   signal?: AbortSignal,
 ): Promise<ErrorGroups> {
-  return getJson<ErrorGroups>(`/v1/executions/errors?${params}`, signal);
+  return getJson<ErrorGroups>(errorGroupsPath(params), signal);
 }
 
 export function getExecution(id: string, signal?: AbortSignal): Promise<ExecutionDetail> {

@@ -12,7 +12,7 @@
  *    shows rows and numbers, and the app's entry is imported once it has been painted — not when
  *    the page ends, which waits for the counts.
  * 3. `__runtraceDeliver(path, status, body)`: the first page, its numbers, `/v1/about`, then —
- *    after the app's root — the counts.
+ *    after the app's root — the counts, then the error groups.
  * An answer the page ends without (none rendered, a broken stream) is asked for as usual.
  */
 import { fetchResponse } from "../api/client.ts";

@@ -3,7 +3,7 @@ import { type ErrorGroups, MAX_ERROR_GROUPS } from "../contract/index.ts";
 import type { ExecutionFilter } from "./list-params.ts";
 import { countedFilter, type NumbersOptions } from "./numbers.ts";
 import { QueryParams } from "./query-params.ts";
-import { finishedClauses } from "./runs-source.ts";
+import { finishedClauses, runConditions } from "./runs-source.ts";
 
 interface GroupRow {
   error_group: string;
@@ -41,10 +41,8 @@ export async function errorGroups(
   // A code filter counts back from the range's end while its budget lasts, as the counts do.
   const { counted, partial } = await countedFilter(ch, filter, options, signal);
   const p = new QueryParams();
-  const clauses = finishedClauses(p, {
-    filter: { ...counted, statuses: ["failed"] },
-    scopes: options.scopes,
-  });
+  const source = { filter: { ...counted, statuses: ["failed" as const] }, scopes: options.scopes };
+  const clauses = finishedClauses(p, source);
   // The groups first, without their messages: reading every failed run's error text cost about
   // half of the statement (10M runs, 30 days: 536 → 273 ms in a probe).
   const rows = await ch.select<GroupRow>(
@@ -58,9 +56,10 @@ export async function errorGroups(
     p.values,
     { signal },
   );
-  // Then the message of each listed group's newest run, read by its key (start time and row):
-  // reading the filter's failed runs again until each group had one cost 22–45 ms at 1M runs
-  // (a day, 30 days); these few rows 6–8 ms.
+  // Then the message of each listed group's newest run, read by its key (start time and row)
+  // under the same filter (a row written before schema 4 has row id 0, as others do): reading
+  // the filter's failed runs again until each group had one cost 22–45 ms at 1M runs (a day,
+  // 30 days); these few rows 6–8 ms.
   const examples = new Map<string, { example: string; pattern: string }>();
   if (rows.length > 0) {
     const q = new QueryParams();
@@ -72,11 +71,15 @@ export async function errorGroups(
       "Array(UInt64)",
       rows.map((r) => r.example_row),
     );
+    const where = [
+      ...runConditions(q, source),
+      `toUnixTimestamp64Milli(created_at) IN ${starts}`,
+      `row_id IN ${rowIds}`,
+    ];
     const found = await ch.select<{ error_group: string; example: string; pattern: string }>(
       `SELECT toString(error_group) AS error_group, error AS example,
          ${errorPatternSql("error")} AS pattern
-       FROM executions
-       WHERE toUnixTimestamp64Milli(created_at) IN ${starts} AND row_id IN ${rowIds}`,
+       FROM executions WHERE ${where.join(" AND ")}`,
       q.values,
       { signal },
     );

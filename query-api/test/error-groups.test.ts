@@ -137,6 +137,13 @@ describe("GET /v1/executions/errors", () => {
       );
       const lines = (await exported.text()).trim().split("\n");
       expect(lines.map((l) => JSON.parse(l).id)).toEqual(ids);
+      // The error groups of that filter: the group alone (the page asks for them once a group
+      // is picked, and sends them with its first screen for a URL that names one).
+      const alone = await get(`/v1/executions/errors?from=${from}&errorGroup=${g.errorGroup}`);
+      expectGroups(alone, [
+        want.find((w) => w.errorType === g.errorType && w.pattern === g.pattern)!,
+      ]);
+      expect(alone.groups[0].errorGroup).toBe(g.errorGroup);
     }
   });
 

@@ -6,7 +6,8 @@ import { QueryParams } from "./query-params.ts";
 import { finishedClauses, runConditions } from "./runs-source.ts";
 
 interface GroupRow {
-  error_group: string;
+  /** The group's UInt64 as text (not named error_group: the filter's condition on the column). */
+  group_hash: string;
   error_type: string;
   n: number;
   first_ms: number;
@@ -46,7 +47,7 @@ export async function errorGroups(
   // The groups first, without their messages: reading every failed run's error text cost about
   // half of the statement (10M runs, 30 days: 536 → 273 ms in a probe).
   const rows = await ch.select<GroupRow>(
-    `SELECT toString(error_group) AS error_group, any(error_type) AS error_type, count() AS n,
+    `SELECT toString(error_group) AS group_hash, any(error_type) AS error_type, count() AS n,
        toUnixTimestamp64Milli(min(created_at)) AS first_ms,
        toUnixTimestamp64Milli(max(created_at)) AS last_ms,
        toString(argMax(row_id, created_at)) AS example_row,
@@ -57,9 +58,9 @@ export async function errorGroups(
     { signal },
   );
   // Then the message of each listed group's newest run, read by its key (start time and row)
-  // under the same filter (a row written before schema 4 has row id 0, as others do): reading
-  // the filter's failed runs again until each group had one cost 22–45 ms at 1M runs (a day,
-  // 30 days); these few rows 6–8 ms.
+  // under the same filter: reading the filter's failed runs again until each group had one cost
+  // 22–45 ms at 1M runs (a day, 30 days); these few rows 6–8 ms. A group keeps the row of its own
+  // start and row id (rows written before schema 4 all have row id 0).
   const examples = new Map<string, { example: string; pattern: string }>();
   if (rows.length > 0) {
     const q = new QueryParams();
@@ -76,23 +77,32 @@ export async function errorGroups(
       `toUnixTimestamp64Milli(created_at) IN ${starts}`,
       `row_id IN ${rowIds}`,
     ];
-    const found = await ch.select<{ error_group: string; example: string; pattern: string }>(
-      `SELECT toString(error_group) AS error_group, error AS example,
-         ${errorPatternSql("error")} AS pattern
+    const found = await ch.select<{
+      group_hash: string;
+      at_ms: number;
+      row: string;
+      example: string;
+      pattern: string;
+    }>(
+      `SELECT toString(error_group) AS group_hash, toUnixTimestamp64Milli(created_at) AS at_ms,
+         toString(row_id) AS row, error AS example, ${errorPatternSql("error")} AS pattern
        FROM executions WHERE ${where.join(" AND ")}`,
       q.values,
       { signal },
     );
-    for (const f of found) examples.set(f.error_group, f);
+    const newest = new Map(rows.map((r) => [r.group_hash, `${r.last_ms}/${r.example_row}`]));
+    for (const f of found) {
+      if (newest.get(f.group_hash) === `${f.at_ms}/${f.row}`) examples.set(f.group_hash, f);
+    }
   }
   return {
     failed: Number(rows[0]?.failed ?? 0),
     groupCount: Number(rows[0]?.groups ?? 0),
     groups: rows.map((r) => ({
-      errorGroup: errorGroupId(r.error_group),
+      errorGroup: errorGroupId(r.group_hash),
       errorType: r.error_type === "" ? null : r.error_type,
-      pattern: examples.get(r.error_group)?.pattern ?? "",
-      example: examples.get(r.error_group)?.example ?? "",
+      pattern: examples.get(r.group_hash)?.pattern ?? "",
+      example: examples.get(r.group_hash)?.example ?? "",
       count: Number(r.n),
       firstSeen: Number(r.first_ms),
       lastSeen: Number(r.last_ms),

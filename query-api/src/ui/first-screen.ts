@@ -145,7 +145,8 @@ export function firstScreenPage(
         const markup =
           page && numbers ? render(module, { ...request, now, page, numbers, about }) : null;
         // The app's root before the first screen's script, which may start the app (below).
-        if (page && numbers && markup !== null) {
+        const screen = page !== undefined && numbers !== undefined && markup !== null;
+        if (screen) {
           // Whether it shows rows and their numbers: the first-data mark, then.
           const shown = hasRows(page) && numbers.status === 200;
           // Inert: clicks and keys do nothing before the app is there, so none lands on it.
@@ -168,8 +169,10 @@ export function firstScreenPage(
         write(delivery(paths.counts, await read(readApi, paths.counts, abort.signal)));
         // Then the error groups, which the app would ask for once it has taken over: read here,
         // after everything on screen, they no longer run beside a reload of the page (the
-        // engine cannot stop a statement whose request is gone) nor beside the counts.
-        if (paths.errors) {
+        // engine cannot stop a statement whose request is gone) nor beside the counts. Not
+        // without a first screen: there the app starts once the page has ended (the browser
+        // asks for what was not sent).
+        if (paths.errors && screen) {
           write(delivery(paths.errors, await read(readApi, paths.errors, abort.signal)));
         }
         write(rest.slice(ROOT.length));

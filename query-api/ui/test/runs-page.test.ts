@@ -177,7 +177,9 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.goto(`${server.queryUrl}/runs`);
     const firstDataMs = await waitForFirstData(page);
     await waitForInteractive(page);
-    // Every answer the boot waited for was taken by the app (early.ts), the error groups too.
+    // The error groups came in the page too, and every answer the boot waited for was taken
+    // by the app (early.ts).
+    expect(await page.content()).toContain('__runtraceDeliver("/v1/executions/errors?');
     await expect
       .poll(() => page.evaluate("[...globalThis.__runtraceEarly.started.keys()]"))
       .toEqual([]);
@@ -1696,6 +1698,10 @@ describe.skipIf(!chromiumPath)(title, () => {
     expect(await page.inputValue('[data-testid="filter-bar"]')).toContain(
       `error:${picked.errorGroup}`,
     );
+    // The panel's error groups for the filtered runs: that group alone.
+    await expect
+      .poll(() => page.textContent('[data-testid="error-groups-toggle"]'))
+      .toContain("1 error group");
 
     // A new sort or timeline window reads a new page, not new numbers: over a fixed range the
     // panel keeps them (and the error groups) on screen.

@@ -1,6 +1,6 @@
 /**
  * `GET /v1/executions/export`: every run a filter matches (more than a list page holds, and more
- * than the export's own page of 200), in the list's order, as CSV or JSON lines, cut at `rows`.
+ * than the export's first page of 200), in the list's order, as CSV or JSON lines, cut at `rows`.
  * Expected runs come from the fixture's record of what it sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

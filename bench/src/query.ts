@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { integerOption } from "./options.ts";
-import { getJson, type QueryApi, startQueryApi } from "./query/api.ts";
+import { BadAnswer, get, getJson, type QueryApi, startQueryApi } from "./query/api.ts";
 import { evictFromPageCache } from "./query/cold.ts";
 import { COMMON_CODE_WORD, NEEDLE_COUNT, NEEDLE_MIN, SCOPES } from "./query/dataset.ts";
 import { parseShare, prepareData, verifyDataset } from "./query/prepare.ts";
@@ -166,6 +166,8 @@ class Bench {
       check?: (json: Record<string, unknown>) => string | undefined;
       seen?: (json: Record<string, unknown>, i: number) => void;
       counts?: boolean;
+      /** How an answer is read and timed (default: a JSON object, `check`ed). */
+      read?: (agent: Agent, path: string) => Promise<{ json: Record<string, unknown>; ms: number }>;
     } = {},
   ): Promise<Measured> {
     const latencies: number[] = [];
@@ -173,7 +175,9 @@ class Bench {
     await Promise.all(
       this.agents.map(async (agent) => {
         for (let i = 0; i < WARMUPS + this.repeat; i++) {
-          const { json, ms } = await getJson(agent, this.api.url, next(i), options.check);
+          const { json, ms } = await (options.read
+            ? options.read(agent, next(i))
+            : getJson(agent, this.api.url, next(i), options.check));
           options.seen?.(json, i);
           if (i >= WARMUPS) latencies.push(ms);
           if (options.counts && counts === undefined) counts = metaCounts(json);
@@ -189,6 +193,25 @@ class Bench {
     );
     return measured;
   }
+}
+
+/**
+ * An export, timed until its whole body has arrived: `{ rows }`, the JSON lines it holds, each
+ * checked to be a run.
+ */
+async function getExport(
+  agent: Agent,
+  base: URL,
+  path: string,
+): Promise<{ json: Record<string, unknown>; ms: number }> {
+  const answer = await get(agent, base, path);
+  if (answer.status !== 200) throw new BadAnswer(path, answer);
+  const lines = answer.body.split("\n").filter((line) => line !== "");
+  for (const line of lines) {
+    const run = JSON.parse(line) as { id?: unknown };
+    if (typeof run.id !== "string") throw new BadAnswer(path, answer, "a line that is not a run");
+  }
+  return { json: { rows: lines.length }, ms: answer.ms };
 }
 
 function numbersQuery(params: Record<string, string | number>): string {
@@ -322,6 +345,37 @@ async function measureAll(bench: Bench, anchorMs: number, options: Options): Pro
       ),
     );
   }
+
+  // Exports of the filter (JSON lines, every run to the row limit, not the loaded page), each
+  // answer holding exactly as many runs as the list counts for the filter, up to the limit.
+  const exported = async (label: string, params: Record<string, string | number>, rows: number) => {
+    const counted = await getJson(
+      bench.agents[0]!,
+      bench.api.url,
+      listPath({ ...params, meta: "only" }),
+    );
+    const want = Math.min(rows, metaCounts(counted.json)?.filter ?? Number.NaN);
+    return bench.run(
+      `${label} (${int(want)} rows)`,
+      () => `/v1/executions/export?${numbersQuery({ ...params, format: "jsonl", rows })}`,
+      {
+        read: (agent, path) => getExport(agent, bench.api.url, path),
+        seen: (json) => {
+          if (json.rows !== want) {
+            throw new Error(`${label}: ${String(json.rows)} rows exported, ${want} expected`);
+          }
+        },
+      },
+    );
+  };
+  out.push(await exported("export JSON lines, 30 days", monthFilter, 10_000));
+  out.push(
+    await exported(
+      "export JSON lines status=failed, 30 days",
+      { ...monthFilter, status: "failed" },
+      10_000,
+    ),
+  );
 
   // Live mode as /runs polls it, in the steady state: nothing new since the last poll. Each
   // request passes the previous answer's `nextCursor` (a time to begin with).

@@ -105,10 +105,10 @@ export function runsPageRoutes(options: RunsPageOptions = {}): Hono<AppEnv> {
     if (isAsset) return c.notFound();
     const index = await folder.read("index.html");
     if (!index) return notBuilt();
-    const module = firstScreen ? await firstScreenModule() : undefined;
-    const html = new TextDecoder().decode(index.body);
     // HEAD: the headers alone, not four reads whose answers would be dropped.
-    if (firstScreen && module && canServeFirstScreen(html) && c.req.method !== "HEAD") {
+    const module = firstScreen && c.req.method !== "HEAD" ? await firstScreenModule() : undefined;
+    const html = module ? new TextDecoder().decode(index.body) : "";
+    if (firstScreen && module && canServeFirstScreen(html)) {
       return servedOrPlain(
         () =>
           firstScreenPage(

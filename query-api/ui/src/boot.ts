@@ -33,14 +33,10 @@ export function boot(): void {
   const view = parseView(window.location.search);
   setBootTime(filterKey(view), now);
   const paths = firstPaths(view, now);
-  if (served === undefined) {
-    for (const path of [paths.page, paths.counts, paths.numbers, paths.about]) {
-      startEarly(path, fetchWhole);
-    }
-    return;
-  }
-  // The query API sends the error groups too, once the counts are sent (first-screen.ts).
-  for (const path of [paths.page, paths.counts, paths.numbers, paths.about, paths.errors]) {
-    startEarly(path, servedAnswer);
+  const first = [paths.page, paths.counts, paths.numbers, paths.about];
+  // The query API sends the error groups too, once the counts are sent (first-screen.ts); the
+  // boot alone leaves them to the app, which asks once the numbers are shown.
+  for (const path of served === undefined ? first : [...first, paths.errors]) {
+    startEarly(path, served === undefined ? fetchWhole : servedAnswer);
   }
 }
